@@ -1,0 +1,98 @@
+"""The console adapter: one person typing to the bot, for trying it out and for scripted tests.
+
+Numbers choose from the last reply's buttons; a form is filled in one answer per line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.app import Bot
+from bot.core import Action, Button, Form, Incoming, Reply
+
+PLATFORM = "console"
+
+
+@dataclass
+class _FormInProgress:
+    form: Form
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def current(self):
+        return self.form.inputs[len(self.values)]
+
+
+class ConsoleSession:
+    def __init__(self, bot: Bot, *, workspace: str = "local", channel: str = "console", user: str = "console-user"):
+        self.bot = bot
+        self.workspace, self.channel, self.user = workspace, channel, user
+        self._buttons: list[Button] = []
+        self._form: _FormInProgress | None = None
+
+    def _base(self) -> dict[str, object]:
+        return {"platform": PLATFORM, "workspace": self.workspace, "channel": self.channel, "user": self.user,
+                "direct": True, "addressed": True}
+
+    @property
+    def expects_input(self) -> bool:
+        """True while a form is being filled in (an empty line then means "skip")."""
+        return self._form is not None
+
+    async def send(self, line: str) -> list[Reply]:
+        """One line typed by the user → the replies to show."""
+        line = line.strip()
+        if self._form:
+            return await self._fill(line)
+        if line.isdigit() and self._buttons:
+            choice = int(line)
+            if not 1 <= choice <= len(self._buttons):
+                return [Reply(f"Choose a number from 1 to {len(self._buttons)}, or type a new question.")]
+            button = self._buttons[choice - 1]
+            msg: Incoming = Action(**self._base(), text=button.text, action_id=button.action_id, value=button.value)
+        else:
+            msg = Incoming(**self._base(), text=line)
+        return await self._dispatch(msg)
+
+    async def _dispatch(self, msg: Incoming) -> list[Reply]:
+        reply = await self.bot.handle(msg)
+        if reply is None:
+            return []
+        self._buttons = list(reply.buttons)
+        if reply.form and reply.form.inputs:
+            self._form = _FormInProgress(reply.form)
+            return [reply, self._prompt()]
+        return [reply]
+
+    def _prompt(self) -> Reply:
+        assert self._form
+        item = self._form.current
+        hint = " (optional)" if item.optional else ""
+        if item.kind == "select":
+            hint += " " + ", ".join(f"{i}={label}" for i, (_, label) in enumerate(item.choices, 1))
+        elif item.kind == "checkbox":
+            hint += " (yes/no)"
+        return Reply(f"{item.label}{hint}:")
+
+    async def _fill(self, line: str) -> list[Reply]:
+        assert self._form
+        if line.lower() == "cancel":
+            self._form = None
+            return [Reply("Cancelled. Nothing was saved.")]
+        item = self._form.current
+        if not line and not item.optional:
+            return [Reply(f"“{item.label}” is required (or type “cancel”)."), self._prompt()]
+        value = line
+        if item.kind == "select" and line:
+            index = int(line) - 1 if line.isdigit() else -1
+            if not 0 <= index < len(item.choices):
+                return [Reply(f"Choose a number from 1 to {len(item.choices)}."), self._prompt()]
+            value = item.choices[index][0]
+        elif item.kind == "checkbox":
+            value = "true" if line.lower() in ("y", "yes", "true", "1") else ""
+        self._form.values[item.name] = value
+        if len(self._form.values) < len(self._form.form.inputs):
+            return [self._prompt()]
+        form, self._form = self._form, None
+        action = Action(**self._base(), action_id=form.form.submit_action_id, value=form.form.value, form=form.values)
+        return await self._dispatch(action)

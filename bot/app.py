@@ -1,0 +1,81 @@
+"""The bot itself: settings, database and router, and `handle()` that every adapter calls."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config import Settings
+from bot.core import Incoming, Reply
+from bot.router import Context, Router
+from storage.db import Database
+from storage.models import Workspace, utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 4000  # longer messages are refused politely rather than matched for seconds
+WorkspaceHook = Callable[[AsyncSession, str], Awaitable[None]]
+
+
+def build_router() -> Router:
+    """Every feature's routes. A new feature adds its module here."""
+    from handlers import help as help_handler
+    from handlers import ownership
+
+    router = Router()
+    router.include(*ownership.routes)
+    router.include(help_handler.routes)
+    return router
+
+
+class Bot:
+    def __init__(self, settings: Settings, db: Database, router: Router | None = None,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.settings = settings
+        self.db = db
+        self.router = router or build_router()
+        self.clock = clock
+        self._known_workspaces: set[str] = set()
+        self.on_new_workspace: list[WorkspaceHook] = []
+        from handlers.ownership import seed_default_model
+
+        self.on_new_workspace.append(seed_default_model)
+
+    async def handle(self, msg: Incoming) -> Reply | None:
+        text = msg.text or ""
+        if len(text) > MAX_TEXT:
+            return Reply(f"That message is {len(text):,} characters long; I read up to {MAX_TEXT:,}. "
+                         "Please ask in fewer words.")
+        await self.ensure_workspace(msg.workspace, msg.platform)
+        handler, args, match = self.router.resolve(msg)
+        if handler is None:
+            return Reply("That button or form has expired or is not one I know. Type `help` to see what I can do.")
+        ctx = Context(msg=msg, db=self.db, settings=self.settings, router=self.router,
+                      clock=self.clock, args=args, match=match)
+        try:
+            return await handler(ctx)
+        except Exception:
+            log.exception("handler failed", extra={"workspace": msg.workspace, "user": msg.user})
+            return Reply("Sorry, something went wrong on my side and nothing was changed. "
+                         "Please try again; if it keeps happening, tell your PMO bot admin.")
+
+    async def ensure_workspace(self, workspace: str, platform: str, *, seed: bool = True) -> None:
+        """Create the workspace row on first contact and seed it (default operating model).
+
+        An import into a new workspace passes seed=False: its file replaces the default model."""
+        if workspace in self._known_workspaces:
+            return
+        try:
+            async with self.db.session() as session:
+                if await session.get(Workspace, workspace) is None:
+                    session.add(Workspace(id=workspace, platform=platform))
+                    await session.flush()
+                    for hook in self.on_new_workspace if seed else ():
+                        await hook(session, workspace)
+        except IntegrityError:
+            pass  # another replica or request created it at the same moment: it is seeded there
+        self._known_workspaces.add(workspace)

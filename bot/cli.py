@@ -1,0 +1,155 @@
+"""`pmo-bot`: the console, the server, and the registry's file import/export."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "console-user"
+
+
+def _parser() -> argparse.ArgumentParser:
+    who = argparse.ArgumentParser(add_help=False)
+    who.add_argument("--user", default=_default_user(), help="who is talking (user id; default: your login)")
+    who.add_argument("--channel", default="console", help="the channel the conversation is in")
+    who.add_argument("--workspace", default="local", help="the workspace (Slack team / Teams tenant)")
+
+    parser = argparse.ArgumentParser(prog="pmo-bot", description="A chat bot for the PMO and its coaching community.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    chat = sub.add_parser("chat", parents=[who], help="talk to the bot in this terminal (one message per line)")
+    chat.add_argument("--json", action="store_true", help="print each reply as one JSON object per line")
+    ask = sub.add_parser("ask", parents=[who], help="send one message and print the reply")
+    ask.add_argument("text")
+    ask.add_argument("--json", action="store_true", help="print the reply as JSON")
+
+    sub.add_parser("serve", help="run the HTTP server (Slack, Teams, health, metrics) and the scheduler")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply database migrations")
+
+    own = sub.add_parser("ownership", help="import or export the RACI registry")
+    own_sub = own.add_subparsers(dest="ownership_command", required=True)
+    imp = own_sub.add_parser("import", parents=[who], help="import a RACI matrix (CSV or YAML), all or nothing")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--format", choices=["csv", "yaml"], help="default: from the file name")
+    exp = own_sub.add_parser("export", parents=[who], help="export the RACI registry")
+    exp.add_argument("--format", choices=["csv", "yaml"], default="csv")
+    exp.add_argument("--out", type=Path, help="write to this file instead of standard output")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    try:
+        return asyncio.run(_run(args, settings))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.db import Database
+
+    db = Database(settings.database_url)
+    try:
+        await db.upgrade()
+        if args.command == "db":
+            print("Database is up to date.")
+            return 0
+        if args.command in ("chat", "ask"):
+            return await _chat(args, settings, db)
+        if args.command == "ownership":
+            return await _ownership(args, settings, db)
+        if args.command == "serve":
+            print("pmo-bot serve arrives with the Slack adapter (issue 3).", file=sys.stderr)
+            return 2
+    finally:
+        await db.close()
+    return 2
+
+
+async def _chat(args: argparse.Namespace, settings: Settings, db) -> int:
+    from bot.adapters.console.adapter import ConsoleSession
+    from bot.adapters.console.render import render
+    from bot.app import Bot
+
+    session = ConsoleSession(Bot(settings, db), workspace=args.workspace, channel=args.channel, user=args.user)
+
+    def show(replies) -> None:
+        for reply in replies:
+            print(json.dumps(reply.to_dict(), ensure_ascii=False) if args.json else render(reply), flush=True)
+
+    if args.command == "ask":
+        show(await session.send(args.text))
+        return 0
+    interactive = sys.stdin.isatty()
+    if interactive:
+        import readline  # noqa: F401  (line editing and history for input())
+
+        print("pmo-bot: ask me who owns what. Type “help” for more, Ctrl-D to leave.")
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, _read_line, interactive)
+        if line is None:
+            return 0
+        if line.strip() or session.expects_input:
+            show(await session.send(line))
+
+
+def _read_line(interactive: bool) -> str | None:
+    try:
+        return input("you> ") if interactive else sys.stdin.readline() or None
+    except EOFError:
+        return None
+
+
+async def _ownership(args: argparse.Namespace, settings: Settings, db) -> int:
+    from bot.app import Bot
+    from handlers.ownership import matrix
+
+    bot = Bot(settings, db)
+    if args.ownership_command == "export":
+        await bot.ensure_workspace(args.workspace, "console")
+        text = await matrix.export_matrix(db, args.workspace, args.format)
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+            print(f"Wrote {args.out}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+    fmt = args.format or ("csv" if args.file.suffix.lower() == ".csv" else "yaml")
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"Can't read {args.file}: {exc}", file=sys.stderr)
+        return 1
+    await bot.ensure_workspace(args.workspace, "console", seed=False)
+    try:
+        result = await matrix.import_matrix(db, args.workspace, text, fmt, actor=args.user)
+    except matrix.ImportFailed as exc:
+        print(f"Nothing was imported: {len(exc.errors)} problem(s) in {args.file}:", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    print(f"Imported {args.file}: {len(result.created)} area(s) added, {len(result.updated)} updated, "
+          f"{len(result.parties)} party(ies) written.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

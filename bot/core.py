@@ -1,0 +1,117 @@
+"""The platform-neutral contract between adapters and handlers.
+
+Adapters turn platform payloads into `Incoming` / `Action` and render `Reply`. All text in a
+`Reply` is plain text: renderers escape it for their platform, so user input can never turn
+into markup, mentions or pings. Emphasis is structural (titles, field labels), not inline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(slots=True, frozen=True)
+class ConversationRef:
+    """Where to post: enough for an adapter to send into this conversation later."""
+
+    platform: str
+    workspace: str
+    channel: str
+    thread: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(slots=True, kw_only=True)
+class Incoming:
+    """A message addressed (or not) to the bot."""
+
+    platform: str
+    workspace: str
+    channel: str
+    user: str
+    text: str = ""
+    thread: str | None = None
+    addressed: bool = True  # mentioned, DM'd, or a slash command
+    direct: bool = False  # a one-to-one conversation with the bot
+    user_name: str | None = None
+    raw: Any = field(default=None, repr=False)
+
+    @property
+    def conversation(self) -> ConversationRef:
+        return ConversationRef(self.platform, self.workspace, self.channel, self.thread)
+
+
+@dataclass(slots=True, kw_only=True)
+class Action(Incoming):
+    """A button press or form submission. `form` holds input values by input name."""
+
+    action_id: str
+    value: str = ""
+    form: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def int_value(self) -> int:
+        """The value as a row id; -1 (matches nothing) when a forged or stale value is not a number."""
+        try:
+            return int(self.value)
+        except ValueError:
+            return -1
+
+
+@dataclass(slots=True)
+class Field:
+    label: str
+    value: str
+
+
+@dataclass(slots=True)
+class Section:
+    text: str = ""
+    heading: str | None = None
+    fields: list[Field] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Button:
+    text: str
+    action_id: str
+    value: str = ""
+    style: Literal["primary", "danger"] | None = None
+
+
+@dataclass(slots=True)
+class Input:
+    name: str
+    label: str
+    kind: Literal["text", "multiline", "select", "checkbox"] = "text"
+    optional: bool = False
+    placeholder: str = ""
+    initial: str = ""
+    choices: list[tuple[str, str]] = field(default_factory=list)  # (value, label)
+
+
+@dataclass(slots=True)
+class Form:
+    """A form the user fills in; submitting it arrives as an Action with `form` filled."""
+
+    title: str
+    submit_action_id: str
+    inputs: list[Input]
+    submit_label: str = "Submit"
+    value: str = ""  # opaque state carried back with the submission
+
+
+@dataclass(slots=True)
+class Reply:
+    """A rich, platform-neutral message. `text` is the plain fallback and is always set."""
+
+    text: str
+    title: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
+    form: Form | None = None
+    private: bool = False  # only the asker should see it, where the platform can do that
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

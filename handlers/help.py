@@ -1,0 +1,28 @@
+"""`help`: what the bot can do, built from what the handlers registered."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from bot.core import Reply, Section
+from bot.router import Context, Routes
+
+routes = Routes("help")
+
+
+@routes.command("help", "What I can do, with examples", examples=("help",))
+async def show_help(ctx: Context) -> Reply:
+    sections = [Section(heading="Ask me", text="\n".join(f"• {q}" for q in ctx.router.examples))]
+    commands = sorted((c for c in ctx.router.commands if ctx.is_admin or not c.admin), key=lambda c: (c.admin, c.group))
+    for (admin, group), infos in groupby(commands, key=lambda c: (c.admin, c.group)):
+        if group == "help":
+            continue
+        lines = []
+        for info in infos:
+            lines.append(f"• {info.usage} — {info.summary}")
+            lines.extend(f"    e.g. {example}" for example in info.examples)
+        heading = group.capitalize() + (" (admins only)" if admin else "")
+        sections.append(Section(heading=heading, text="\n".join(lines)))
+    sections.append(Section(text="Type “help” any time to see this again."))
+    text = "I answer who owns what in our operating model. Try: " + "; ".join(ctx.router.examples[:2])
+    return Reply(text=text, title="What I can do", sections=sections)

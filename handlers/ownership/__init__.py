@@ -1,0 +1,19 @@
+"""Who owns X? The RACI registry of the operating model: questions, administration, files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.ownership import admin, matrix, questions
+
+DEFAULT_MODEL = Path(__file__).with_name("default_model.yml")
+routes = (questions.routes, admin.routes)
+
+
+async def seed_default_model(session: AsyncSession, workspace: str) -> None:
+    """Give a new workspace the default operating model, so the first question just works."""
+    parties, areas, errors = matrix.parse_yaml(DEFAULT_MODEL.read_text(encoding="utf-8"))
+    assert not errors, errors
+    await matrix.write_matrix(session, workspace, parties, areas, actor="pmo-bot (default model)")

@@ -1,0 +1,311 @@
+"""Registry administration from chat (admins only): areas, aliases, parties, gaps, audit, undo.
+
+Syntax: `area set NAME; accountable: PARTY; responsible: P1, P2; consulted: …; informed: …;
+aliases: a1, a2; notes: …; name: NEW NAME`. Keys may be abbreviated to a/r/c/i. Fields not given
+keep their current value. Every confirmation carries an Undo button.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from bot.core import Button, Field, Form, Input, Reply, Section
+from bot.router import Context, Routes
+from handlers.ownership import registry
+from handlers.ownership.matching import key
+from handlers.ownership.replies import area_reply
+from storage.models import AuditEntry
+
+routes = Routes("ownership admin")
+
+AREA_KEYS = {"a": "accountable", "accountable": "accountable", "r": "responsible", "responsible": "responsible",
+             "c": "consulted", "consulted": "consulted", "i": "informed", "informed": "informed",
+             "alias": "aliases", "aliases": "aliases", "note": "notes", "notes": "notes", "name": "name",
+             "rename": "name"}
+PARTY_KEYS = {"contact": "contact", "description": "description", "desc": "description", "alias": "aliases",
+              "aliases": "aliases", "name": "name", "rename": "name"}
+LISTS = {"responsible", "consulted", "informed", "aliases"}
+AREA_SET_USAGE = ("area set NAME; accountable: PARTY; responsible: P1, P2; consulted: …; informed: …; "
+                  "aliases: a1, a2; notes: …")
+PARTY_SET_USAGE = "party set NAME; contact: #channel or @person; description: …; aliases: a1, a2"
+
+
+class UsageError(ValueError):
+    pass
+
+
+def parse_fields(args: str, keys: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    """'Name; key: value; key: v1, v2' → ('Name', {key: value, key: [v1, v2]})."""
+    name, *parts = [p.strip() for p in args.split(";")]
+    fields: dict[str, Any] = {}
+    for part in parts:
+        if not part:
+            continue
+        label, sep, value = part.partition(":")
+        field = keys.get(label.strip().lower())
+        if not sep or not field:
+            raise UsageError(f"I don't understand “{part[:80]}”: expected one of "
+                             f"{', '.join(sorted(set(keys.values())))} followed by a colon.")
+        value = value.strip()
+        if field in LISTS or field == "accountable":
+            items = [v.strip() for v in value.split(",") if v.strip()]
+            if field == "accountable" and len(items) != 1:
+                raise UsageError(f"An area has exactly one Accountable party; you gave {len(items)}"
+                                 + (f" ({', '.join(items)})" if items else "") + ".")
+            fields[field] = items[0] if field == "accountable" else items
+        else:
+            fields[field] = value
+    return name, fields
+
+
+def _forbidden(ctx: Context, what: str) -> Reply | None:
+    if ctx.is_admin:
+        return None
+    return Reply(f"Only admins can {what}. Nothing was changed. Ask a PMO bot admin "
+                 "(configured in PMO_BOT_ADMINS) if the registry needs a change.")
+
+
+def _undo(entry: AuditEntry) -> Button:
+    return Button("Undo", "ownership.undo", str(entry.id), style="danger")
+
+
+async def _confirm_area(session, entry: AuditEntry, verb: str, area) -> Reply:
+    answer = area_reply(await registry.area_view(session, area))
+    answer.text = f"{verb} “{area.name}”. {answer.text}"
+    answer.sections.insert(0, Section(text=f"{verb} “{area.name}”."))
+    answer.buttons = [_undo(entry)]
+    return answer
+
+
+# ----------------------------------------------------------------------------------- areas
+
+
+@routes.command("area set", "Add or change an area and its RACI", usage=AREA_SET_USAGE, admin=True,
+                examples=("area set Product roadmap; accountable: PMO; consulted: Oversight Team; aliases: product plan",))
+async def area_set(ctx: Context) -> Reply:
+    if denied := _forbidden(ctx, "change the ownership registry"):
+        return denied
+    if not ctx.args.strip():
+        return area_form()
+    try:
+        name, fields = parse_fields(ctx.args, AREA_KEYS)
+    except UsageError as exc:
+        return Reply(f"{exc} Nothing was changed. Usage: {AREA_SET_USAGE}")
+    return await _save_area(ctx, name, fields)
+
+
+async def _save_area(ctx: Context, name: str, fields: dict[str, Any]) -> Reply:
+    ws = ctx.msg.workspace
+    async with ctx.db.session() as session:
+        existing = await registry.find_area(session, ws, name) if key(name) else None
+        if existing:
+            snap = registry.area_snapshot(await registry.area_view(session, existing))
+        else:
+            snap = {"area": name}
+        if "name" in fields:
+            snap["area"] = fields.pop("name")
+        snap.update(fields)
+        try:
+            entry = await registry.write_area(session, ws, snap, actor=ctx.msg.user,
+                                              action="area.set", existing=existing)
+        except registry.RegistryError as exc:
+            return Reply(f"{exc} Nothing was changed.")
+        area = existing or await registry.find_area(session, ws, snap["area"])
+        return await _confirm_area(session, entry, "Updated" if existing else "Added", area)
+
+
+def area_form() -> Reply:
+    return Reply(
+        text=f"Fill in the area form, or type: {AREA_SET_USAGE}",
+        form=Form(title="Area and its RACI", submit_action_id="ownership.area_form", submit_label="Save", inputs=[
+            Input("area", "Area name", placeholder="Enterprise roadmap"),
+            Input("accountable", "Accountable party (exactly one)", placeholder="PMO"),
+            Input("responsible", "Responsible (comma-separated)", optional=True),
+            Input("consulted", "Consulted (comma-separated)", optional=True),
+            Input("informed", "Informed (comma-separated)", optional=True),
+            Input("aliases", "Other names people use (comma-separated)", optional=True),
+            Input("notes", "Notes", kind="multiline", optional=True),
+        ]),
+    )
+
+
+@routes.action("ownership.area_form")
+async def area_form_submit(ctx: Context) -> Reply:
+    if denied := _forbidden(ctx, "change the ownership registry"):
+        return denied
+    form = ctx.action.form
+    fields: dict[str, Any] = {}
+    for name in ("accountable", "responsible", "consulted", "informed", "aliases", "notes"):
+        value = (form.get(name) or "").strip()
+        if value:
+            fields[name] = value if name in ("notes", "accountable") else [v.strip() for v in value.split(",") if v.strip()]
+    if "," in fields.get("accountable", ""):
+        return Reply("An area has exactly one Accountable party. Nothing was changed.")
+    return await _save_area(ctx, (form.get("area") or "").strip(), fields)
+
+
+@routes.command("area alias", "Add other names for an area", usage="area alias NAME; alias1, alias2", admin=True,
+                examples=("area alias Enterprise roadmap; the big plan",))
+async def area_alias(ctx: Context) -> Reply:
+    if denied := _forbidden(ctx, "change the ownership registry"):
+        return denied
+    name, _, aliases = ctx.args.partition(";")
+    new = [a.strip() for a in aliases.split(",") if a.strip()]
+    if not new:
+        return Reply("Usage: area alias NAME; alias1, alias2. Nothing was changed.")
+    async with ctx.db.session() as session:
+        area = await registry.find_area(session, ctx.msg.workspace, name)
+        if area is None:
+            return Reply(f"There is no area called “{name.strip()}”. Nothing was changed.")
+        snap = registry.area_snapshot(await registry.area_view(session, area))
+        snap["aliases"] = [*snap["aliases"], *new]
+        try:
+            entry = await registry.write_area(session, ctx.msg.workspace, snap, actor=ctx.msg.user,
+                                              action="area.alias", existing=area)
+        except registry.RegistryError as exc:
+            return Reply(f"{exc} Nothing was changed.")
+        return await _confirm_area(session, entry, "Added aliases to", area)
+
+
+@routes.command("area remove", "Remove an area from the registry", usage="area remove NAME", admin=True)
+async def area_remove(ctx: Context) -> Reply:
+    if denied := _forbidden(ctx, "change the ownership registry"):
+        return denied
+    async with ctx.db.session() as session:
+        area = await registry.find_area(session, ctx.msg.workspace, ctx.args)
+        if area is None:
+            return Reply(f"There is no area called “{ctx.args.strip()}”. Nothing was changed.")
+        entry = await registry.delete_area(session, ctx.msg.workspace, area, actor=ctx.msg.user)
+    return Reply(f"Removed “{area.name}”.", buttons=[_undo(entry)])
+
+
+@routes.command("area verify", "Mark an area's RACI as checked today", usage="area verify NAME", admin=True)
+async def area_verify(ctx: Context) -> Reply:
+    if denied := _forbidden(ctx, "change the ownership registry"):
+        return denied
+    async with ctx.db.session() as session:
+        area = await registry.find_area(session, ctx.msg.workspace, ctx.args)
+        if area is None:
+            return Reply(f"There is no area called “{ctx.args.strip()}”. Nothing was changed.")
+        snap = registry.area_snapshot(await registry.area_view(session, area))
+        snap["verified_at"], snap["verified_by"] = ctx.now().isoformat(), ctx.msg.user
+        entry = await registry.write_area(session, ctx.msg.workspace, snap, actor=ctx.msg.user,
+                                          action="area.verify", existing=area)
+        return await _confirm_area(session, entry, "Verified", area)
+
+
+# --------------------------------------------------------------------------------- parties
+
+
+@routes.command("party set", "Add or change a party (team, role or person)", usage=PARTY_SET_USAGE, admin=True,
+                examples=("party set PMO; contact: #pmo-office",))
+async def party_set(ctx: Context) -> Reply:
+    if denied := _forbidden(ctx, "change the ownership registry"):
+        return denied
+    try:
+        name, fields = parse_fields(ctx.args, PARTY_KEYS)
+    except UsageError as exc:
+        return Reply(f"{exc} Nothing was changed. Usage: {PARTY_SET_USAGE}")
+    async with ctx.db.session() as session:
+        existing = await registry.find_party(session, ctx.msg.workspace, name) if key(name) else None
+        snap = registry.party_snapshot(existing) if existing else {"name": name}
+        if "name" in fields:
+            snap["name"] = fields.pop("name")
+        if "aliases" in fields and existing:
+            fields["aliases"] = [*existing.aliases, *fields["aliases"]]
+        snap.update(fields)
+        try:
+            entry = await registry.write_party(session, ctx.msg.workspace, snap, actor=ctx.msg.user, existing=existing)
+        except registry.RegistryError as exc:
+            return Reply(f"{exc} Nothing was changed.")
+    verb = "Updated" if existing else "Added"
+    fields_shown = [Field("Contact", snap.get("contact") or "none"), Field("Aliases", ", ".join(snap.get("aliases") or []) or "none")]
+    return Reply(f"{verb} party “{snap['name']}”.", title=snap["name"],
+                 sections=[Section(text=f"{verb} party “{snap['name']}”."), Section(text=snap.get("description") or "", fields=fields_shown)],
+                 buttons=[_undo(entry)])
+
+
+# ------------------------------------------------------------------------ gaps, audit, undo
+
+
+@routes.command("gaps", "Questions nobody could answer yet, most asked first", admin=True)
+async def list_gaps(ctx: Context) -> Reply:
+    if denied := _forbidden(ctx, "see the unanswered questions"):
+        return denied
+    async with ctx.db.session() as session:
+        rows = await registry.gaps(session, ctx.msg.workspace)
+    if not rows:
+        return Reply("No unanswered questions. Everyone found their owner.")
+    lines = [f"• “{g.text}” asked {g.asked_count}× (last by {g.last_asked_by}, {g.last_asked_at:%Y-%m-%d})"
+             for g in rows]
+    return Reply(f"{len(rows)} unanswered question(s):\n" + "\n".join(lines), title="Unanswered questions",
+                 sections=[Section(text="\n".join(lines))])
+
+
+@routes.command("audit", "Recent changes to the registry: who, when, what", admin=True)
+async def list_audit(ctx: Context) -> Reply:
+    if denied := _forbidden(ctx, "see the audit log"):
+        return denied
+    async with ctx.db.session() as session:
+        rows = await registry.recent_audit(session, ctx.msg.workspace)
+    if not rows:
+        return Reply("No changes recorded yet.")
+    lines = [f"• {e.at:%Y-%m-%d %H:%M} {e.actor}: {e.action} “{e.subject}”" for e in rows]
+    return Reply("Recent changes:\n" + "\n".join(lines), title="Registry changes", sections=[Section(text="\n".join(lines))])
+
+
+@routes.action("ownership.undo")
+async def undo(ctx: Context) -> Reply:
+    if denied := _forbidden(ctx, "undo registry changes"):
+        return denied
+    ws = ctx.msg.workspace
+    async with ctx.db.session() as session:
+        entry = await session.get(AuditEntry, ctx.action.int_value)
+        if entry is None or entry.workspace != ws or entry.action.endswith(".undo"):
+            return Reply("There is nothing to undo there.")
+        later = (await session.exec(select(AuditEntry.id).where(
+            AuditEntry.workspace == ws, AuditEntry.subject.in_(_subjects(entry)), AuditEntry.id > entry.id))).first()
+        if later:
+            return Reply(f"“{entry.subject}” has changed again since; undo the later change first. Nothing was changed.")
+        try:
+            if entry.action.startswith("party."):
+                return await _undo_party(ctx, session, entry)
+            return await _undo_area(ctx, session, entry)
+        except registry.RegistryError as exc:
+            return Reply(f"Can't undo: {exc} Nothing was changed.")
+
+
+def _subjects(entry: AuditEntry) -> list[str]:
+    names = {entry.subject}
+    for snap in (entry.before, entry.after):
+        if snap:
+            names.add(snap.get("area") or snap.get("name") or entry.subject)
+    return sorted(names)
+
+
+async def _undo_area(ctx: Context, session, entry: AuditEntry) -> Reply:
+    ws = ctx.msg.workspace
+    current = await registry.find_area(session, ws, entry.after["area"]) if entry.after else None
+    if entry.before is None:
+        if current:
+            await registry.delete_area(session, ws, current, actor=ctx.msg.user)
+        await registry.audit(session, ws, ctx.msg.user, "area.undo", entry.subject, entry.after, None)
+        return Reply(f"Undone: “{entry.subject}” is removed again.")
+    await registry.write_area(session, ws, entry.before, actor=ctx.msg.user, action="area.undo", existing=current)
+    return Reply(f"Undone: “{entry.before['area']}” is back as it was.")
+
+
+async def _undo_party(ctx: Context, session, entry: AuditEntry) -> Reply:
+    ws = ctx.msg.workspace
+    party = await registry.find_party(session, ws, entry.after["name"]) if entry.after else None
+    if entry.before is None:
+        if party and any((await registry.party_areas(session, party)).values()):
+            return Reply(f"“{party.name}” already holds roles in areas; change those first. Nothing was changed.")
+        if party:
+            await session.delete(party)
+        await registry.audit(session, ws, ctx.msg.user, "party.undo", entry.subject, entry.after, None)
+        return Reply(f"Undone: the party “{entry.subject}” is removed again.")
+    await registry.write_party(session, ws, entry.before, actor=ctx.msg.user, existing=party)
+    return Reply(f"Undone: the party “{entry.before['name']}” is back as it was.")

@@ -1,0 +1,80 @@
+"""Neutral replies for the ownership registry: an area's RACI, a party's areas, choices."""
+
+from __future__ import annotations
+
+from bot.core import Button, Field, Reply, Section
+from handlers.ownership.matching import Candidate
+from handlers.ownership.registry import AreaView, PartyRef
+from storage.models import ROLE_NAMES, Party
+
+MAX_CHOICES = 5
+
+
+def _party(p: PartyRef) -> str:
+    return f"{p.name} ({p.contact})" if p.contact else p.name
+
+
+def area_reply(view: AreaView) -> Reply:
+    area, acc = view.area, view.accountable
+    if acc:
+        text = f"{acc.name} is accountable for {area.name}."
+        if acc.contact:
+            text += f" Contact: {acc.contact}."
+    else:
+        text = f"Nobody is accountable for {area.name} yet."
+    fields = [Field(ROLE_NAMES[role], ", ".join(_party(p) for p in parties))
+              for role, parties in view.roles.items() if parties]
+    sections = [Section(text=text, fields=fields)]
+    if area.notes:
+        sections.append(Section(text=area.notes))
+    if area.verified_at:
+        verified = f"{area.verified_at:%Y-%m-%d} by {area.verified_by or 'someone'}"
+    else:
+        verified = "not verified yet"
+    footer = [Field("Last verified", verified)]
+    if view.aliases:
+        footer.append(Field("Also known as", ", ".join(view.aliases)))
+    sections.append(Section(fields=footer))
+    buttons = [Button(f"What else does {acc.name} own?", "ownership.party", str(acc.id))] if acc else []
+    return Reply(text=f"{text} (last verified: {verified})", title=area.name, sections=sections, buttons=buttons)
+
+
+def party_reply(party: Party, by_role: dict[str, list[str]], *, only: str | None = None) -> Reply:
+    lines = []
+    sections = []
+    if party.description:
+        sections.append(Section(text=party.description))
+    if party.contact:
+        sections.append(Section(fields=[Field("Contact", party.contact)]))
+    role_titles = {"A": "Accountable for", "R": "Responsible for", "C": "Consulted on", "I": "Informed about"}
+    for role, title in role_titles.items():
+        if only and role != only:
+            continue
+        if by_role[role]:
+            sections.append(Section(heading=title, text="\n".join(f"• {name}" for name in by_role[role])))
+            lines.append(f"{title}: {', '.join(by_role[role])}.")
+    if not lines:
+        what = role_titles[only].lower() if only else "anything in the registry"
+        lines.append(f"{party.name} is not {what} yet." if only else f"{party.name} has no areas yet.")
+        sections.append(Section(text=lines[-1]))
+    return Reply(text=f"{party.name}: " + " ".join(lines), title=party.name, sections=sections)
+
+
+def choices_reply(question: str, candidates: list[Candidate]) -> Reply:
+    shown = candidates[:MAX_CHOICES]
+    names = ", ".join(c.name for c in shown)
+    buttons = [Button(c.name, "ownership.area", str(c.area_id)) for c in shown]
+    buttons.append(Button("None of these", "ownership.none", question[:1500]))
+    return Reply(text=f"Did you mean: {names}?", sections=[Section(text="Did you mean one of these?")],
+                 buttons=buttons)
+
+
+def unknown_reply(question: str, closest: list[Candidate]) -> Reply:
+    text = f"I don't know who owns “{question}” yet. I've noted the question so the registry admins can add it."
+    sections = [Section(text=text)]
+    buttons = []
+    if closest:
+        sections.append(Section(heading="Closest areas I know", text="\n".join(f"• {c.name}" for c in closest)))
+        buttons = [Button(c.name, "ownership.area", str(c.area_id)) for c in closest[:MAX_CHOICES]]
+        text += " Closest areas: " + ", ".join(c.name for c in closest) + "."
+    return Reply(text=text, sections=sections, buttons=buttons)
