@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
-from bot.core import Incoming, Reply
+from bot.core import ConversationRef, Incoming, Reply
+from bot.metrics import ERRORS, HANDLER_SECONDS
 from bot.router import Context, Router
 from storage.db import Database
 from storage.models import Workspace, utcnow
@@ -21,14 +24,21 @@ MAX_TEXT = 4000  # longer messages are refused politely rather than matched for 
 WorkspaceHook = Callable[[AsyncSession, str], Awaitable[None]]
 
 
+class Sender(Protocol):
+    """What an adapter offers for messages the bot starts itself (announcements, reminders, DMs)."""
+
+    async def send(self, conversation: ConversationRef, reply: Reply) -> str | None:
+        """Post `reply` into `conversation`; returns the platform's message id when it has one."""
+        ...
+
+
 def build_router() -> Router:
     """Every feature's routes. A new feature adds its module here."""
+    from handlers import coming_soon, ownership
     from handlers import help as help_handler
-    from handlers import ownership
 
     router = Router()
-    router.include(*ownership.routes)
-    router.include(help_handler.routes)
+    router.include(*ownership.routes, help_handler.routes, coming_soon.routes)
     return router
 
 
@@ -41,6 +51,7 @@ class Bot:
         self.clock = clock
         self._known_workspaces: set[str] = set()
         self.on_new_workspace: list[WorkspaceHook] = []
+        self.senders: dict[str, Sender] = {}  # platform -> sender, registered by each adapter
         from handlers.ownership import seed_default_model
 
         self.on_new_workspace.append(seed_default_model)
@@ -56,12 +67,22 @@ class Bot:
             return Reply("That button or form has expired or is not one I know. Type `help` to see what I can do.")
         ctx = Context(msg=msg, db=self.db, settings=self.settings, router=self.router,
                       clock=self.clock, args=args, match=match)
+        started = time.perf_counter()
         try:
             return await handler(ctx)
         except Exception:
+            ERRORS.labels("handler").inc()
             log.exception("handler failed", extra={"workspace": msg.workspace, "user": msg.user})
             return Reply("Sorry, something went wrong on my side and nothing was changed. "
                          "Please try again; if it keeps happening, tell your PMO bot admin.")
+        finally:
+            HANDLER_SECONDS.labels(msg.platform).observe(time.perf_counter() - started)
+
+    async def send(self, conversation: ConversationRef, reply: Reply) -> str | None:
+        sender = self.senders.get(conversation.platform)
+        if sender is None:
+            raise LookupError(f"no adapter can send to {conversation.platform!r} conversations")
+        return await sender.send(conversation, reply)
 
     async def ensure_workspace(self, workspace: str, platform: str, *, seed: bool = True) -> None:
         """Create the workspace row on first contact and seed it (default operating model).

@@ -76,8 +76,13 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "ownership":
             return await _ownership(args, settings, db)
         if args.command == "serve":
-            print("pmo-bot serve arrives with the Slack adapter (issue 3).", file=sys.stderr)
-            return 2
+            from bot.app import Bot
+            from bot.logs import setup_json_logging
+            from bot.server import serve
+
+            setup_json_logging()
+            await serve(Bot(settings, db), settings.host, settings.port)
+            return 0
     finally:
         await db.close()
     return 2

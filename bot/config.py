@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     microsoft_app_password: str | None = None
     microsoft_app_type: str = "MultiTenant"
     microsoft_app_tenant_id: str | None = None
+    # Local development only: accept Teams traffic without JWT checks when no app id is set.
+    pmo_bot_teams_allow_unauthenticated: bool = False
 
     host: str = "0.0.0.0"
     port: int = 3978

@@ -179,7 +179,7 @@ def _check_name(text: str, what: str) -> str:
 
 
 async def _bump(session: AsyncSession, workspace: str) -> None:
-    await session.execute(
+    await session.exec(
         update(Workspace).where(Workspace.id == workspace).values(registry_version=Workspace.registry_version + 1)
     )
 
@@ -249,8 +249,8 @@ async def write_area(session: AsyncSession, workspace: str, snap: dict[str, Any]
         area.verified_at = _parse_time(verified_at) if verified_at else None
     session.add(area)
     await session.flush()
-    await session.execute(delete(Assignment).where(Assignment.area_id == area.id))
-    await session.execute(delete(AreaAlias).where(AreaAlias.area_id == area.id))
+    await session.exec(delete(Assignment).where(Assignment.area_id == area.id))
+    await session.exec(delete(AreaAlias).where(AreaAlias.area_id == area.id))
     await session.flush()
     session.add_all(Assignment(workspace=workspace, area_id=area.id, party_id=pid, role=role) for pid, role in cells)
     session.add_all(AreaAlias(workspace=workspace, area_id=area.id, alias=a, key=k) for k, a in alias_keys.items())
@@ -262,8 +262,8 @@ async def write_area(session: AsyncSession, workspace: str, snap: dict[str, Any]
 
 async def delete_area(session: AsyncSession, workspace: str, area: Area, *, actor: str) -> AuditEntry:
     before = area_snapshot(await area_view(session, area))
-    await session.execute(delete(Assignment).where(Assignment.area_id == area.id))
-    await session.execute(delete(AreaAlias).where(AreaAlias.area_id == area.id))
+    await session.exec(delete(Assignment).where(Assignment.area_id == area.id))
+    await session.exec(delete(AreaAlias).where(AreaAlias.area_id == area.id))
     await session.delete(area)
     await _bump(session, workspace)
     return await audit(session, workspace, actor, "area.remove", area.name, before, None)

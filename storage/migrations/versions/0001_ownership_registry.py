@@ -8,8 +8,6 @@ Create Date: 2026-11-21 23:51:37.700507
 from alembic import op
 import sqlalchemy as sa
 
-
-
 revision = '0001'
 down_revision = None
 branch_labels = None
@@ -17,7 +15,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-    
     op.create_table('area',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('workspace', sa.String(length=255), nullable=False),
@@ -111,11 +108,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_assignment_workspace'), ['workspace'], unique=False)
         batch_op.create_index('one_accountable_per_area', ['area_id'], unique=True, sqlite_where=sa.text("role = 'A'"), postgresql_where=sa.text("role = 'A'"))
 
-    
-
 
 def downgrade() -> None:
-    
     with op.batch_alter_table('assignment', schema=None) as batch_op:
         batch_op.drop_index('one_accountable_per_area', sqlite_where=sa.text("role = 'A'"), postgresql_where=sa.text("role = 'A'"))
         batch_op.drop_index(batch_op.f('ix_assignment_workspace'))
@@ -141,4 +135,3 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_area_workspace'))
 
     op.drop_table('area')
-    

@@ -1,0 +1,102 @@
+"""`pmo-bot serve`: one aiohttp application for every platform, plus health and metrics.
+
+Adapters plug in through `setup(app, bot)` functions that add their routes and, optionally,
+readiness checks (`app[READY_CHECKS]`) and background tasks (aiohttp cleanup contexts).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import uuid
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from bot.app import Bot
+from bot.logs import request_id
+from bot.metrics import REQUESTS
+
+log = logging.getLogger(__name__)
+
+BOT = web.AppKey("bot", Bot)
+READY_CHECKS = web.AppKey("ready_checks", dict[str, Callable[[], Awaitable[bool]]])
+
+
+@web.middleware
+async def observe(request: web.Request, handler):
+    token = request_id.set(request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16])
+    route = request.match_info.route.resource.canonical if request.match_info.route.resource else "unmatched"
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as exc:
+        status = exc.status
+        raise
+    finally:
+        REQUESTS.labels(route, str(status)).inc()
+        request_id.reset(token)
+
+
+async def healthz(_request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    checks = {"database": request.app[BOT].db.ping}
+    checks.update(request.app[READY_CHECKS])
+    results = dict(zip(checks, await asyncio.gather(*(check() for check in checks.values()))))
+    ready = all(results.values())
+    return web.json_response({"ready": ready, "checks": results}, status=200 if ready else 503)
+
+
+async def metrics(_request: web.Request) -> web.Response:
+    return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def create_app(bot: Bot) -> web.Application:
+    app = web.Application(middlewares=[observe], client_max_size=1024 * 1024)
+    app[BOT] = bot
+    app[READY_CHECKS] = {}
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+    for setup in _adapter_setups():
+        setup(app, bot)
+    return app
+
+
+def _adapter_setups() -> list[Callable[[web.Application, Bot], None]]:
+    """Each platform adapter that is present adds its routes."""
+    setups = []
+    for module in ("bot.adapters.slack", "bot.adapters.teams"):
+        try:
+            setups.append(__import__(module, fromlist=["setup"]).setup)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+    return setups
+
+
+async def serve(bot: Bot, host: str, port: int, *, drain_seconds: float = 20.0) -> None:
+    """Run until SIGTERM/SIGINT, then stop taking requests and let in-flight ones finish."""
+    app = create_app(bot)
+    runner = web.AppRunner(app, shutdown_timeout=drain_seconds, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    log.info("serving", extra={"host": host, "port": port})
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+        log.info("stopping: draining in-flight requests")
+    finally:
+        await runner.cleanup()
+        log.info("stopped")

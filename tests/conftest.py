@@ -1,0 +1,112 @@
+"""Shared fixtures: a migrated database per backend, a fresh workspace per test, the bot.
+
+Every test that takes `db` (directly or through `bot`/`chat`) runs on SQLite and, when
+PMO_BOT_TEST_DATABASE_URL is set, again on that PostgreSQL database (in a schema of its own,
+dropped afterwards). With CI=true a missing or unreachable PostgreSQL fails the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.console.adapter import ConsoleSession
+from bot.adapters.console.render import render
+from bot.app import Bot
+from bot.config import Settings
+from storage.db import Database
+
+PG_URL = os.environ.get("PMO_BOT_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
+ADMIN = "U-ADMIN"
+PLATFORM_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "platform-data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("CI") == "true" and not PG_URL:
+        raise pytest.UsageError("CI=true but PMO_BOT_TEST_DATABASE_URL is not set: storage tests must run on PostgreSQL")
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory: pytest.TempPathFactory):
+    """backend -> (url, engine options), migrated once per test session."""
+    urls: dict[str, tuple[str, dict]] = {"sqlite": (f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}", {})}
+    schema = f"pmo_test_{uuid.uuid4().hex[:10]}"
+    if PG_URL:
+        urls["postgres"] = (PG_URL, {"connect_args": {"server_settings": {"search_path": schema}}})
+
+    async def migrate() -> None:
+        if PG_URL:
+            admin = Database(PG_URL)
+            async with admin.engine.begin() as conn:
+                await conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+            await admin.close()
+        for url, options in urls.values():
+            database = Database(url, **options)
+            await database.upgrade()
+            await database.close()
+
+    asyncio.run(migrate())
+    yield urls
+    if PG_URL:
+
+        async def drop() -> None:
+            admin = Database(PG_URL)
+            async with admin.engine.begin() as conn:
+                await conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+            await admin.close()
+
+        asyncio.run(drop())
+
+
+@pytest.fixture(params=BACKENDS)
+async def db(request: pytest.FixtureRequest, database_urls) -> AsyncIterator[Database]:
+    url, options = database_urls[request.param]
+    database = Database(url, **options)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def workspace() -> str:
+    """Every test talks in a workspace of its own: isolation is by workspace, as in production."""
+    return f"T{uuid.uuid4().hex[:10].upper()}"
+
+
+@pytest.fixture
+def settings(db: Database) -> Settings:
+    return Settings(_env_file=None, database_url=db.url, pmo_bot_admins=ADMIN)
+
+
+@pytest.fixture
+def bot(settings: Settings, db: Database) -> Bot:
+    return Bot(settings, db)
+
+
+class Speaker:
+    """One person in a console conversation; `say` returns what they would read."""
+
+    def __init__(self, session: ConsoleSession) -> None:
+        self.session = session
+        self.replies = []
+
+    async def say(self, text: str) -> str:
+        self.replies = await self.session.send(text)
+        return "\n".join(render(r) for r in self.replies)
+
+    @property
+    def reply(self):
+        return self.replies[0]
+
+
+@pytest.fixture
+def person(bot: Bot, workspace: str) -> Callable[..., Speaker]:
+    def make(user: str = "U-ALICE", *, channel: str = "C-GENERAL", workspace_id: str | None = None) -> Speaker:
+        return Speaker(ConsoleSession(bot, workspace=workspace_id or workspace, channel=channel, user=user))
+
+    return make
