@@ -8,9 +8,10 @@ covers. So "product roadmap" never confidently hits an area aliased "roadmap": t
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -94,82 +95,98 @@ class Match:
         return self.candidates[0]
 
 
-@dataclass(slots=True)
-class _Key:
-    area_id: int
-    tokens: tuple[str, ...]
-    is_name: bool
-
-
 class AreaIndex:
-    """An in-memory index of one workspace's area names and aliases."""
+    """An in-memory index of one workspace's area names and aliases ("keys")."""
 
     def __init__(self, entries: list[tuple[int, str, list[str]]]) -> None:
         """entries: (area id, area name, aliases)."""
         self.names: dict[int, str] = {}
-        self._keys: list[_Key] = []
+        self._key_area: list[int] = []
+        self._key_words: list[frozenset[str]] = []
+        self._key_is_name: list[bool] = []
         self._exact: dict[str, list[int]] = defaultdict(list)  # normalised text -> key indexes
-        self._postings: dict[str, list[int]] = defaultdict(list)  # token -> key indexes
+        self._postings: dict[str, list[int]] = defaultdict(list)  # word -> key indexes
         for area_id, name, aliases in entries:
             self.names[area_id] = name
             for text, is_name in [(name, True), *((a, False) for a in aliases)]:
-                toks = tuple(dict.fromkeys(tokens(text)))
-                if not toks:
+                words = tuple(dict.fromkeys(tokens(text)))
+                if not words:
                     continue
-                i = len(self._keys)
-                self._keys.append(_Key(area_id, toks, is_name))
-                self._exact[" ".join(toks)].append(i)
-                for t in toks:
-                    self._postings[t].append(i)
-        self._vocab = list(self._postings)
+                i = len(self._key_area)
+                self._key_area.append(area_id)
+                self._key_words.append(frozenset(words))
+                self._key_is_name.append(is_name)
+                self._exact[" ".join(words)].append(i)
+                for w in words:
+                    self._postings[w].append(i)
+        # Misspellings are looked up among words of similar length only (ratio ≥ 80 needs it).
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for w in self._postings:
+            if len(w) >= MIN_TYPO_LEN and not any(ch.isdigit() for ch in w):
+                self._by_length[len(w)].append(w)
 
     def __len__(self) -> int:
         return len(self.names)
 
-    def _similar_words(self, word: str) -> list[tuple[str, float]]:
-        if word in self._postings:
-            return [(word, 1.0)]
-        if len(word) < MIN_TYPO_LEN:
-            return []
-        found = process.extract(word, self._vocab, scorer=fuzz.ratio, score_cutoff=TYPO_AT, limit=3)
-        return [(w, s / 100) for w, s, _ in found if len(w) >= MIN_TYPO_LEN]
+    def _correct(self, word: str) -> tuple[str, float] | None:
+        """The known word that `word` is most probably a misspelling of, and how similar."""
+        if len(word) < MIN_TYPO_LEN or any(ch.isdigit() for ch in word):
+            return None
+        lo, hi = int(len(word) * 2 / 3), int(len(word) * 3 / 2) + 1
+        pool = [w for n in range(lo, hi + 1) for w in self._by_length.get(n, ())]
+        found = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=TYPO_AT)
+        return (found[0], found[1] / 100) if found else None
 
-    def scores(self, query: str) -> list[Candidate]:
-        """Every plausible area with its best key's score, best first."""
+    def scores(self, query: str, limit: int = 10) -> list[Candidate]:
+        """The best-scoring areas (each by its best key), best first."""
         q = list(dict.fromkeys(tokens(query)))
         if not q:
             return []
-        # For each key that shares a (possibly misspelt) word with the query: per query word,
-        # the best similarity found in that key, and which of the key's words were used.
-        covered: dict[int, dict[int, float]] = defaultdict(dict)
-        used: dict[int, set[str]] = defaultdict(set)
-        for qi, word in enumerate(q):
-            for vocab_word, sim in self._similar_words(word):
-                for ki in self._postings[vocab_word]:
-                    if sim > covered[ki].get(qi, 0.0):
-                        covered[ki][qi] = sim
-                    used[ki].add(vocab_word)
+        n = len(q)
+        hits: Counter[int] = Counter()  # key -> query words it contains (misspelt ones corrected)
+        corrected: list[tuple[str, float]] = []
+        for word in q:
+            if word not in self._postings:
+                fix = self._correct(word)
+                if fix is None:
+                    continue
+                corrected.append(fix)
+                word = fix[0]
+            hits.update(self._postings[word])  # counted in C: common words cost little
+
         best: dict[int, float] = {}
-        for ki, sims in covered.items():
-            k = self._keys[ki]
-            coverage = sum(sims.values()) / len(q)
-            precision = len(used[ki]) / len(k.tokens)
-            score = 100 * (0.75 * coverage + 0.25 * precision)
-            if score > best.get(k.area_id, 0.0):
-                best[k.area_id] = score
-        ranked = sorted(best.items(), key=lambda item: (-item[1], self.names[item[0]]))
+        top = 0.0
+        # Keys in order of query words covered. Stop once even a perfect-precision key could not
+        # reach a score that matters: a suggestion (≥ SUGGEST_AT, within 25 of the best) or,
+        # while there is none, one of `limit` hints (≥ NEAR_AT).
+        for ki, covered in hits.most_common():
+            ceiling = 100 * (0.75 * covered / n + 0.25)
+            if top >= SUGGEST_AT:
+                if ceiling < max(SUGGEST_AT, top - 25):
+                    break
+            elif ceiling < NEAR_AT or (ceiling < SUGGEST_AT and len(best) >= limit):
+                break
+            used = covered
+            if corrected:  # a misspelt word covers a little less than the word itself
+                covered -= sum(1 - sim for word, sim in corrected if word in self._key_words[ki])
+            score = 100 * (0.75 * covered / n + 0.25 * used / len(self._key_words[ki]))
+            area = self._key_area[ki]
+            if score > best.get(area, 0.0):
+                best[area] = score
+                top = max(top, score)
+        ranked = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1], self.names[item[0]]))
         return [Candidate(area_id, self.names[area_id], round(score, 1)) for area_id, score in ranked]
 
     def match(self, query: str) -> Match:
         normalised = key(query)
         exact = self._exact.get(normalised, [])
-        exact_names = {self._keys[i].area_id for i in exact if self._keys[i].is_name}
+        exact_names = {self._key_area[i] for i in exact if self._key_is_name[i]}
         if len(exact_names) == 1:  # an area's own name always wins
             (area_id,) = exact_names
             return Match("answer", [Candidate(area_id, self.names[area_id], 100.0)])
         scored = self.scores(query)
         ranked = [c for c in scored if c.score >= SUGGEST_AT]
-        exact_areas = list(dict.fromkeys(self._keys[i].area_id for i in exact))
+        exact_areas = list(dict.fromkeys(self._key_area[i] for i in exact))
         if len(exact_areas) == 1:
             # An alias answers unless other areas cover the whole question too ("roadmap" once
             # there is both an enterprise and a product roadmap): then it is a real ambiguity.

@@ -28,8 +28,14 @@ MAX_BYTES = 20 * 1024 * 1024
 
 class ImportFailed(ValueError):
     def __init__(self, errors: list[str]) -> None:
+        errors = sorted(errors, key=_line_of)  # in file order, whichever check found them
         super().__init__("\n".join(errors))
         self.errors = errors
+
+
+def _line_of(error: str) -> int:
+    head = error.split(":", 1)[0]
+    return int(head[5:]) if head.startswith("line ") and head[5:].isdigit() else 0
 
 
 @dataclass

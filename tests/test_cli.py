@@ -1,0 +1,77 @@
+"""The `pmo-bot` command as a user runs it: a fresh SQLite database in the working directory."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PMO_BOT = [sys.executable, "-m", "bot.cli"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(args, cwd, stdin=None, **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "PMO_BOT_", "SLACK_"))}
+    environment.update(PYTHONPATH=str(ROOT), **env)
+    return subprocess.run([*PMO_BOT, *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=60,
+                          env=environment)
+
+
+def test_ask_works_with_no_configuration(tmp_path):
+    result = run(["ask", "who owns the enterprise roadmap?"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "PMO is accountable for Enterprise roadmap." in result.stdout
+    assert (tmp_path / "pmo-bot.db").exists()  # the default: SQLite in the working directory
+
+
+def test_chat_reads_one_message_per_line_and_prints_json(tmp_path):
+    stdin = "who owns the roadmap?\n\nwhat does the PMO own?\n"
+    result = run(["chat", "--json", "--user", "U-1"], tmp_path, stdin)
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(replies) == 2
+    assert replies[0]["title"] == "Enterprise roadmap"
+    assert replies[0]["buttons"][0]["action_id"] == "ownership.party"
+    assert replies[1]["title"] == "PMO"
+
+
+def test_a_multi_person_conversation_against_one_database(tmp_path):
+    env = {"PMO_BOT_ADMINS": "U-ADMIN"}
+    denied = run(["ask", "area set Risk register; accountable: PMO", "--user", "U-BOB"], tmp_path, **env)
+    assert "Only admins can" in denied.stdout
+    added = run(["ask", "area set Risk register; accountable: PMO", "--user", "U-ADMIN"], tmp_path, **env)
+    assert "Added “Risk register”." in added.stdout
+    asked = run(["ask", "who owns the risk register?", "--user", "U-BOB", "--channel", "C-2"], tmp_path, **env)
+    assert "PMO is accountable for Risk register." in asked.stdout
+    elsewhere = run(["ask", "who owns the risk register?", "--workspace", "other"], tmp_path, **env)
+    assert "I don't know who owns" in elsewhere.stdout
+
+
+def test_import_export_round_trip_and_all_or_nothing(tmp_path):
+    exported = run(["ownership", "export", "--format", "yaml", "--out", "model.yml"], tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("area,accountable\nRisk register,PMO\nHiring,Human Resources\nBudget,PMO; Oversight Team\n")
+    result = run(["ownership", "import", "bad.csv"], tmp_path)
+    assert result.returncode == 1
+    assert "Nothing was imported: 2 problem(s)" in result.stderr
+    assert "line 3: unknown party “Human Resources”" in result.stderr and "line 4:" in result.stderr
+    assert "Risk register" not in run(["ownership", "export"], tmp_path).stdout
+    imported = run(["ownership", "import", "model.yml", "--workspace", "copy"], tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert "9 area(s) added" in imported.stdout
+    copy = run(["ownership", "export", "--format", "yaml", "--workspace", "copy"], tmp_path).stdout
+    assert copy == (tmp_path / "model.yml").read_text()
+
+
+def test_db_upgrade(tmp_path):
+    result = run(["db", "upgrade"], tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
+    assert result.returncode == 0 and "up to date" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["ownership", "import", "missing.csv"], ["nonsense"]])
+def test_clear_errors_for_bad_invocations(tmp_path, args):
+    result = run(args, tmp_path)
+    assert result.returncode != 0 and "Traceback" not in result.stderr

@@ -1,0 +1,164 @@
+"""Who owns X? — transcripts through the console adapter, on each database backend."""
+
+import pytest
+
+from tests.conftest import ADMIN
+
+
+@pytest.mark.parametrize(
+    "question, area, accountable",
+    [
+        ("who owns the enterprise roadmap?", "Enterprise roadmap", "PMO"),
+        ("Who owns the enterprize roadmap?", "Enterprise roadmap", "PMO"),
+        ("who is accountable for the delivery framework", "Delivery framework", "Coaching Community"),
+        ("who do I talk to about the architecture description?", "Enterprise architecture description",
+         "Enterprise Architect"),
+        ("owner of initiative budgets", "Enterprise initiative budgets", "PMO"),
+        ("who's responsible for value delivery", "Value discovery and delivery", "Oversight Team"),
+        ("who owns EA?", "Enterprise architecture description", "Enterprise Architect"),
+        ("who owns the roadmap", "Enterprise roadmap", "PMO"),
+        ("who owns the budget for initiatives?", "Enterprise initiative budgets", "PMO"),
+        ("who owns roadmaps?", "Enterprise roadmap", "PMO"),
+        ("hi, who runs the lunch and learn?", "Community and knowledge sharing", "PMO"),
+        ("who is in charge of the organization's strategy?", "Organisational strategy", "Leadership Team"),
+        ("who should we ask about mentoring?", "Team coaching and mentoring", "Coaching Community"),
+        ("who owns the framework?", "Delivery framework", "Coaching Community"),
+    ],
+)
+async def test_everyday_phrasings_find_the_accountable_party(person, question, area, accountable):
+    out = await person().say(question)
+    assert f"{accountable} is accountable for {area}." in out
+
+
+async def test_answer_shows_raci_contact_and_verification(person):
+    out = await person().say("who owns the enterprise roadmap?")
+    assert "── Enterprise roadmap" in out
+    assert "Accountable  PMO (#pmo)" in out
+    assert "Consulted    Enterprise Architect (#enterprise-architecture), Leadership Team (#leadership-team)" in out
+    assert "Informed     Coaching Community (#coaching-community), Oversight Team (#oversight-team)" in out
+    assert "Last verified  not verified yet" in out
+
+
+async def test_what_a_party_owns_by_role(person):
+    out = await person().say("what does the PMO own?")
+    assert "Accountable for:" in out
+    for area in ("Enterprise roadmap", "Enterprise initiative budgets", "Project management practice",
+                 "Community and knowledge sharing"):
+        assert f"• {area}" in out
+    assert "Consulted on:" in out and "• Delivery framework" in out
+
+
+async def test_what_a_party_is_accountable_for_lists_only_that_role(person):
+    out = await person().say("what is the Coaching Community accountable for?")
+    assert "Accountable for:" in out and "• Delivery framework" in out and "• Team coaching and mentoring" in out
+    assert "Consulted on:" not in out
+
+
+async def test_who_is_a_party(person):
+    out = await person().say("who is the Oversight Team?")
+    assert "── Oversight Team" in out
+    assert "Oversees value discovery and delivery" in out
+    assert "Contact  #oversight-team" in out
+    assert "• Value discovery and delivery" in out
+
+
+async def test_party_alias_works(person):
+    out = await person().say("what does the EA own?")
+    assert "Enterprise Architect" in out and "• Enterprise architecture description" in out
+
+
+async def test_button_on_answer_shows_what_else_the_party_owns(person):
+    alice = person()
+    await alice.say("who owns the enterprise roadmap?")
+    out = await alice.say("1")
+    assert "── PMO" in out and "• Enterprise initiative budgets" in out
+
+
+async def test_two_equal_matches_ask_did_you_mean_with_buttons(person):
+    admin = person(ADMIN)
+    await admin.say("area set Product roadmap; accountable: Oversight Team")
+    alice = person()
+    out = await alice.say("who owns the roadmap?")
+    assert "Did you mean one of these?" in out
+    assert "[1] Enterprise roadmap" in out and "[2] Product roadmap" in out
+    assert "None of these" in out
+    out = await alice.say("2")
+    assert "Oversight Team is accountable for Product roadmap." in out
+
+
+async def test_partial_match_is_never_answered_confidently(person):
+    # "product roadmap" must not be answered as the enterprise roadmap just because of "roadmap".
+    out = await person().say("who owns the product roadmap?")
+    assert "is accountable for" not in out
+    assert "Did you mean" in out
+
+
+async def test_unknown_question_is_recorded_as_a_gap(person):
+    alice, bob, admin = person("U-ALICE"), person("U-BOB"), person(ADMIN)
+    out = await alice.say("who owns the coffee machine?")
+    assert "I don't know who owns “the coffee machine” yet" in out
+    await bob.say("Who owns the coffee machines")
+    gaps = await admin.say("gaps")
+    assert "“the coffee machine” asked 2× (last by U-BOB" in gaps
+
+
+async def test_unknown_question_shows_closest_areas(person):
+    out = await person().say("who owns the enterprise wiki?")
+    assert "I don't know who owns" in out or "Did you mean" in out
+    assert "Enterprise" in out
+
+
+async def test_none_of_these_records_the_question(person):
+    alice, admin = person(), person(ADMIN)
+    await alice.say("who owns delivery?")
+    assert "None of these" in alice.reply.buttons[-1].text
+    out = await alice.say(str(len(alice.reply.buttons)))
+    assert "noted" in out
+    assert "“delivery” asked 1×" in await admin.say("gaps")
+
+
+async def test_gaps_are_for_admins_only(person):
+    out = await person("U-BOB").say("gaps")
+    assert out.startswith("Only admins can see the unanswered questions.")
+
+
+async def test_help_lists_what_the_bot_can_do(person):
+    out = await person().say("help")
+    assert "who owns the enterprise roadmap?" in out
+    assert "what does the PMO own?" in out
+    assert "area set" not in out  # admin commands only for admins
+    admin_help = await person(ADMIN).say("help")
+    assert "area set NAME; accountable: PARTY" in admin_help and "(admins only)" in admin_help
+
+
+async def test_workspaces_never_see_each_others_areas(person, workspace):
+    admin_a = person(ADMIN, workspace_id=workspace + "-A")
+    await admin_a.say("area set Coffee machine; accountable: PMO")
+    assert "PMO is accountable for Coffee machine." in await admin_a.say("who owns the coffee machine?")
+    await admin_a.say("who owns the tea kettle?")
+    b = workspace + "-B"
+    out = await person("U-ALICE", workspace_id=b).say("who owns the coffee machine?")
+    assert "is accountable for Coffee machine" not in out
+    assert "I don't know who owns" in out
+    gaps_b = await person(ADMIN, workspace_id=b).say("gaps")
+    assert "coffee machine" in gaps_b and "tea kettle" not in gaps_b
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "?!?...", "🙂🙂🙂", "מי אחראי על מפת הדרכים?", "'; DROP TABLE area; --", "x" * 10_000,
+     "<!channel> *bold* <script>alert(1)</script>", "who owns \x1b[31mred\x1b[0m?"],
+)
+async def test_bad_input_gets_a_clear_answer(person, text):
+    alice = person()
+    out = await alice.say(text)
+    assert out.strip(), "every message gets a reply"
+    assert "something went wrong" not in out
+    assert "\x1b" not in out  # terminal control sequences from users are not echoed
+    # The registry is intact afterwards.
+    assert "PMO is accountable for Enterprise roadmap." in await alice.say("who owns the enterprise roadmap?")
+
+
+async def test_very_long_message_is_refused_politely(person):
+    out = await person().say("who owns " + "x" * 10_000)
+    assert "characters long; I read up to 4,000" in out
