@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -34,12 +34,19 @@ class Sender(Protocol):
 
 def build_router() -> Router:
     """Every feature's routes. A new feature adds its module here."""
-    from handlers import coming_soon, ownership
+    from handlers import coming_soon, meetups, ownership
     from handlers import help as help_handler
 
     router = Router()
-    router.include(*ownership.routes, help_handler.routes, coming_soon.routes)
+    router.include(*ownership.routes, *meetups.routes, help_handler.routes, coming_soon.routes)
     return router
+
+
+def build_planners() -> list:
+    """What each feature wants scheduled, read from its tables (see scheduler/service.py)."""
+    from handlers import meetups
+
+    return [*meetups.planners]
 
 
 class Bot:
@@ -52,6 +59,7 @@ class Bot:
         self._known_workspaces: set[str] = set()
         self.on_new_workspace: list[WorkspaceHook] = []
         self.senders: dict[str, Sender] = {}  # platform -> sender, registered by each adapter
+        self.scheduler: Any = None  # scheduler.service.Scheduler while one runs in this process
         from handlers.ownership import seed_default_model
 
         self.on_new_workspace.append(seed_default_model)
@@ -65,8 +73,7 @@ class Bot:
         handler, args, match = self.router.resolve(msg)
         if handler is None:
             return Reply("That button or form has expired or is not one I know. Type `help` to see what I can do.")
-        ctx = Context(msg=msg, db=self.db, settings=self.settings, router=self.router,
-                      clock=self.clock, args=args, match=match)
+        ctx = Context(msg=msg, bot=self, args=args, match=match)
         started = time.perf_counter()
         try:
             return await handler(ctx)

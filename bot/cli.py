@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the reply as JSON")
 
     sub.add_parser("serve", help="run the HTTP server (Slack, Teams, health, metrics) and the scheduler")
+    sub.add_parser("scheduler", help="run only the scheduler (announcements, reminders), no HTTP server")
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -83,37 +84,74 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             setup_json_logging()
             await serve(Bot(settings, db), settings.host, settings.port)
             return 0
+        if args.command == "scheduler":
+            return await _scheduler_only(settings, db)
     finally:
         await db.close()
     return 2
 
 
+async def _scheduler_only(settings: Settings, db) -> int:
+    import signal
+
+    from bot.app import Bot, build_planners
+    from bot.logs import setup_json_logging
+    from scheduler.service import Scheduler
+
+    from bot.server import create_app
+
+    setup_json_logging()
+    bot = Bot(settings, db)
+    create_app(bot)  # not served: this registers each configured adapter's sender on the bot
+    scheduler = Scheduler(bot, build_planners())
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    await scheduler.start()
+    await stop.wait()
+    await scheduler.stop()
+    return 0
+
+
 async def _chat(args: argparse.Namespace, settings: Settings, db) -> int:
     from bot.adapters.console.adapter import ConsoleSession
     from bot.adapters.console.render import render
-    from bot.app import Bot
+    from bot.adapters.console.sender import ConsoleSender
+    from bot.app import Bot, build_planners
 
-    session = ConsoleSession(Bot(settings, db), workspace=args.workspace, channel=args.channel, user=args.user)
+    bot = Bot(settings, db)
+    session = ConsoleSession(bot, workspace=args.workspace, channel=args.channel, user=args.user)
 
     def show(replies) -> None:
         for reply in replies:
-            print(json.dumps(reply.to_dict(), ensure_ascii=False) if args.json else render(reply), flush=True)
+            print(json.dumps(reply.to_dict(), ensure_ascii=False, default=str) if args.json else render(reply), flush=True)
 
+    def post(conversation, reply) -> None:  # the bot posting on its own, e.g. a meetup announcement
+        if not args.json:
+            print(f"[posted in #{conversation.channel}]")
+        show([reply])
+
+    bot.senders["console"] = ConsoleSender(post)
     if args.command == "ask":
         show(await session.send(args.text))
         return 0
+    from scheduler.service import Scheduler
+
+    scheduler = Scheduler(bot, build_planners())  # so meetups announce while you chat
+    await scheduler.start()
     interactive = sys.stdin.isatty()
     if interactive:
         import readline  # noqa: F401  (line editing and history for input())
 
         print("pmo-bot: ask me who owns what. Type “help” for more, Ctrl-D to leave.")
     loop = asyncio.get_running_loop()
-    while True:
-        line = await loop.run_in_executor(None, _read_line, interactive)
-        if line is None:
-            return 0
-        if line.strip() or session.expects_input:
-            show(await session.send(line))
+    try:
+        while (line := await loop.run_in_executor(None, _read_line, interactive)) is not None:
+            if line.strip() or session.expects_input:
+                show(await session.send(line))
+    finally:
+        await scheduler.stop()
+    return 0
 
 
 def _read_line(interactive: bool) -> str | None:

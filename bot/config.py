@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     pmo_bot_admins: Annotated[frozenset[str], NoDecode] = frozenset()
     pmo_bot_timezone: str = "UTC"
+    # Posts missed by less than this (e.g. during a restart) go out marked "(late)"; older are skipped.
+    pmo_bot_meetup_grace_minutes: int = 60
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None

@@ -8,6 +8,7 @@ into markup, mentions or pings. Emphasis is structural (titles, field labels), n
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 
@@ -63,6 +64,7 @@ class Action(Incoming):
 class Field:
     label: str
     value: str
+    at: datetime | None = None  # a moment: platforms that can show it in the viewer's time zone do
 
 
 @dataclass(slots=True)
@@ -112,6 +114,9 @@ class Reply:
     buttons: list[Button] = field(default_factory=list)
     form: Form | None = None
     private: bool = False  # only the asker should see it, where the platform can do that
+    replace: bool = False  # an answer to a button that updates the message the button was on
+    notice: str = ""  # with `replace`: a line for the person who pressed the button only
+    mentions: list[str] = field(default_factory=list)  # user ids to notify, shown after the text
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

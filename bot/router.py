@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from bot.core import Action, Incoming, Reply
 
 if TYPE_CHECKING:
+    from bot.app import Bot
     from bot.config import Settings
     from storage.db import Database
 
@@ -30,12 +31,21 @@ class Context:
     """What a handler gets: the message, what the route matched, and the bot's services."""
 
     msg: Incoming
-    db: Database
-    settings: Settings
-    router: Router
-    clock: Callable[[], datetime]
+    bot: Bot
     args: str = ""  # the text after the command words
     match: re.Match[str] | None = None
+
+    @property
+    def db(self) -> Database:
+        return self.bot.db
+
+    @property
+    def settings(self) -> Settings:
+        return self.bot.settings
+
+    @property
+    def router(self) -> Router:
+        return self.bot.router
 
     @property
     def action(self) -> Action:
@@ -47,7 +57,7 @@ class Context:
         return self.settings.is_admin(self.msg.platform, self.msg.user)
 
     def now(self) -> datetime:
-        return self.clock()
+        return self.bot.clock()
 
 
 @dataclass(slots=True, frozen=True)

@@ -47,11 +47,16 @@ async def healthz(_request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    checks = {"database": request.app[BOT].db.ping}
+    bot = request.app[BOT]
+    checks = {"database": bot.db.ping}
     checks.update(request.app[READY_CHECKS])
     results = dict(zip(checks, await asyncio.gather(*(check() for check in checks.values()))))
     ready = all(results.values())
-    return web.json_response({"ready": ready, "checks": results}, status=200 if ready else 503)
+    body = {"ready": ready, "checks": results}
+    if bot.scheduler is not None:  # leader or standby are both healthy; "stopped" is not
+        body["scheduler"] = bot.scheduler.state
+        ready = ready and bot.scheduler.state != "stopped"
+    return web.json_response(body, status=200 if ready else 503)
 
 
 async def metrics(_request: web.Request) -> web.Response:
@@ -84,11 +89,16 @@ def _adapter_setups() -> list[Callable[[web.Application, Bot], None]]:
 
 async def serve(bot: Bot, host: str, port: int, *, drain_seconds: float = 20.0) -> None:
     """Run until SIGTERM/SIGINT, then stop taking requests and let in-flight ones finish."""
+    from bot.app import build_planners
+    from scheduler.service import Scheduler
+
     app = create_app(bot)
+    scheduler = Scheduler(bot, build_planners())
     runner = web.AppRunner(app, shutdown_timeout=drain_seconds, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
+    await scheduler.start()
     log.info("serving", extra={"host": host, "port": port})
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -98,5 +108,6 @@ async def serve(bot: Bot, host: str, port: int, *, drain_seconds: float = 20.0) 
         await stop.wait()
         log.info("stopping: draining in-flight requests")
     finally:
+        await scheduler.stop()
         await runner.cleanup()
         log.info("stopped")

@@ -9,7 +9,6 @@ routes = Routes("coming soon")
 FEATURES = {
     "improve": "Improvement ideas (improve <idea>)",
     "retro": "Retrospectives (retro start)",
-    "meetup": "Community meetups (meetup schedule …)",
 }
 
 

@@ -5,7 +5,7 @@ Times are timezone-aware UTC; SQLModel's UTCDateTime keeps them so on SQLite too
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
@@ -140,3 +140,80 @@ class ConversationRecord(SQLModel, table=True):
     service_url: str | None = Field(default=None, max_length=500)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class MeetupSeries(SQLModel, table=True):
+    """A recurring (or one-off) meetup. `rule` is an RRULE body expanded in `timezone` from
+    `starts_on` at local `start_time`; one-off meetups have no rule and `starts_on` is the day."""
+
+    __tablename__ = "meetup_series"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str = Field(max_length=255, index=True)
+    title: str = Field(max_length=200)
+    topic: str = Field(default="", max_length=1000)
+    host: str = Field(default="", max_length=255)
+    location: str = Field(default="", max_length=500)
+    link: str = Field(default="", max_length=1000)
+    capacity: int | None = None
+    rule: str = Field(default="", max_length=500)
+    timezone: str = Field(max_length=64)
+    starts_on: date
+    start_time: time
+    duration_minutes: int = 60
+    announce_before_minutes: int = 24 * 60
+    remind_before_minutes: int = 15
+    platform: str = Field(max_length=32)
+    channel: str = Field(max_length=500)
+    organiser: str = Field(max_length=255)
+    status: str = Field(default="active", max_length=16)  # active / cancelled
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class MeetupOccurrence(SQLModel, table=True):
+    """One date of a series, created when it is first needed (announced, skipped, RSVP'd, edited)."""
+
+    __tablename__ = "meetup_occurrence"
+    __table_args__ = (UniqueConstraint("series_id", "starts_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str = Field(max_length=255)
+    series_id: int = Field(foreign_key="meetup_series.id", ondelete="CASCADE", index=True)
+    starts_at: datetime
+    # scheduled / announced / reminded / done / skipped / cancelled
+    status: str = Field(default="scheduled", max_length=16)
+    host: str | None = Field(default=None, max_length=255)
+    topic: str | None = Field(default=None, max_length=1000)
+
+
+class MeetupRsvp(SQLModel, table=True):
+    __tablename__ = "meetup_rsvp"
+    __table_args__ = (UniqueConstraint("occurrence_id", "user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str = Field(max_length=255)
+    occurrence_id: int = Field(foreign_key="meetup_occurrence.id", ondelete="CASCADE", index=True)
+    user: str = Field(max_length=255)
+    answer: str = Field(max_length=8)  # going / maybe / no
+    at: datetime = Field(default_factory=utcnow)
+
+
+class Delivery(SQLModel, table=True):
+    """A message the bot posts on its own. The row is claimed (inserted) before the send, and
+    (kind, subject, target) is unique: a restart, a retry or a second replica can't post twice."""
+
+    __table_args__ = (UniqueConstraint("kind", "subject", "target"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str = Field(max_length=255, index=True)
+    kind: str = Field(max_length=32)  # e.g. meetup.announce
+    subject: str = Field(max_length=255)  # e.g. occurrence:12
+    target: str = Field(max_length=600)  # platform:workspace:channel
+    due_at: datetime
+    status: str = Field(default="claimed", max_length=16)  # claimed / sent / failed / missed
+    attempts: int = 0
+    message_id: str | None = Field(default=None, max_length=255)
+    error: str | None = Field(default=None, max_length=1000)
+    claimed_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None

@@ -15,7 +15,7 @@ def safe(text: str) -> str:
 
 
 def render(reply: Reply) -> str:
-    lines: list[str] = []
+    lines: list[str] = [safe(reply.notice)] if reply.notice else []
     if reply.title:
         title = safe(reply.title)
         lines.append(f"── {title} " + "─" * max(3, WIDTH - len(title) - 4))

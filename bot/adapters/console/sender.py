@@ -1,0 +1,23 @@
+"""Posts the bot makes on its own (announcements, reminders) while the console runs."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+from bot.core import ConversationRef, Reply
+
+
+class ConsoleSender:
+    """Hands each post to `show` (print in `pmo-bot chat`) and keeps it in `outbox`."""
+
+    def __init__(self, show: Callable[[ConversationRef, Reply], None] | None = None) -> None:
+        self.outbox: list[tuple[ConversationRef, Reply]] = []
+        self._show = show
+        self._ids = itertools.count(1)
+
+    async def send(self, conversation: ConversationRef, reply: Reply) -> str | None:
+        self.outbox.append((conversation, reply))
+        if self._show:
+            self._show(conversation, reply)
+        return f"console-{next(self._ids)}"

@@ -1,0 +1,6 @@
+"""Community meetups: recurring series, announced, reminded and RSVP'd on schedule."""
+
+from handlers.meetups import commands, jobs
+
+routes = (commands.routes,)
+planners = (jobs.plan,)

@@ -1,0 +1,136 @@
+"""Meetup posts on schedule: one job per series, at its next due post.
+
+`run_series(series_id)` posts whatever is due for that series (announcement, reminder,
+"starting now"), each through an exactly-once delivery, then schedules itself for the next one.
+Posts late by less than the grace window go out marked "(late)"; later ones are recorded as
+missed and skipped, so an outage never ends in a burst of stale posts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlmodel import select
+
+from bot.core import ConversationRef
+from handlers.meetups import replies, store
+from scheduler.deliveries import backoff, deliver, record_missed, target_of
+from scheduler.service import JobSpec, current_bot
+from storage.models import Delivery, MeetupSeries
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+LATE_AFTER = timedelta(minutes=1)  # later than this is worth saying so
+STATUS_AFTER = {"announce": "announced", "remind": "reminded", "start": "done"}
+
+
+def grace(bot: Bot) -> timedelta:
+    return timedelta(minutes=bot.settings.pmo_bot_meetup_grace_minutes)
+
+
+def due_times(series: MeetupSeries, start: datetime) -> dict[str, datetime]:
+    """When each post for the occurrence at `start` is due. A meetup scheduled (or changed) after
+    its announcement time is announced straight away, and then needs no separate reminder."""
+    announce = start - timedelta(minutes=series.announce_before_minutes)
+    remind = start - timedelta(minutes=series.remind_before_minutes)
+    times = {"announce": max(announce, min(series.updated_at, start)), "remind": remind, "start": start}
+    if remind < series.updated_at:
+        del times["remind"]
+    return times
+
+
+def _starts(series: MeetupSeries, now: datetime, bot: Bot) -> list[datetime]:
+    return store.next_starts(series, after=now - grace(bot), count=3)
+
+
+def next_due(series: MeetupSeries, now: datetime, bot: Bot, *, after: datetime | None = None) -> datetime | None:
+    """The first post due after `after` (default: the start of the grace window, so a rebuild
+    after downtime still catches what is late but not too late)."""
+    after = now - grace(bot) if after is None else after
+    times = [t for s in _starts(series, now, bot) for t in due_times(series, s).values() if t > after]
+    return min(times, default=None)
+
+
+def job(series_id: int, at: datetime) -> JobSpec:
+    return JobSpec(f"meetup:{series_id}", at, run_series, (series_id,))
+
+
+async def plan(bot: Bot, now: datetime) -> Iterable[JobSpec]:
+    """Every active series' next due post (the scheduler's rebuild)."""
+    async with bot.db.session() as session:
+        series = (await session.exec(select(MeetupSeries).where(MeetupSeries.status == "active"))).all()
+    specs = []
+    for s in series:
+        at = next_due(s, now, bot)
+        if at:
+            specs.append(job(s.id, at))
+    return specs
+
+
+def reschedule(bot: Bot, series: MeetupSeries) -> None:
+    """After a change: move this series' job (on the leader; other replicas catch up on refresh)."""
+    if bot.scheduler is None:
+        return
+    at = next_due(series, bot.clock(), bot) if series.status == "active" else None
+    if at:
+        bot.scheduler.put(job(series.id, at))
+    else:
+        bot.scheduler.remove(f"meetup:{series.id}")
+
+
+async def run_series(series_id: int) -> None:
+    await post_due(current_bot(), series_id)
+
+
+async def post_due(bot: Bot, series_id: int) -> None:
+    now = bot.clock()
+    async with bot.db.session() as session:
+        series = await session.get(MeetupSeries, series_id)
+    if series is None or series.status != "active":
+        return
+    ref = ConversationRef(series.platform, series.workspace, series.channel)
+    retry_at: datetime | None = None
+    for start in _starts(series, now, bot):
+        for kind, due in due_times(series, start).items():
+            if due > now:
+                continue
+            async with bot.db.session() as session:
+                occ = await store.occurrence(session, series, start)
+                counts = await store.rsvps(session, occ, series.capacity)
+            if occ.status in ("skipped", "cancelled"):
+                continue
+            subject = f"occurrence:{occ.id}"
+            if now - due > grace(bot):
+                await record_missed(bot, workspace=series.workspace, kind=f"meetup.{kind}", subject=subject,
+                                    target=target_of(ref), due_at=due)
+                continue
+            late = now - due > LATE_AFTER
+            if kind == "announce":
+                reply = replies.announcement(series, occ, counts, late=late)
+            elif kind == "remind":
+                reply = replies.reminder(series, occ, counts, late=late)
+            else:
+                reply = replies.starting(series, occ, late=late)
+            delivery = await deliver(bot, ref, reply, kind=f"meetup.{kind}", subject=subject, due_at=due)
+            if delivery and delivery.status == "sent":
+                async with bot.db.session() as session:
+                    occ = await session.get(type(occ), occ.id)
+                    if occ and occ.status not in ("skipped", "cancelled"):
+                        occ.status = STATUS_AFTER[kind]
+                        session.add(occ)
+            elif delivery and delivery.status == "failed":
+                retry_at = min(retry_at or now + backoff(1), now + await _backoff_for(bot, delivery.id))
+    if bot.scheduler is not None:
+        at = next_due(series, now, bot, after=now)
+        at = min(at, retry_at) if at and retry_at else at or retry_at
+        if at:
+            bot.scheduler.put(job(series.id, max(at, now + timedelta(seconds=1))))
+
+
+async def _backoff_for(bot: Bot, delivery_id: int) -> timedelta:
+    async with bot.db.session() as session:
+        row = await session.get(Delivery, delivery_id)
+    return backoff(row.attempts if row else 1)

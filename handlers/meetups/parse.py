@@ -1,0 +1,114 @@
+"""Reading `meetup schedule` / `meetup edit` arguments.
+
+    "Lunch & Learn: risk registers" every first Thursday at 12:30 Europe/London for 60m
+    in #pmo-community host @sam topic "Risk registers" link https://… location "Room 4" capacity 20
+
+Every part after the title is optional on `edit`; `schedule` needs a recurrence and a time.
+Channels may be written #name or as Slack escapes them, <#C123|name>.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from scheduler.recurrence import RuleError, parse_phrase, parse_time, zone
+
+OPTIONS = ("at", "for", "in", "host", "topic", "link", "location", "capacity")
+RECURRENCE_START = ("every", "once", "monthly", "weekly", "daily", "on", "weekdays")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>|#([\w.-]+)")
+
+
+class MeetupInputError(ValueError):
+    """Bad meetup input; the message is for the user."""
+
+
+@dataclass
+class MeetupFields:
+    title: str | None = None
+    rule: str | None = None
+    once: date | None = None
+    start_time: time | None = None
+    timezone: str | None = None
+    duration_minutes: int | None = None
+    channel: str | None = None
+    extra: dict[str, str | int] = field(default_factory=dict)  # host, topic, link, location, capacity
+
+
+def split_words(text: str) -> list[str]:
+    try:
+        return shlex.split(text.translate(_QUOTES).replace("'", "\u2019"), posix=True)
+    except ValueError:
+        raise MeetupInputError("A quotation mark is not closed.") from None
+
+
+def parse_duration(text: str) -> int:
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(m|min|mins|minutes?|h|hr|hrs|hours?)", text.lower())
+    if not m:
+        raise MeetupInputError(f"“{text}” is not a duration (use 60m, 90 minutes or 1.5h).")
+    minutes = float(m[1]) * (60 if m[2].startswith("h") else 1)
+    if not 5 <= minutes <= 24 * 60:
+        raise MeetupInputError("A meetup lasts between 5 minutes and 24 hours.")
+    return int(minutes)
+
+
+def parse_channel(text: str) -> str:
+    m = _CHANNEL.fullmatch(text)
+    if not m:
+        raise MeetupInputError(f"“{text}” is not a channel (write #channel-name).")
+    return m[1] or m[3]
+
+
+def parse_fields(text: str, *, need_title: bool) -> MeetupFields:
+    words = split_words(text)
+    out = MeetupFields()
+    title: list[str] = []
+    while words and words[0].lower() not in RECURRENCE_START + OPTIONS and not words[0].upper().startswith("FREQ="):
+        title.append(words.pop(0))
+    if title:
+        out.title = " ".join(title)[:200]
+    elif need_title:
+        raise MeetupInputError('Give the meetup a title first, in quotes: meetup schedule "Lunch & Learn" every first Thursday at 12:30')
+    recurrence: list[str] = []
+    while words and words[0].lower() not in OPTIONS:
+        recurrence.append(words.pop(0))
+    if recurrence:
+        try:
+            out.rule, out.once = parse_phrase(" ".join(recurrence))
+        except RuleError as exc:
+            raise MeetupInputError(str(exc)) from None
+    while words:
+        option = words.pop(0).lower()
+        if option not in OPTIONS:
+            raise MeetupInputError(f"I don't understand “{option}” here. Options: {', '.join(OPTIONS)}.")
+        if not words:
+            raise MeetupInputError(f"“{option}” needs a value.")
+        value = words.pop(0)
+        try:
+            if option == "at":
+                if words and words[0].lower() in ("am", "pm"):
+                    value += words.pop(0)
+                out.start_time = parse_time(value)
+                if words and words[0].lower() not in OPTIONS:
+                    out.timezone = words.pop(0)
+                    zone(out.timezone)
+            elif option == "for":
+                if words and re.fullmatch(r"(m|min|mins|minutes?|h|hr|hrs|hours?)", words[0].lower()):
+                    value += words.pop(0)
+                out.duration_minutes = parse_duration(value)
+            elif option == "in":
+                out.channel = parse_channel(value)
+            elif option == "capacity":
+                if not value.isdigit() or int(value) < 1:
+                    raise MeetupInputError("Capacity is a whole number of places, at least 1.")
+                out.extra["capacity"] = int(value)
+            elif option == "link" and not re.match(r"https?://", value):
+                raise MeetupInputError("The link must start with https:// (or http://).")
+            else:
+                out.extra[option] = value[:1000]
+        except RuleError as exc:
+            raise MeetupInputError(str(exc)) from None
+    return out

@@ -1,0 +1,78 @@
+"""Meetup series, their occurrences and RSVPs in the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from scheduler.recurrence import occurrences
+from storage.models import MeetupOccurrence, MeetupRsvp, MeetupSeries
+
+ANSWERS = {"going": "Going", "maybe": "Maybe", "no": "Not going"}
+
+
+def next_starts(series: MeetupSeries, after: datetime, count: int = 5) -> list[datetime]:
+    once = None if series.rule else series.starts_on
+    return occurrences(series.rule, series.timezone, series.starts_on, series.start_time,
+                       after=after, count=count, once=once)
+
+
+async def get_series(session: AsyncSession, workspace: str, series_id: int) -> MeetupSeries | None:
+    series = await session.get(MeetupSeries, series_id)
+    return series if series and series.workspace == workspace else None
+
+
+async def occurrence(session: AsyncSession, series: MeetupSeries, starts_at: datetime) -> MeetupOccurrence:
+    """The occurrence row for one start, created on first need."""
+    row = (await session.exec(select(MeetupOccurrence).where(
+        MeetupOccurrence.series_id == series.id, MeetupOccurrence.starts_at == starts_at))).first()
+    if row is None:
+        row = MeetupOccurrence(workspace=series.workspace, series_id=series.id, starts_at=starts_at)
+        session.add(row)
+        await session.flush()
+    return row
+
+
+async def known_occurrences(session: AsyncSession, series: MeetupSeries) -> dict[datetime, MeetupOccurrence]:
+    rows = await session.exec(select(MeetupOccurrence).where(MeetupOccurrence.series_id == series.id))
+    return {row.starts_at: row for row in rows}
+
+
+@dataclass
+class Rsvps:
+    going: list[str] = field(default_factory=list)  # confirmed places, first come first served
+    waitlist: list[str] = field(default_factory=list)
+    maybe: list[str] = field(default_factory=list)
+    no: list[str] = field(default_factory=list)
+
+    def of(self, user: str) -> str | None:
+        for name in ("going", "waitlist", "maybe", "no"):
+            if user in getattr(self, name):
+                return name
+        return None
+
+
+async def rsvps(session: AsyncSession, occ: MeetupOccurrence, capacity: int | None) -> Rsvps:
+    rows = await session.exec(select(MeetupRsvp).where(MeetupRsvp.occurrence_id == occ.id)
+                              .order_by(MeetupRsvp.at, MeetupRsvp.id))
+    out = Rsvps()
+    for row in rows:
+        if row.answer == "going":
+            (out.going if capacity is None or len(out.going) < capacity else out.waitlist).append(row.user)
+        else:
+            getattr(out, row.answer).append(row.user)
+    return out
+
+
+async def set_rsvp(session: AsyncSession, occ: MeetupOccurrence, user: str, answer: str, now: datetime) -> None:
+    row = (await session.exec(select(MeetupRsvp).where(
+        MeetupRsvp.occurrence_id == occ.id, MeetupRsvp.user == user))).first()
+    if row is None:
+        session.add(MeetupRsvp(workspace=occ.workspace, occurrence_id=occ.id, user=user, answer=answer, at=now))
+    elif row.answer != answer:
+        row.answer, row.at = answer, now  # changing your answer puts you at the back of the queue
+        session.add(row)
+    await session.flush()

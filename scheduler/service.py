@@ -1,0 +1,113 @@
+"""The scheduler: APScheduler 3.x in this process, fed from our tables.
+
+Our tables are the source of truth. Features register a *planner* (what should be scheduled,
+read from their tables) and module-level job functions taking ids. At start, on election as
+leader and every REFRESH, the jobs are rebuilt from the planners; a feature whose data changes
+asks for `refresh()` so this replica picks it up at once. Jobs decide lateness themselves
+(send "(late)" within the grace window, skip after it), so APScheduler runs them however late.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+
+from scheduler.leader import Leadership
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+log = logging.getLogger(__name__)
+REFRESH = timedelta(seconds=60)  # bounds how long a change made on another replica waits
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    id: str
+    run_at: datetime
+    func: Callable[..., Awaitable[None]]
+    args: tuple[Any, ...]
+
+
+Planner = Callable[["Bot", datetime], Awaitable[Iterable[JobSpec]]]
+_bot: Bot | None = None
+
+
+def current_bot() -> Bot:
+    """The bot job functions work for (jobs take ids only, as a persistent job store would need)."""
+    if _bot is None:
+        raise RuntimeError("the scheduler is not running")
+    return _bot
+
+
+class Scheduler:
+    def __init__(self, bot: Bot, planners: list[Planner]) -> None:
+        self.bot = bot
+        self.planners = planners
+        self.leadership = Leadership(bot.db)
+        self._aps: AsyncIOScheduler | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def state(self) -> str:
+        if self._task is None:
+            return "stopped"
+        return "leader" if self._aps else "standby"
+
+    async def start(self) -> None:
+        global _bot
+        _bot = self.bot
+        self.bot.scheduler = self
+        self._task = asyncio.create_task(self.leadership.run(self._lead, self._step_down), name="scheduler-leadership")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        await self._step_down()
+
+    async def _lead(self) -> None:
+        self._aps = AsyncIOScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        self._aps.start()
+        self._aps.add_job(self.refresh, "interval", seconds=REFRESH.total_seconds(), id="scheduler:refresh")
+        await self.refresh()
+
+    async def _step_down(self) -> None:
+        if self._aps:
+            self._aps.shutdown(wait=False)
+            self._aps = None
+
+    async def refresh(self) -> None:
+        """Rebuild every job from the tables (cheap enough to run every REFRESH)."""
+        if not self._aps:
+            return
+        now = self.bot.clock()
+        wanted: dict[str, JobSpec] = {}
+        for planner in self.planners:
+            for spec in await planner(self.bot, now):
+                wanted[spec.id] = spec
+        for job in self._aps.get_jobs():
+            if job.id.startswith("scheduler:"):
+                continue
+            if job.id not in wanted:
+                job.remove()
+        for spec in wanted.values():
+            self.put(spec)
+        log.info("scheduler rebuilt", extra={"jobs": len(wanted)})
+
+    def put(self, spec: JobSpec) -> None:
+        """Schedule (or move) one job; a no-op on a replica that is not the leader."""
+        if self._aps:
+            self._aps.add_job(spec.func, DateTrigger(spec.run_at), args=spec.args, id=spec.id, replace_existing=True)
+
+    def remove(self, job_id: str) -> None:
+        if self._aps and self._aps.get_job(job_id):
+            self._aps.remove_job(job_id)

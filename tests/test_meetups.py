@@ -1,0 +1,172 @@
+"""Meetups through the console, with a clock the test moves: scheduling, announcements,
+reminders, skip, cancel, RSVPs and the waitlist, lateness and exactly-once posting."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.adapters.console.sender import ConsoleSender
+from handlers.meetups import jobs
+from tests.conftest import ADMIN
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, text: str) -> None:
+        self.now = datetime.fromisoformat(text).astimezone(UTC)
+
+
+@pytest.fixture
+def clock(bot):
+    clock = Clock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
+    bot.clock = clock
+    return clock
+
+
+@pytest.fixture
+def posts(bot):
+    sender = ConsoleSender()
+    bot.senders["console"] = sender
+    return sender.outbox
+
+
+async def schedule(person, text):
+    organiser = person("U-ORG")
+    out = await organiser.say(text)
+    series_id = int(organiser.reply.title.split()[0].lstrip("#"))
+    return organiser, out, series_id
+
+
+async def run(bot, clock, when, series_id):
+    clock.set(when)
+    await jobs.post_due(bot, series_id)
+
+
+async def test_schedule_shows_next_five_dates_in_local_time(person, clock):
+    _, out, _ = await schedule(person, 'meetup schedule "Lunch & Learn: risk registers" every first Thursday '
+                                       "at 12:30 Europe/London for 60m in #pmo-community")
+    assert "Scheduled meetup #" in out
+    assert "• Thu 03 Dec 2026, 12:30 GMT" in out and "• Thu 01 Apr 2027, 12:30 BST" in out
+    assert out.count("• Thu") == 5
+    assert "Repeats    every first Thursday of the month" in out
+
+
+async def test_announce_remind_start_each_exactly_once(bot, person, clock, posts):
+    _, _, sid = await schedule(person, 'meetup schedule "Coaching circle" once on 2026-11-23 at 12:30 '
+                                       'Europe/London for 45m link https://meet.example/cc topic "Retros that work"')
+    await run(bot, clock, "2026-11-22T12:00:00+00:00", sid)
+    assert posts == []
+    await run(bot, clock, "2026-11-22T12:30:00+00:00", sid)
+    await run(bot, clock, "2026-11-22T12:30:20+00:00", sid)  # a second run (a retry, a replica) posts nothing
+    assert len(posts) == 1
+    ref, announcement = posts[0]
+    assert ref.channel == "C-GENERAL" and announcement.title == "Coaching circle"
+    assert "Coming up: Coaching circle, Mon 23 Nov 2026, 12:30 GMT." in announcement.text
+    assert [b.text for b in announcement.buttons] == ["Going (0)", "Maybe (0)", "Not going (0)"]
+
+    await person("U-ANN").say("meetup rsvp %d going" % sid)
+    await run(bot, clock, "2026-11-23T12:15:00+00:00", sid)
+    reminder = posts[1][1]
+    assert "Coaching circle starts in 15 minutes." in reminder.text and reminder.mentions == ["U-ANN"]
+    await run(bot, clock, "2026-11-23T12:30:00+00:00", sid)
+    assert posts[2][1].text == "Coaching circle is starting now. Join: https://meet.example/cc"
+    await run(bot, clock, "2026-11-23T12:31:00+00:00", sid)
+    assert len(posts) == 3
+
+
+async def test_late_within_grace_says_late_and_beyond_grace_is_skipped(bot, person, clock, posts):
+    _, _, sid = await schedule(person, 'meetup schedule "Lunch" once on 2026-11-25 at 12:00 UTC')
+    await run(bot, clock, "2026-11-24T12:40:00+00:00", sid)  # announcement 40 min late: within 1 h
+    assert posts[0][1].title == "Lunch (late)"
+    await run(bot, clock, "2026-11-25T13:30:00+00:00", sid)  # reminder and start 1 h+ late: dropped
+    assert len(posts) == 1
+
+
+async def test_rsvp_buttons_update_counts_and_waitlist(bot, person, clock, posts):
+    _, _, sid = await schedule(person, 'meetup schedule "Clinic" once on 2026-11-25 at 12:00 UTC capacity 2')
+    await run(bot, clock, "2026-11-24T12:00:00+00:00", sid)
+    going = posts[0][1].buttons[0]
+    people = [person(u) for u in ("U-1", "U-2", "U-3")]
+    for p in people:
+        p.session._buttons = [going]
+        out = await p.say("1")
+    assert "The meetup is full: you're on the waitlist" in out
+    assert people[2].reply.replace and people[2].reply.buttons[0].text == "Going (2)"
+    assert "2 going, 0 maybe, 0 not going; 0 of 2 places left, 1 on the waitlist" in out
+    people[0].session._buttons = [posts[0][1].buttons[2]]  # U-1 can't come after all
+    out = await people[0].say("1")
+    assert "0 of 2 places left" in out and "waitlist" not in out.split("RSVPs")[1]  # U-3 moved up
+    assert "You're going" in await person("U-3").say(f"meetup rsvp {sid} going")
+
+
+async def test_rsvp_after_the_end_is_refused(bot, person, clock):
+    _, _, sid = await schedule(person, 'meetup schedule "Clinic" once on 2026-11-21 at 10:00 UTC')
+    clock.set("2026-11-21T09:59:00+00:00")
+    assert "You're going" in await person("U-1").say(f"meetup rsvp {sid} going")
+    clock.set("2026-11-21T11:05:00+00:00")
+    assert "has ended; RSVPs are closed" in await person("U-2").say(f"meetup rsvp {sid} going 2026-11-21")
+
+
+async def test_skip_posts_a_notice_and_nothing_else(bot, person, clock, posts):
+    organiser, _, sid = await schedule(person, 'meetup schedule "Circle" every Tuesday at 12:00 UTC')
+    assert "Only the organiser (U-ORG) or an admin" in await person("U-BOB").say(f"meetup skip {sid}")
+    out = await organiser.say(f"meetup skip {sid} 2026-11-24")
+    assert "Skipped Circle on Tue 24 Nov 2026, 12:00 UTC" in out
+    assert posts[0][1].title == "Circle: skipped"
+    await run(bot, clock, "2026-11-24T12:00:00+00:00", sid)
+    assert len(posts) == 1
+    await run(bot, clock, "2026-11-30T12:00:00+00:00", sid)  # the next Tuesday is announced as usual
+    assert posts[1][1].text.startswith("Coming up: Circle, Tue 01 Dec 2026")
+
+
+async def test_cancel_series_by_admin(bot, person, clock, posts):
+    _, _, sid = await schedule(person, 'meetup schedule "Circle" every Tuesday at 12:00 UTC')
+    out = await person(ADMIN).say(f"meetup cancel {sid}")
+    assert "Cancelled meetup" in out and posts[0][1].title == "Circle: cancelled"
+    await run(bot, clock, "2026-11-23T12:00:00+00:00", sid)
+    assert len(posts) == 1
+    assert "No meetups scheduled yet" in await person().say("meetup list")
+
+
+async def test_edit_host_topic_and_show(bot, person, clock, posts):
+    organiser, _, sid = await schedule(person, 'meetup schedule "Circle" every Tuesday at 12:00 UTC')
+    out = await organiser.say(f"meetup edit {sid} at 13:15 Europe/London")
+    assert "• Tue 24 Nov 2026, 13:15 GMT" in out
+    assert "Host of Circle on Tue 01 Dec 2026, 13:15 GMT: @sam." in await organiser.say(f"meetup host {sid} 2026-12-01 @sam")
+    await organiser.say(f'meetup topic {sid} 2026-12-01 "Flow metrics"')
+    await run(bot, clock, "2026-11-30T13:15:00+00:00", sid)
+    fields = {f.label: f.value for s in posts[-1][1].sections for f in s.fields}
+    assert fields["Host"] == "@sam" and fields["Topic"] == "Flow metrics"
+    assert "1 going" not in await person().say(f"meetup show {sid}")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('meetup schedule "X" every 30 February at 12:30', "I can't read the recurrence"),
+        ('meetup schedule "X" once on 2026-02-30 at 12:30', "is not a date"),
+        ('meetup schedule "X" every Tuesday at 12:30 Mars/Olympus', "is not a time zone I know"),
+        ('meetup schedule "X" once on 2025-02-03 at 12:30', "no future date"),
+        ('meetup schedule "X" every Tuesday at 12:30 capacity 0', "at least 1"),
+        ('meetup schedule "X" every Tuesday', "At what time?"),
+        ('meetup schedule "X" every Tuesday at 25:00', "not a time of day"),
+        ('meetup schedule "X" FREQ=SOMETIMES at 12:00', "doesn't parse"),
+        ('meetup schedule "X every Tuesday at 12:00', "not closed"),
+    ],
+)
+async def test_bad_schedules_get_a_clear_message_and_nothing_is_saved(person, clock, text, message):
+    out = await person().say(text)
+    assert message in out and "Nothing was scheduled" in out or message in out
+    assert "No meetups scheduled yet" in await person().say("meetup list")
+
+
+async def test_rules_are_expanded_in_the_series_zone_across_dst(person, clock):
+    _, out, _ = await schedule(person, 'meetup schedule "NY" every Sunday at 02:30 America/New_York')
+    clock.set("2027-03-01T00:00:00+00:00")
+    out = await person().say("meetup list")
+    assert "Sun 07 Mar 2027, 02:30 EST" in out
