@@ -10,6 +10,7 @@ placed in the zone (zoneinfo), so 12:30 Europe/London stays 12:30 across dayligh
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -26,9 +27,15 @@ class RuleError(ValueError):
     """A rule, date, time or zone that can't be used; the message is for the user."""
 
 
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())  # walks the tz database on disk: once per process
+
+
+@lru_cache(maxsize=1024)
 def zone(name: str) -> ZoneInfo:
     try:
-        if name in ("UTC", "Z") or name in available_timezones():
+        if name in ("UTC", "Z") or name in _zone_names():
             return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         pass
@@ -118,19 +125,21 @@ def occurrences(rule: str, tz_name: str, starts_on: date, at: time, *, after: da
         start = place(datetime.combine(once or starts_on, at), tz)
         return [start] if start > after else []
     dtstart = datetime.combine(starts_on, at)
-    expansion = rrulestr(rule, dtstart=dtstart)
     # Start looking a day early in local time: zone offsets are at most ±14 h.
     cursor = max(dtstart, after.astimezone(tz).replace(tzinfo=None) - timedelta(days=1))
     out: list[datetime] = []
-    local = expansion.after(cursor, inc=True)
-    guard = 0
-    while local is not None and len(out) < count and guard < count + 400:
-        guard += 1
+    for local in _expansion(rule, dtstart).xafter(cursor, count=count + 3, inc=True):
         instant = place(local, tz)
         if instant > after and (not out or instant > out[-1]):
             out.append(instant)
-        local = expansion.after(local, inc=False)
+            if len(out) == count:
+                break
     return out
+
+
+@lru_cache(maxsize=4096)
+def _expansion(rule: str, dtstart: datetime):
+    return rrulestr(rule, dtstart=dtstart)
 
 
 def describe(rule: str, once: date | None = None) -> str:

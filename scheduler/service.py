@@ -54,6 +54,7 @@ class Scheduler:
         self.leadership = Leadership(bot.db)
         self._aps: AsyncIOScheduler | None = None
         self._task: asyncio.Task[None] | None = None
+        self._planned: set[str] = set()  # job ids the last refresh made (others are left alone)
 
     @property
     def state(self) -> str:
@@ -75,7 +76,9 @@ class Scheduler:
         await self._step_down()
 
     async def _lead(self) -> None:
-        self._aps = AsyncIOScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        # A job may be moved (refresh, an edit) while it runs; a second instance is harmless
+        # because every post is claimed exactly once, while a skipped run would lose a post.
+        self._aps = AsyncIOScheduler(job_defaults={"coalesce": True, "max_instances": 3, "misfire_grace_time": None})
         self._aps.start()
         self._aps.add_job(self.refresh, "interval", seconds=REFRESH.total_seconds(), id="scheduler:refresh")
         await self.refresh()
@@ -84,6 +87,7 @@ class Scheduler:
         if self._aps:
             self._aps.shutdown(wait=False)
             self._aps = None
+            self._planned = set()
 
     async def refresh(self) -> None:
         """Rebuild every job from the tables (cheap enough to run every REFRESH)."""
@@ -94,19 +98,23 @@ class Scheduler:
         for planner in self.planners:
             for spec in await planner(self.bot, now):
                 wanted[spec.id] = spec
-        for job in self._aps.get_jobs():
-            if job.id.startswith("scheduler:"):
-                continue
-            if job.id not in wanted:
-                job.remove()
+        if not self._aps:
+            return  # lost leadership meanwhile
+        for job_id in self._planned - wanted.keys():
+            self.remove(job_id)
         for spec in wanted.values():
             self.put(spec)
+        self._planned = set(wanted)
         log.info("scheduler rebuilt", extra={"jobs": len(wanted)})
 
     def put(self, spec: JobSpec) -> None:
         """Schedule (or move) one job; a no-op on a replica that is not the leader."""
-        if self._aps:
-            self._aps.add_job(spec.func, DateTrigger(spec.run_at), args=spec.args, id=spec.id, replace_existing=True)
+        if not self._aps:
+            return
+        job = self._aps.get_job(spec.id)
+        if job and job.next_run_time == spec.run_at:
+            return  # unchanged: leave it be
+        self._aps.add_job(spec.func, DateTrigger(spec.run_at), args=spec.args, id=spec.id, replace_existing=True)
 
     def remove(self, job_id: str) -> None:
         if self._aps and self._aps.get_job(job_id):

@@ -29,6 +29,10 @@ class Database:
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite:
+            # SQLite has one writer: one connection serialises work in the pool's queue instead
+            # of failing with "database is locked" when two transactions upgrade to writes.
+            engine_options = {"pool_size": 1, "max_overflow": 0, **engine_options}
         self.engine: AsyncEngine = create_async_engine(self.url, **engine_options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
@@ -61,6 +65,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")  # SQLite ignores ON DELETE CASCADE without it
     cursor.execute("PRAGMA journal_mode=WAL")  # readers don't block the writer
+    cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: no fsync per commit, still crash-safe
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 

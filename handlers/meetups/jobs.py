@@ -8,9 +8,11 @@ missed and skipped, so an outage never ends in a burst of stale posts.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from sqlmodel import select
 
@@ -24,6 +26,11 @@ if TYPE_CHECKING:
     from bot.app import Bot
 
 LATE_AFTER = timedelta(minutes=1)  # later than this is worth saying so
+# Only posts due this soon get a job; the scheduler's refresh (every minute) adds the others as
+# they come near, so 10,000 series cost a few hundred jobs, not 10,000.
+HORIZON = timedelta(minutes=10)
+# Per bot: series id -> (updated_at, next due), so a refresh doesn't re-expand every rule.
+_memo: WeakKeyDictionary[Bot, dict[int, tuple[datetime, datetime | None]]] = WeakKeyDictionary()
 STATUS_AFTER = {"announce": "announced", "remind": "reminded", "start": "done"}
 
 
@@ -58,14 +65,26 @@ def job(series_id: int, at: datetime) -> JobSpec:
     return JobSpec(f"meetup:{series_id}", at, run_series, (series_id,))
 
 
+def retry_job(series_id: int, at: datetime) -> JobSpec:
+    return JobSpec(f"meetup-retry:{series_id}", at, run_series, (series_id,))
+
+
 async def plan(bot: Bot, now: datetime) -> Iterable[JobSpec]:
-    """Every active series' next due post (the scheduler's rebuild)."""
+    """Jobs for the series whose next post is due within HORIZON (the scheduler's rebuild)."""
     async with bot.db.session() as session:
         series = (await session.exec(select(MeetupSeries).where(MeetupSeries.status == "active"))).all()
+    memo = _memo.setdefault(bot, {})
     specs = []
-    for s in series:
-        at = next_due(s, now, bot)
-        if at:
+    for i, s in enumerate(series):
+        if i % 200 == 0:
+            await asyncio.sleep(0)  # expanding thousands of rules must not stall live requests
+        cached = memo.get(s.id)
+        if cached and cached[0] == s.updated_at and (cached[1] is None or cached[1] > now - grace(bot)):
+            at = cached[1]
+        else:
+            at = next_due(s, now, bot)
+            memo[s.id] = (s.updated_at, at)
+        if at and at <= now + HORIZON:
             specs.append(job(s.id, at))
     return specs
 
@@ -123,11 +142,13 @@ async def post_due(bot: Bot, series_id: int) -> None:
                         session.add(occ)
             elif delivery and delivery.status == "failed":
                 retry_at = min(retry_at or now + backoff(1), now + await _backoff_for(bot, delivery.id))
+    at = next_due(series, now, bot, after=now)
+    _memo.setdefault(bot, {})[series.id] = (series.updated_at, at)
     if bot.scheduler is not None:
-        at = next_due(series, now, bot, after=now)
-        at = min(at, retry_at) if at and retry_at else at or retry_at
         if at:
-            bot.scheduler.put(job(series.id, max(at, now + timedelta(seconds=1))))
+            bot.scheduler.put(job(series.id, at))
+        if retry_at:
+            bot.scheduler.put(retry_job(series.id, retry_at))
 
 
 async def _backoff_for(bot: Bot, delivery_id: int) -> timedelta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,12 +28,16 @@ async def get_series(session: AsyncSession, workspace: str, series_id: int) -> M
 
 async def occurrence(session: AsyncSession, series: MeetupSeries, starts_at: datetime) -> MeetupOccurrence:
     """The occurrence row for one start, created on first need."""
-    row = (await session.exec(select(MeetupOccurrence).where(
-        MeetupOccurrence.series_id == series.id, MeetupOccurrence.starts_at == starts_at))).first()
+    query = select(MeetupOccurrence).where(MeetupOccurrence.series_id == series.id,
+                                           MeetupOccurrence.starts_at == starts_at)
+    row = (await session.exec(query)).first()
     if row is None:
-        row = MeetupOccurrence(workspace=series.workspace, series_id=series.id, starts_at=starts_at)
-        session.add(row)
-        await session.flush()
+        try:
+            async with session.begin_nested():  # another run may create it at the same moment
+                row = MeetupOccurrence(workspace=series.workspace, series_id=series.id, starts_at=starts_at)
+                session.add(row)
+        except IntegrityError:
+            row = (await session.exec(query)).one()
     return row
 
 
