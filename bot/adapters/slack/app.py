@@ -1,0 +1,223 @@
+"""The Bolt AsyncApp wired to the core: listeners for commands, events and interactivity.
+
+process_before_response=True: Bolt answers as soon as a listener returns instead of polling for
+ack() every 10 ms. Slash command answers that are ready within ACK_BUDGET go back in the ack
+body itself; everything else (events, button presses, slow answers) is acknowledged at once and
+finished in a tracked background task, drained on shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Coroutine
+from typing import Any
+from urllib.parse import urlsplit
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncAuthorize
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.adapters.slack import translate
+from bot.adapters.slack.render import OPEN_FORM_ACTION, open_form_button, render_message, render_modal
+from bot.adapters.slack.sender import post
+from bot.app import Bot
+from bot.core import Action, Form, Incoming, Reply
+from bot.metrics import ERRORS
+from storage.events import first_delivery
+
+log = logging.getLogger(__name__)
+
+ACK_BUDGET = 2.0  # seconds a slash command may think before we ack and answer via response_url
+BOT_EVENTS = ("app_mention", "message")  # message arrives as message.im: the manifest subscribes to DMs only
+SORRY = Reply("Sorry, something went wrong on my side and nothing was changed. Please try again.")
+NOT_INSTALLED = ("PMO Bot is not installed in this Slack workspace (or its installation was removed). "
+                 "Ask a Slack admin to install it again.")
+_ANY = re.compile(r".*", re.DOTALL)  # every action id / callback id: the router decides what is known
+
+
+class SlackAdapter:
+    def __init__(self, bot: Bot, client: AsyncWebClient, *, signing_secret: str,
+                 authorize: AsyncAuthorize | None = None, oauth_settings: AsyncOAuthSettings | None = None,
+                 installation_store: Any = None) -> None:
+        self.bot = bot
+        self.client = client
+        self.tasks: set[asyncio.Task] = set()
+        api = urlsplit(str(client.base_url))
+        self._trusted_hooks = ("https://hooks.slack.com/", f"{api.scheme}://{api.netloc}/")
+        self.bolt = AsyncApp(
+            name="pmo-bot", client=client, signing_secret=signing_secret, process_before_response=True,
+            authorize=authorize, oauth_settings=oauth_settings, installation_store=installation_store,
+            installation_store_bot_only=True if installation_store else None,
+            user_facing_authorize_error_message=NOT_INSTALLED,
+        )
+        for command in translate.COMMANDS:
+            self.bolt.command(command)(self.on_command)
+        for event in BOT_EVENTS:
+            self.bolt.event(event)(self.on_event)
+        self.bolt.block_action({"action_id": _ANY})(self.on_block_action)
+        self.bolt.view_submission(_ANY)(self.on_view_submission)
+
+    # ------------------------------------------------------------------------------ plumbing
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(self._guard(work))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    @staticmethod
+    async def _guard(work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception:
+            ERRORS.labels("slack").inc()
+            log.exception("Slack background work failed")
+
+    async def drain(self, timeout: float | None = None) -> None:
+        """Wait for background work (shutdown, and tests that assert on what was posted)."""
+        while self.tasks:
+            done, pending = await asyncio.wait(list(self.tasks), timeout=timeout)
+            if pending and timeout is not None:
+                log.warning("Slack background work still running at shutdown", extra={"tasks": len(pending)})
+                return
+
+    async def _handle(self, msg: Incoming) -> Reply | None:
+        try:
+            return await self.bot.handle(msg)
+        except Exception:  # the core catches handler errors; this is storage or the like
+            ERRORS.labels("slack").inc()
+            log.exception("message handling failed", extra={"workspace": msg.workspace})
+            return SORRY
+
+    # ----------------------------------------------------------------------- slash commands
+
+    async def on_command(self, ack, body: dict[str, Any], client: AsyncWebClient) -> None:
+        msg = translate.command_incoming(body)
+        task = asyncio.ensure_future(self._handle(msg))
+        done, _ = await asyncio.wait((task,), timeout=ACK_BUDGET)
+        response_url = body.get("response_url")
+        if not done:  # slow: acknowledge now, answer through response_url when ready
+            await ack()
+            self.spawn(self._command_later(task, msg, client, response_url, body.get("trigger_id")))
+            return
+        reply = task.result()
+        if reply is None:
+            await ack()
+            return
+        trigger = body.get("trigger_id")
+        if reply.form and trigger and await self._open_modal(client, trigger, reply.form, msg, response_url):
+            await ack()
+            return
+        await ack(response_type="ephemeral", **self._message(reply, msg.text))
+
+    async def _command_later(self, task: asyncio.Future, msg: Incoming, client: AsyncWebClient,
+                             response_url: str | None, trigger: str | None) -> None:
+        reply = await task
+        if reply is not None:
+            await self._deliver(reply, msg, client, trigger=trigger, response_url=response_url, ephemeral=True)
+
+    # ------------------------------------------------------------------------------- events
+
+    async def on_event(self, ack, body: dict[str, Any], client: AsyncWebClient, context) -> None:
+        await ack()  # Slack retries anything not acknowledged within 3 s
+        self.spawn(self._answer_event(body, client, context.bot_user_id, context.bot_id))
+
+    async def _answer_event(self, body: dict[str, Any], client: AsyncWebClient,
+                            bot_user_id: str | None, bot_id: str | None) -> None:
+        msg = translate.event_incoming(body, bot_user_id, bot_id)
+        if msg is None or not msg.workspace or not msg.channel:
+            return
+        event_id = body.get("event_id")
+        if isinstance(event_id, str) and not await first_delivery(self.bot.db, translate.PLATFORM,
+                                                                  msg.workspace, event_id):
+            log.info("Slack event already handled; retry ignored",
+                     extra={"event_id": event_id, "workspace": msg.workspace})
+            return
+        reply = await self._handle(msg)
+        if reply is not None:
+            await self._deliver(reply, msg, client)
+
+    # ---------------------------------------------------------------------- interactivity
+
+    async def on_block_action(self, ack, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        self.spawn(self._answer_action(body, client))
+
+    async def _answer_action(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        action = translate.block_action(body)
+        if action is None or not action.workspace:
+            return
+        msg: Incoming = action
+        if action.action_id == OPEN_FORM_ACTION:
+            # Our own "open the form" button: ask the original question again as the person who clicked.
+            msg = Incoming(platform=action.platform, workspace=action.workspace, channel=action.channel,
+                           user=action.user, thread=action.thread, text=action.value[:4000], raw=body)
+        reply = await self._handle(msg)
+        if reply is None:
+            return
+        container = body.get("container") if isinstance(body.get("container"), dict) else {}
+        await self._deliver(reply, msg, client, trigger=body.get("trigger_id"),
+                            response_url=body.get("response_url"), ephemeral=bool(container.get("is_ephemeral")))
+
+    async def on_view_submission(self, ack, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()  # closes the modal; the answer is posted where the form came from
+        self.spawn(self._answer_submission(body, client))
+
+    async def _answer_submission(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        action, meta = translate.view_submission(body)
+        if not action.workspace or not action.user:
+            return
+        reply = await self._handle(action)
+        if reply is None:
+            return
+        response_url = meta.get("r") if isinstance(meta.get("r"), str) else None
+        if not action.channel and not response_url:
+            action.channel = action.user  # nowhere known: the app's DM with the person
+        await self._deliver(reply, action, client, response_url=response_url, ephemeral=bool(response_url))
+
+    # ----------------------------------------------------------------------------- replies
+
+    def _message(self, reply: Reply, origin_text: str) -> dict[str, Any]:
+        extra = []
+        if reply.form and origin_text and (button := open_form_button(reply.form, origin_text)):
+            extra.append(button)
+        return render_message(reply, extra_buttons=extra)
+
+    async def _deliver(self, reply: Reply, msg: Incoming, client: AsyncWebClient, *, trigger: str | None = None,
+                       response_url: str | None = None, ephemeral: bool = False) -> None:
+        """Open a reply's form as a modal when we can; otherwise post it where the message came from."""
+        if reply.form and trigger and await self._open_modal(client, trigger, reply.form, msg,
+                                                              response_url if ephemeral else None):
+            return
+        origin_text = "" if isinstance(msg, Action) else msg.text  # what a "open the form" button re-asks
+        if ephemeral and response_url and response_url.startswith(self._trusted_hooks):
+            response = await AsyncWebhookClient(response_url).send_dict(
+                {"response_type": "ephemeral", "replace_original": False, **self._message(reply, origin_text)})
+            if response.status_code != 200:
+                log.warning("Slack response_url refused the answer", extra={"status": response.status_code})
+            return
+        if not msg.channel:
+            return
+        extra = [b] if reply.form and origin_text and (b := open_form_button(reply.form, origin_text)) else []
+        await post(client, reply, channel=msg.channel, thread=msg.thread, user=msg.user, extra_buttons=extra)
+
+    async def _open_modal(self, client: AsyncWebClient, trigger: str, form: Form, msg: Incoming,
+                          response_url: str | None) -> bool:
+        meta = {"c": msg.channel, "t": msg.thread, "v": form.value}
+        if response_url:
+            meta["r"] = response_url
+        view = render_modal(form, meta)
+        if view is None:
+            return False
+        try:
+            await client.views_open(trigger_id=trigger, view=view)
+            return True
+        except SlackApiError as exc:  # e.g. expired_trigger_id: fall back to a button in a message
+            log.warning("views.open failed", extra={"error": exc.response.get("error")})
+            return False
+
+

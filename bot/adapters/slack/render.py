@@ -1,0 +1,194 @@
+"""Neutral replies as Block Kit messages and forms as modals, always within Slack's limits.
+
+Every piece of text is escaped (&, <, >) so user input can never become a mention, a link or a
+ping; long content is split or shortened, never rejected (Slack rejects a whole message that
+breaks one limit). Rendered action ids get a "#n" suffix because Slack wants them unique in a
+message; `neutral_action_id` strips it again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from bot.core import Button, Form, Input, Reply, Section
+
+MAX_BLOCKS = 50
+MAX_MODAL_BLOCKS = 100
+SECTION_TEXT = 3000
+FIELD_TEXT = 2000
+MAX_FIELDS = 10
+HEADER_TEXT = 150
+BUTTON_TEXT = 75
+BUTTON_VALUE = 2000
+ACTION_ID = 255
+BUTTONS_PER_BLOCK = 25
+MESSAGE_TEXT = 39_000  # Slack cuts `text` after 40,000 characters
+MODAL_TITLE = 24
+MODAL_BUTTON = 24
+PRIVATE_METADATA = 3000
+LABEL = 2000
+PLACEHOLDER = 150
+INPUT_VALUE = 3000
+OPTION_TEXT = 75
+OPTION_VALUE = 150
+MAX_OPTIONS = 100
+
+# The adapter's own button that opens a form as a modal where there was no trigger_id.
+OPEN_FORM_ACTION = "slack.open_form"
+_SUFFIX = re.compile(r"#\d{1,3}$")
+SHORTENED = "(Shortened: the full answer is too long for one Slack message.)"
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """Slack sends &, <, > in user text as entities; turn them back into plain text."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _cut(escaped: str, limit: int) -> str:
+    """Cut escaped text to `limit` characters without breaking an entity such as &amp;."""
+    cut = escaped[:limit]
+    amp = cut.rfind("&", max(0, limit - 5))
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut
+
+
+def fit(text: str, limit: int) -> str:
+    """Escape, then shorten with an ellipsis if still too long."""
+    out = escape(text)
+    return out if len(out) <= limit else _cut(out, limit - 1) + "…"
+
+
+def split(text: str, limit: int) -> list[str]:
+    """Escape, then split into chunks of at most `limit`, preferring line breaks, then spaces."""
+    rest, chunks = escape(text), []
+    while len(rest) > limit:
+        window = _cut(rest, limit)
+        at = window.rfind("\n")
+        if at < limit // 2:
+            at = window.rfind(" ")
+        if at < limit // 2:
+            at = len(window)
+        chunks.append(rest[:at].rstrip())
+        rest = rest[at:].lstrip()
+    if rest.strip():
+        chunks.append(rest)
+    return chunks
+
+
+def neutral_action_id(rendered: str) -> str:
+    return _SUFFIX.sub("", rendered)
+
+
+def plain(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "plain_text", "text": fit(text, limit) or " ", "emoji": True}
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _section_blocks(section: Section) -> list[dict[str, Any]]:
+    heading = f"*{fit(section.heading, 300)}*" if section.heading else ""
+    budget = SECTION_TEXT - len(heading) - 1
+    chunks = split(section.text, budget) if section.text else []
+    if heading:
+        chunks = [heading + ("\n" + chunks[0] if chunks else "")] + chunks[1:]
+    blocks = [{"type": "section", "text": _mrkdwn(chunk)} for chunk in chunks]
+    fields = [_mrkdwn(f"*{fit(f.label, 200)}*\n{fit(f.value, FIELD_TEXT - 210)}") for f in section.fields]
+    for start in range(0, len(fields), MAX_FIELDS):
+        group = fields[start:start + MAX_FIELDS]
+        if blocks and start == 0 and "fields" not in blocks[-1]:
+            blocks[-1]["fields"] = group  # a section may carry text and fields together
+        else:
+            blocks.append({"type": "section", "fields": group})
+    return blocks
+
+
+def button(b: Button, index: int) -> dict[str, Any]:
+    suffix = f"#{index}"
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": plain(b.text, BUTTON_TEXT),
+        "action_id": b.action_id[:ACTION_ID - len(suffix)] + suffix,
+    }
+    if b.value:
+        element["value"] = b.value[:BUTTON_VALUE]
+    if b.style:
+        element["style"] = b.style
+    return element
+
+
+def open_form_button(form: Form, origin_text: str) -> Button | None:
+    """A button that re-asks `origin_text` to open the form as a modal (a click brings a trigger_id)."""
+    if len(origin_text) > BUTTON_VALUE:
+        return None
+    return Button(f"Open the form: {form.title}", OPEN_FORM_ACTION, origin_text, style="primary")
+
+
+def render_message(reply: Reply, *, extra_buttons: list[Button] = ()) -> dict[str, Any]:
+    """Reply -> {"text": plain fallback, "blocks": [...]} for chat.postMessage, ack bodies and respond()."""
+    content: list[dict[str, Any]] = []
+    if reply.title:
+        content.append({"type": "header", "text": plain(reply.title, HEADER_TEXT)})
+    for section in reply.sections or [Section(text=reply.text)]:
+        content.extend(_section_blocks(section))
+    buttons = [*reply.buttons, *extra_buttons]
+    elements = [button(b, i) for i, b in enumerate(buttons)]
+    actions = [{"type": "actions", "elements": elements[i:i + BUTTONS_PER_BLOCK]}
+               for i in range(0, len(elements), BUTTONS_PER_BLOCK)]
+    room = MAX_BLOCKS - len(actions)
+    if len(content) > room:
+        content = content[:room - 1] + [{"type": "context", "elements": [_mrkdwn(escape(SHORTENED))]}]
+    blocks = (content + actions)[:MAX_BLOCKS]
+    text = fit(reply.text or reply.title or " ", MESSAGE_TEXT)
+    return {"text": text, "blocks": blocks}
+
+
+def _element(item: Input) -> dict[str, Any]:
+    action_id = item.name[:ACTION_ID]
+    if item.kind == "select" and item.choices:
+        options = [{"text": plain(label, OPTION_TEXT), "value": value[:OPTION_VALUE]}
+                   for value, label in item.choices[:MAX_OPTIONS]]
+        element: dict[str, Any] = {"type": "static_select", "action_id": action_id, "options": options}
+        initial = next((o for o in options if o["value"] == item.initial), None)
+        if initial:
+            element["initial_option"] = initial
+    elif item.kind == "checkbox":
+        option = {"text": plain(item.label, OPTION_TEXT), "value": "true"}
+        element = {"type": "checkboxes", "action_id": action_id, "options": [option]}
+        if item.initial:
+            element["initial_options"] = [option]
+        return element
+    else:
+        element = {"type": "plain_text_input", "action_id": action_id, "multiline": item.kind == "multiline"}
+        if item.initial:
+            element["initial_value"] = item.initial[:INPUT_VALUE]
+    if item.placeholder:
+        element["placeholder"] = plain(item.placeholder, PLACEHOLDER)
+    return element
+
+
+def render_modal(form: Form, metadata: dict[str, Any]) -> dict[str, Any] | None:
+    """Form -> a views.open modal; None when its state cannot travel in private_metadata."""
+    private = json.dumps(metadata, separators=(",", ":"))
+    if len(private) > PRIVATE_METADATA:
+        return None
+    blocks = [{"type": "input", "block_id": item.name[:ACTION_ID], "optional": item.optional,
+               "label": plain(item.label, LABEL), "element": _element(item)}
+              for item in form.inputs[:MAX_MODAL_BLOCKS]]
+    return {
+        "type": "modal",
+        "callback_id": form.submit_action_id[:ACTION_ID],
+        "title": plain(form.title, MODAL_TITLE),
+        "submit": plain(form.submit_label, MODAL_BUTTON),
+        "close": plain("Cancel", MODAL_BUTTON),
+        "private_metadata": private,
+        "blocks": blocks,
+    }

@@ -1,0 +1,74 @@
+"""Web API access: one AsyncWebClient with retries, each workspace's token, and posting replies."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.render import render_message
+from bot.config import Settings
+from bot.core import Button, ConversationRef, Reply
+
+log = logging.getLogger(__name__)
+
+
+def web_client(settings: Settings) -> AsyncWebClient:
+    """The app's client. slack_sdk retries connection errors by default but not HTTP 429: add both."""
+    options: dict[str, Any] = {
+        "token": settings.slack_bot_token,
+        "retry_handlers": [AsyncConnectionErrorRetryHandler(max_retry_count=2),
+                           AsyncRateLimitErrorRetryHandler(max_retry_count=3)],
+    }
+    if settings.slack_api_url:
+        options["base_url"] = settings.slack_api_url.rstrip("/") + "/"
+    return AsyncWebClient(**options)
+
+
+class Tokens:
+    """Bot token per workspace: the installation store's (OAuth) or the one SLACK_BOT_TOKEN."""
+
+    def __init__(self, single: str | None, store: AsyncInstallationStore | None) -> None:
+        self.single, self.store = single, store
+
+    async def bot_token(self, workspace: str) -> str | None:
+        if self.store is None:
+            return self.single
+        bot = await self.store.async_find_bot(enterprise_id=None, team_id=workspace)
+        return bot.bot_token if bot else None
+
+
+async def post(client: AsyncWebClient, reply: Reply, *, channel: str, thread: str | None = None,
+               user: str | None = None, token: str | None = None,
+               extra_buttons: list[Button] = ()) -> str | None:
+    """Post a reply into a channel (thread); a private reply only `user` sees. Returns the ts."""
+    args: dict[str, Any] = {"channel": channel, **render_message(reply, extra_buttons=extra_buttons)}
+    if thread:
+        args["thread_ts"] = thread
+    if token:  # never send token=None: it would replace the client's own token with nothing
+        args["token"] = token
+    if reply.private and user:
+        await client.chat_postEphemeral(user=user, **args)
+        return None
+    response = await client.chat_postMessage(**args)
+    return response.get("ts")
+
+
+class SlackSender:
+    """bot.senders["slack"]: messages the bot starts itself (announcements, reminders)."""
+
+    def __init__(self, client: AsyncWebClient, tokens: Tokens) -> None:
+        self.client, self.tokens = client, tokens
+
+    async def send(self, conversation: ConversationRef, reply: Reply) -> str | None:
+        token = await self.tokens.bot_token(conversation.workspace)
+        if not token:
+            raise LookupError(f"no Slack installation for workspace {conversation.workspace!r}")
+        return await post(self.client, reply, channel=conversation.channel, thread=conversation.thread,
+                          user=conversation.extra.get("user"), token=token)

@@ -1,0 +1,253 @@
+"""Slack test rig: the real aiohttp app on 127.0.0.1, really signed requests, and a stand-in
+Slack Web API (also on 127.0.0.1) that records every call and answers like Slack does."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+import pytest
+from aiohttp import WSMsgType, web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.adapters.slack import SLACK
+from bot.app import Bot
+from bot.config import Settings
+from bot.server import create_app
+from storage.db import Database
+from tests.conftest import ADMIN
+
+SECRET = "test-signing-secret"
+BOT_USER = "UBOT"
+BOT_ID = "BBOT"
+TOKEN = "xoxb-test"
+
+
+@pytest.fixture(autouse=True)
+def only_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that reaches for slack.com (or anywhere but 127.0.0.1) fails instead."""
+    real_resolve, real_connect = socket.getaddrinfo, socket.socket.connect
+    local = {"127.0.0.1", "localhost", "::1"}
+
+    def resolve(host, *args, **kwargs):
+        if host is not None and str(host) not in local:
+            raise OSError(f"test tried to resolve {host!r}; only 127.0.0.1 is allowed")
+        return real_resolve(host, *args, **kwargs)
+
+    def connect(self, address):
+        if isinstance(address, tuple) and address[0] not in local:
+            raise OSError(f"test tried to connect to {address!r}; only 127.0.0.1 is allowed")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+def sign(body: str, timestamp: int | str, secret: str = SECRET) -> str:
+    """Slack's scheme: v0= + HMAC-SHA256(secret, "v0:{timestamp}:{body}")."""
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return f"v0={digest}"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    token: str | None
+
+
+@dataclass
+class StandIn:
+    """Slack's Web API, response_url hooks and Socket Mode, as far as the bot uses them."""
+
+    team: str
+    url: str = ""
+    calls: list[Call] = field(default_factory=list)
+    scripted: dict[str, list[tuple[int, dict[str, str], dict[str, Any]]]] = field(default_factory=dict)
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    socket_acks: asyncio.Queue = field(default_factory=asyncio.Queue)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    refuse_sockets: bool = False
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 3.0) -> list[Call]:
+        async def until() -> None:
+            while len(self.of(method)) < count:
+                self.changed.clear()
+                await self.changed.wait()
+
+        await asyncio.wait_for(until(), timeout)
+        return self.of(method)
+
+    async def api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.content_type == "application/json":
+            args = await request.json()
+        else:
+            args = {k: v[0] for k, v in parse_qs(await request.text()).items()}
+        auth = request.headers.get("Authorization", "")
+        self.calls.append(Call(method, args, auth.removeprefix("Bearer ") or None))
+        self.changed.set()
+        if self.scripted.get(method):
+            status, headers, body = self.scripted[method].pop(0)
+            return web.json_response(body, status=status, headers=headers)
+        return web.json_response(self.answer(method, args))
+
+    def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        ts = f"{time.time():.6f}"
+        return {
+            "auth.test": {"ok": True, "team_id": self.team, "team": "Test", "user_id": BOT_USER, "bot_id": BOT_ID,
+                          "user": "pmo-bot", "url": "https://test.slack.com/"},
+            "chat.postMessage": {"ok": True, "channel": args.get("channel"), "ts": ts},
+            "chat.postEphemeral": {"ok": True, "message_ts": ts},
+            "views.open": {"ok": True, "view": {"id": "V1"}},
+            "apps.connections.open": {"ok": True, "url": self.url.replace("http", "ws", 1) + "/socket"},
+            "oauth.v2.access": {
+                "ok": True, "app_id": "A1", "access_token": f"xoxb-{self.team.lower()}", "token_type": "bot",
+                "scope": "app_mentions:read,chat:write,commands,im:history", "bot_user_id": BOT_USER,
+                "team": {"id": self.team, "name": "Test"}, "enterprise": None, "is_enterprise_install": False,
+                "authed_user": {"id": "U-INSTALLER"},
+            },
+        }.get(method, {"ok": True})
+
+    async def hook(self, request: web.Request) -> web.Response:
+        self.calls.append(Call("response_url", await request.json(), None))
+        self.changed.set()
+        return web.Response(text="ok")
+
+    async def socket(self, request: web.Request) -> web.StreamResponse:
+        if self.refuse_sockets:
+            return web.Response(status=503)
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        self.changed.set()
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                await self.socket_acks.put(json.loads(message.data))
+        return ws
+
+
+@pytest.fixture
+async def standin(workspace: str) -> AsyncIterator[StandIn]:
+    fake = StandIn(team=workspace)
+    app = web.Application()
+    app.router.add_post("/api/{method}", fake.api)
+    app.router.add_post("/hooks/{id}", fake.hook)
+    app.router.add_get("/socket", fake.socket)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    fake.url = str(server.make_url("")).rstrip("/")
+    yield fake
+    for ws in fake.sockets:
+        await ws.close()
+    await server.close()
+
+
+def slack_settings(db: Database, standin: StandIn, **overrides: Any) -> Settings:
+    options: dict[str, Any] = {"slack_signing_secret": SECRET, "slack_bot_token": TOKEN}
+    options.update(overrides)
+    return Settings(_env_file=None, database_url=db.url, pmo_bot_admins=ADMIN,
+                    slack_api_url=standin.url + "/api/", **options)
+
+
+class Slack:
+    """Sends what Slack sends, signed, to the running app."""
+
+    def __init__(self, client: TestClient, bot: Bot, standin: StandIn, team: str) -> None:
+        self.client, self.bot, self.standin, self.team = client, bot, standin, team
+
+    @property
+    def adapter(self):
+        return self.client.server.app[SLACK]
+
+    async def settle(self) -> None:
+        await self.adapter.drain()
+
+    async def post(self, body: str, content_type: str, *, timestamp: int | None = None, secret: str = SECRET,
+                   headers: dict[str, str] | None = None):
+        ts = int(time.time()) if timestamp is None else timestamp
+        sent = {"Content-Type": content_type, "X-Slack-Request-Timestamp": str(ts),
+                "X-Slack-Signature": sign(body, ts, secret)}
+        sent.update(headers or {})
+        return await self.client.post("/slack/events", data=body.encode(), headers=sent)
+
+    def hook_url(self) -> str:
+        return f"{self.standin.url}/hooks/{uuid.uuid4().hex[:8]}"
+
+    def command_body(self, text: str, command: str = "/pmo", user: str = "U-ALICE", **extra: str) -> str:
+        fields = {"token": "legacy", "team_id": self.team, "team_domain": "test", "channel_id": "C-GENERAL",
+                  "channel_name": "general", "user_id": user, "user_name": "alice", "command": command,
+                  "text": text, "api_app_id": "A1", "response_url": self.hook_url(),
+                  "trigger_id": f"trig-{uuid.uuid4().hex[:6]}"}
+        fields.update(extra)
+        return urlencode(fields)
+
+    async def command(self, text: str, command: str = "/pmo", **extra: str):
+        return await self.post(self.command_body(text, command, **extra), "application/x-www-form-urlencoded")
+
+    def event_body(self, event: dict[str, Any], event_id: str | None = None) -> str:
+        return json.dumps({
+            "token": "legacy", "team_id": self.team, "api_app_id": "A1", "type": "event_callback",
+            "event": {"event_ts": event.get("ts", "1.0"), **event},
+            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10]}", "event_time": int(time.time()),
+            "authorizations": [{"team_id": self.team, "user_id": BOT_USER, "is_bot": True}],
+        })
+
+    async def event(self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None):
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
+        return await self.post(self.event_body(event, event_id), "application/json", headers=headers)
+
+    async def mention(self, text: str, *, user: str = "U-ALICE", ts: str = "1700000000.000100", **extra: Any):
+        return await self.event({"type": "app_mention", "user": user, "text": f"<@{BOT_USER}> {text}",
+                                 "channel": "C-GENERAL", "ts": ts, **extra})
+
+    async def interactive(self, payload: dict[str, Any]):
+        payload = {"team": {"id": self.team, "domain": "test"}, "api_app_id": "A1", "token": "legacy", **payload}
+        return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    async def click(self, action_id: str, value: str, *, user: str = "U-ALICE", ephemeral: bool = False,
+                    message_ts: str = "1700000000.000200", thread_ts: str | None = None):
+        message = {"ts": message_ts, "type": "message", "text": "…"}
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        return await self.interactive({
+            "type": "block_actions", "user": {"id": user, "team_id": self.team},
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": "C-GENERAL",
+                          "is_ephemeral": ephemeral},
+            "channel": {"id": "C-GENERAL", "name": "general"}, "message": None if ephemeral else message,
+            "trigger_id": f"trig-{uuid.uuid4().hex[:6]}", "response_url": self.hook_url(),
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "b1", "value": value,
+                         "text": {"type": "plain_text", "text": "button"}, "action_ts": "1.0"}],
+        })
+
+
+async def start(bot: Bot, standin: StandIn, team: str) -> tuple[Slack, TestClient]:
+    client = TestClient(TestServer(create_app(bot), host="127.0.0.1"))
+    await client.start_server()
+    return Slack(client, bot, standin, team), client
+
+
+@pytest.fixture
+async def slack(db: Database, standin: StandIn, workspace: str) -> AsyncIterator[Slack]:
+    bot = Bot(slack_settings(db, standin), db)
+    rig, client = await start(bot, standin, workspace)
+    yield rig
+    await client.close()
+
+
+def texts(call: Call) -> str:
+    """Everything a person could read in a posted message: the fallback text and all block text."""
+    return call.args.get("text", "") + "\n" + json.dumps(call.args.get("blocks", []), ensure_ascii=False)
