@@ -50,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     exp = own_sub.add_parser("export", parents=[who], help="export the RACI registry")
     exp.add_argument("--format", choices=["csv", "yaml"], default="csv")
     exp.add_argument("--out", type=Path, help="write to this file instead of standard output")
+
+    from bot.adapters.teams import package as teams_package
+
+    teams_package.add_arguments(sub.add_parser("teams-package", help="build the Teams app package (zip) to upload"))
     return parser
 
 
@@ -57,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
+    if args.command == "teams-package":  # needs no database
+        from bot.adapters.teams import package as teams_package
+
+        return teams_package.run(args, settings.microsoft_app_id)
     try:
         return asyncio.run(_run(args, settings))
     except KeyboardInterrupt:

@@ -1,0 +1,55 @@
+"""POST /api/messages: CloudAdapter.process() (JWT checked there), with every failure mapped to a
+deliberate status: 401 bad token, 400/415 bad request, 503 temporary trouble — never a 500."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from aiohttp import web
+from botbuilder.integration.aiohttp import CloudAdapter
+from msrest.exceptions import DeserializationError
+
+from bot.adapters.teams.auth import AuthUnavailable, BadActivity, BotConfig, CachingAuthentication
+from bot.adapters.teams.sender import Outbox, TeamsSender
+from bot.adapters.teams.turn import TeamsTurn
+from bot.app import Bot
+from bot.metrics import ERRORS
+
+log = logging.getLogger(__name__)
+
+
+class TeamsEndpoint:
+    def __init__(self, bot: Bot) -> None:
+        config = BotConfig.from_settings(bot.settings)
+        self.auth = CachingAuthentication(config)
+        self.adapter = CloudAdapter(self.auth)
+        self.outbox = Outbox()
+        self.turn = TeamsTurn(bot, self.outbox)
+        self.adapter.on_turn_error = self.turn.on_error
+        self.sender = TeamsSender(bot.db, self.auth, self.outbox, config.APP_ID)
+
+    async def close(self, _app: web.Application | None = None) -> None:
+        await self.outbox.connector.close()
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if "application/json" not in request.content_type:
+            return web.json_response({"error": "expected application/json"}, status=415)
+        try:
+            response = await self.adapter.process(request, self.turn)
+        except web.HTTPUnauthorized:
+            log.info("teams request refused: not authenticated")
+            raise
+        except web.HTTPException:
+            raise
+        except (json.JSONDecodeError, UnicodeDecodeError, DeserializationError, BadActivity) as exc:
+            return web.json_response({"error": f"not a Bot Framework activity: {type(exc).__name__}"}, status=400)
+        except AuthUnavailable:
+            ERRORS.labels("teams_auth").inc()
+            log.exception("teams request could not be authenticated right now")
+            return web.json_response({"error": "authentication temporarily unavailable"}, status=503)
+        except Exception:
+            ERRORS.labels("teams_adapter").inc()
+            log.exception("teams request failed outside the turn")
+            return web.json_response({"error": "temporarily unavailable"}, status=503)
+        return response or web.Response(status=200)

@@ -1,0 +1,116 @@
+"""Neutral `Reply` → an Adaptive Card 1.5 (the highest version Teams renders).
+
+Every piece of text goes into a RichTextBlock/TextRun: Teams applies Markdown to TextBlock and
+FactSet but never to TextRun, so whatever a user typed is shown as typed. `fallbackText` may be
+read as Markdown, so it is escaped. Pure dicts: no botbuilder import, easy to validate.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.core import Button, Form, Input, Reply, Section
+
+ACTION_KEY, VALUE_KEY = "pmo_action", "pmo_value"  # what Action.Submit data carries back
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+MAX_RUN = 4000  # characters per text run; Teams caps a whole message at about 28 KB
+MAX_BUTTONS = 6  # Teams shows at most 6 card actions
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<])")
+
+
+def escape_markdown(text: str) -> str:
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def _literal(text: str) -> str:
+    # TextRun still expands {{DATE(…)}} / {{TIME(…)}}: a zero-width space keeps braces literal.
+    return text[:MAX_RUN].replace("{{", "{\u200b{")
+
+
+def _run(text: str, **style: Any) -> dict[str, Any]:
+    return {"type": "TextRun", "text": _literal(text), **style}
+
+
+def _paragraphs(text: str, *, spacing: str = "Small", **style: Any) -> list[dict[str, Any]]:
+    """One RichTextBlock per line: a newline inside a TextRun is not rendered the same everywhere."""
+    blocks = []
+    for i, line in enumerate(text.split("\n")):
+        if line.strip():
+            blocks.append({"type": "RichTextBlock", "inlines": [_run(line, **style)],
+                           "spacing": "None" if i else spacing})
+    return blocks
+
+
+def _section(section: Section) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    if section.heading:
+        items += _paragraphs(section.heading, spacing="Medium", weight="Bolder")
+    if section.text:
+        items += _paragraphs(section.text)
+    for field in section.fields:
+        items.append({"type": "ColumnSet", "spacing": "Small", "columns": [
+            {"type": "Column", "width": 1, "items": _paragraphs(field.label, spacing="None", weight="Bolder")},
+            {"type": "Column", "width": 3, "items": _paragraphs(field.value or "—", spacing="None")},
+        ]})
+    return items
+
+
+def _submit(title: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    action: dict[str, Any] = {"type": "Action.Submit", "title": title[:80] or "OK",
+                              "data": {ACTION_KEY: action_id, VALUE_KEY: value}}
+    if style:
+        action["style"] = {"primary": "positive", "danger": "destructive"}[style]
+    return action
+
+
+def _button(button: Button) -> dict[str, Any]:
+    return _submit(button.text, button.action_id, button.value, button.style)
+
+
+def _input(item: Input) -> dict[str, Any]:
+    common: dict[str, Any] = {"id": item.name, "label": item.label, "isRequired": not item.optional}
+    if not item.optional:
+        common["errorMessage"] = f"{item.label} is required."
+    if item.kind == "select":
+        return {"type": "Input.ChoiceSet", **common, "style": "compact", "value": item.initial,
+                "choices": [{"title": label, "value": value} for value, label in item.choices]}
+    if item.kind == "checkbox":
+        # The console sends "true" or "" for a checkbox; Teams sends valueOn / valueOff.
+        return {"type": "Input.Toggle", **common, "title": item.label, "valueOn": "true", "valueOff": "",
+                "value": "true" if item.initial == "true" else ""}
+    return {"type": "Input.Text", **common, "placeholder": item.placeholder, "value": item.initial,
+            "isMultiline": item.kind == "multiline", "maxLength": 2000}
+
+
+def _form(form: Form) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    body = _paragraphs(form.title, spacing="Medium", weight="Bolder") + [_input(i) for i in form.inputs]
+    return body, _submit(form.submit_label, form.submit_action_id, form.value, "primary")
+
+
+def render_card(reply: Reply) -> dict[str, Any]:
+    body: list[dict[str, Any]] = []
+    if reply.title:
+        body += _paragraphs(reply.title, spacing="None", weight="Bolder", size="Large")
+    for section in reply.sections:
+        body += _section(section)
+    if not reply.sections:
+        body += _paragraphs(reply.text)
+    actions = [_button(b) for b in reply.buttons[:MAX_BUTTONS]]
+    if reply.form:
+        inputs, submit = _form(reply.form)
+        body += inputs
+        actions.insert(0, submit)
+    card: dict[str, Any] = {"type": "AdaptiveCard", "version": "1.5",
+                            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                            "fallbackText": escape_markdown(reply.text[:MAX_RUN]),
+                            "body": body or [{"type": "RichTextBlock", "inlines": [_run("(no text)")]}]}
+    if actions:
+        card["actions"] = actions
+    return card
+
+
+def render_activity(reply: Reply) -> dict[str, Any]:
+    """The message activity fields for a reply: the card, and a plain summary for notifications."""
+    return {"type": "message", "summary": reply.text[:MAX_RUN],
+            "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": render_card(reply)}]}

@@ -1,0 +1,144 @@
+"""Outgoing Teams messages: paced per conversation, retried when Teams throttles or hiccups.
+
+botbuilder has no retry of its own. Teams allows a bot 7 sends/s, 8 per 2 s, 60 per 30 s and
+1800 per hour in one conversation, and answers 429 (or 412/502/504 under load) beyond that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
+from msrest.authentication import Authentication
+
+from bot.adapters.teams.auth import CachingAuthentication
+from bot.adapters.teams.connector import BotConnector, ConnectorError
+from bot.adapters.teams.render import render_activity
+from bot.adapters.teams.translate import PLATFORM, join_conversation, split_conversation
+from bot.core import ConversationRef, Reply
+from bot.metrics import ERRORS
+from storage import conversations
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+RETRY_STATUSES = frozenset({429, 412, 502, 504})
+
+
+class Pacer:
+    """Per-conversation sliding windows: a busy conversation waits, the others do not."""
+
+    WINDOWS = ((1.0, 7), (2.0, 8), (30.0, 60), (3600.0, 1800))
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+        self._clock, self._sleep = clock, sleep
+        self._sent: dict[str, deque[float]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def wait(self, key: str) -> None:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:  # one waiter per conversation at a time keeps the order of sends
+            sent = self._sent.setdefault(key, deque(maxlen=self.WINDOWS[-1][1]))
+            while True:
+                now = self._clock()
+                delay = max((sent[-limit] + window - now for window, limit in self.WINDOWS if len(sent) >= limit),
+                            default=0.0)
+                if delay <= 0:
+                    sent.append(now)
+                    break
+                await self._sleep(delay)
+        if len(self._sent) > 10_000:
+            self._forget_idle()
+
+    def _forget_idle(self) -> None:
+        cutoff = self._clock() - self.WINDOWS[-1][0]
+        for key in [k for k, sent in self._sent.items() if sent and sent[-1] < cutoff]:
+            if not self._locks[key].locked():
+                del self._sent[key], self._locks[key]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    base: float = 0.5  # seconds before the first retry (jittered); doubles each time
+    cap: float = 30.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        backoff = min(self.cap, self.base * 2 ** attempt)
+        return max(random.uniform(backoff / 2, backoff), min(retry_after or 0.0, self.cap))
+
+
+class Outbox:
+    """Every post the bot makes (replies and proactive sends) goes through here."""
+
+    def __init__(self, connector: BotConnector | None = None, pacer: Pacer | None = None,
+                 retry: RetryPolicy | None = None, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+        self.connector = connector or BotConnector()
+        self.pacer, self.retry, self._sleep = pacer or Pacer(), retry or RetryPolicy(), sleep
+
+    async def deliver(self, credentials: Authentication | None, activity: dict[str, Any]) -> str | None:
+        """Post one activity (a reply when it has replyToId, an update when it has an id); returns its id."""
+        key = split_conversation(activity["conversation"]["id"])[0]  # a channel's threads share its limits
+        for attempt in range(self.retry.attempts):
+            await self.pacer.wait(key)
+            try:
+                return await self.connector.post(credentials, activity["serviceUrl"], activity)
+            except ConnectorError as exc:
+                retryable = exc.status in RETRY_STATUSES or exc.status is None  # None: no answer at all
+                if not retryable or attempt == self.retry.attempts - 1:
+                    raise
+                delay = self.retry.delay(attempt, exc.retry_after)
+                log.warning("teams send failed; retrying", extra={"status": exc.status, "delay": round(delay, 2)})
+                await self._sleep(delay)
+        return None
+
+
+def build_activity(reply: Reply, *, conversation_id: str, service_url: str, channel_id: str,
+                   bot: dict[str, Any] | None, tenant_id: str | None = None, user: dict[str, Any] | None = None,
+                   reply_to_id: str | None = None) -> dict[str, Any]:
+    """The JSON of an outgoing message activity (Bot Framework schema)."""
+    activity = render_activity(reply)
+    activity.update(serviceUrl=service_url, channelId=channel_id, conversation={"id": conversation_id})
+    if bot:
+        activity["from"] = bot
+    if user:
+        activity["recipient"] = user
+    if reply_to_id:
+        activity["replyToId"] = reply_to_id
+    if tenant_id:
+        activity["channelData"] = {"tenant": {"id": tenant_id}}
+    return activity
+
+
+class TeamsSender:
+    """`bot.senders["teams"]`: posts into a conversation the bot has seen, from its stored reference."""
+
+    def __init__(self, db: Database, auth: CachingAuthentication, outbox: Outbox, app_id: str | None) -> None:
+        self.db, self.auth, self.outbox = db, auth, outbox
+        claims = {AuthenticationConstants.AUDIENCE_CLAIM: app_id, AuthenticationConstants.APP_ID_CLAIM: app_id}
+        self._identity = ClaimsIdentity(claims, True)
+
+    async def send(self, conversation: ConversationRef, reply: Reply) -> str | None:
+        record = await conversations.get(self.db, PLATFORM, conversation.workspace, conversation.channel)
+        if record is None or not record.service_url:
+            raise LookupError(f"no stored Teams conversation {conversation.channel!r} in {conversation.workspace!r}: "
+                              "the bot must be installed there (or have been talked to) first")
+        ref = record.data
+        activity = build_activity(
+            reply, conversation_id=join_conversation(conversation.channel, conversation.thread),
+            service_url=record.service_url, channel_id=ref.get("channelId") or "msteams", bot=ref.get("bot"),
+            tenant_id=(ref.get("conversation") or {}).get("tenantId"))
+        # The cached ConnectorClient carries the credentials (and their token cache) for this service URL.
+        client = await self.auth.create_connector_factory(self._identity).create(record.service_url, None)
+        try:
+            return await self.outbox.deliver(client.config.credentials, activity)
+        except Exception:
+            ERRORS.labels("teams_send").inc()
+            raise

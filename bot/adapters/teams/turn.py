@@ -1,0 +1,164 @@
+"""One Bot Framework turn: remember the conversation, answer messages and card submits, greet on install."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from botbuilder.core import BotAdapter, InvokeResponse, TurnContext
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
+
+from bot.adapters.teams import translate
+from bot.adapters.teams.connector import ConnectorError
+from bot.adapters.teams.sender import Outbox, build_activity
+from bot.app import Bot
+from bot.core import Action, Reply, Section
+from bot.metrics import ERRORS
+from storage import conversations
+
+log = logging.getLogger(__name__)
+GREETING_MEMORY = 600.0  # seconds: Teams announces one install as conversationUpdate AND installationUpdate
+
+
+def hello_reply(bot: Bot) -> Reply:
+    examples = bot.router.examples[:3] or ["help"]
+    return Reply(
+        text="Hello! I'm the PMO bot. Ask me who owns what, e.g. " + "; ".join(examples) + ". Type “help” for more.",
+        title="Hello! I'm the PMO bot",
+        sections=[Section(text="I answer who owns what in our operating model, and help with retros, "
+                               "improvement ideas and meetups."),
+                  Section(heading="Try", text="\n".join(f"• {e}" for e in examples)),
+                  Section(text="Type “help” any time to see everything I can do. In a channel, mention me first.")])
+
+
+BAD_SUBMIT = Reply("I couldn't read that button press. The card may be out of date: ask again to get a fresh one.")
+SORRY = Reply("Sorry, something went wrong on my side. Please try again in a moment.")
+
+
+def _account(account: ChannelAccount | None) -> dict[str, str] | None:
+    if account is None:
+        return None
+    return {k: v for k, v in (("id", account.id), ("name", account.name), ("aadObjectId", account.aad_object_id)) if v}
+
+
+class TeamsTurn:
+    """What CloudAdapter.process() runs for each activity (its `bot` argument)."""
+
+    def __init__(self, bot: Bot, outbox: Outbox) -> None:
+        self.bot, self.outbox = bot, outbox
+        self._stored: dict[tuple[str, str], dict] = {}  # references already in the database
+        self._greeted: dict[str, float] = {}
+
+    async def on_turn(self, context: TurnContext) -> None:
+        activity = context.activity
+        await self._remember(activity)
+        if activity.type == ActivityTypes.message:
+            await self._message(context)
+        elif activity.type == ActivityTypes.conversation_update:
+            added = {m.id for m in activity.members_added or []}
+            if activity.recipient and activity.recipient.id in added:
+                await self._greet(context)
+        elif activity.type == ActivityTypes.installation_update:
+            if (activity.action or "").startswith("add"):
+                await self._greet(context)
+        elif activity.type == ActivityTypes.invoke:
+            await self._invoke(context)
+        # Everything else (typing, reactions, events…) gets a quiet 200.
+
+    async def _invoke(self, context: TurnContext) -> None:
+        """We send no Action.Execute or task modules; answer 200 so Teams shows no error (CloudAdapter says 501)."""
+        body = None
+        if context.activity.name == "adaptiveCard/action":
+            body = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+                    "value": "This card is out of date. Ask again to get a fresh one."}
+        await context.send_activity(Activity(type=ActivityTypes.invoke_response,
+                                             value=InvokeResponse(status=200, body=body)))
+
+    async def _message(self, context: TurnContext) -> None:
+        try:
+            msg = translate.to_incoming(context.activity)
+        except translate.BadSubmit as exc:
+            log.info("unreadable card submit", extra={"reason": str(exc)})
+            await self.reply(context, BAD_SUBMIT)
+            return
+        if not msg.addressed:
+            return  # group chat chatter not meant for the bot
+        reply = await self.bot.handle(msg)
+        if reply is None:
+            return
+        card_id = context.activity.reply_to_id  # a submit's replyToId is the card it came from
+        if reply.replace and isinstance(msg, Action) and card_id and await self._update(context, reply, card_id):
+            if reply.notice and msg.direct:  # Teams has no "only you can see this" for Action.Submit
+                await self.reply(context, Reply(reply.notice))
+            return
+        await self.reply(context, reply)
+
+    async def _update(self, context: TurnContext, reply: Reply, card_id: str) -> bool:
+        """Put the new card over the one whose button was pressed; False when Teams refuses."""
+        activity = self._outgoing(context, reply, thread=False)
+        activity["id"] = card_id
+        try:
+            await self.outbox.deliver(self._credentials(context), activity)
+        except ConnectorError as exc:
+            log.info("could not update the card; posting a new one", extra={"status": exc.status})
+            return False
+        return True
+
+    async def _greet(self, context: TurnContext) -> None:
+        conversation = context.activity.conversation.id
+        now = time.monotonic()
+        if now - self._greeted.get(conversation, -GREETING_MEMORY) < GREETING_MEMORY:
+            return
+        self._greeted = {k: t for k, t in self._greeted.items() if now - t < GREETING_MEMORY}
+        self._greeted[conversation] = now
+        await self.reply(context, hello_reply(self.bot), thread=False)
+
+    async def reply(self, context: TurnContext, reply: Reply, *, thread: bool = True) -> str | None:
+        """Answer in the conversation (and thread) the activity came from."""
+        sent = await self.outbox.deliver(self._credentials(context), self._outgoing(context, reply, thread=thread))
+        context.responded = True
+        return sent
+
+    @staticmethod
+    def _outgoing(context: TurnContext, reply: Reply, *, thread: bool) -> dict:
+        incoming = context.activity
+        return build_activity(
+            reply, conversation_id=incoming.conversation.id, service_url=incoming.service_url,
+            channel_id=incoming.channel_id, user=_account(incoming.from_property), bot=_account(incoming.recipient),
+            tenant_id=translate.tenant_of(incoming), reply_to_id=incoming.id if thread else None)
+
+    @staticmethod
+    def _credentials(context: TurnContext):
+        # The turn's (cached) ConnectorClient holds the credentials for this service URL.
+        return context.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY].config.credentials
+
+    async def _remember(self, activity: Activity) -> None:
+        """Keep the reference fresh in the database; skip the write when nothing changed since the last one."""
+        if not activity.conversation or not activity.conversation.id:
+            return
+        workspace = translate.tenant_of(activity)
+        ref = translate.reference_of(activity)
+        key = (workspace, ref["conversation"]["id"])
+        if self._stored.get(key) == ref:
+            return
+        try:
+            await conversations.upsert(self.bot.db, platform=translate.PLATFORM, workspace=workspace,
+                                       channel=key[1], kind=ref["conversation"]["conversationType"],
+                                       service_url=activity.service_url, data=ref)
+        except Exception:  # answering matters more than remembering: log it and go on
+            ERRORS.labels("teams_reference").inc()
+            log.exception("could not store the Teams conversation reference")
+            return
+        if len(self._stored) > 50_000:
+            self._stored.clear()
+        self._stored[key] = ref
+
+    async def on_error(self, context: TurnContext, error: Exception) -> None:
+        """CloudAdapter's on_turn_error: log, and tell the user when a message went unanswered."""
+        ERRORS.labels("teams_turn").inc()
+        log.error("teams turn failed", exc_info=error)
+        if context.activity.type == ActivityTypes.message and not context.responded:
+            try:
+                await self.reply(context, SORRY)
+            except Exception:  # the connector itself may be what failed
+                log.warning("could not send the apology either")

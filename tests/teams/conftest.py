@@ -1,0 +1,190 @@
+"""Teams tests: the real aiohttp app on 127.0.0.1, Bot Framework activities shaped as Teams sends
+them, and a stand-in Bot Connector service (also on 127.0.0.1) that records what the bot posts."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import Bot
+from bot.config import Settings
+from bot.server import create_app
+from tests.conftest import ADMIN
+
+BOT_ID = "28:pmo-bot-app-id"
+BOT_NAME = "PMO Bot"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that tries to reach beyond 127.0.0.1 (token endpoints, OpenID metadata…)."""
+    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host not in LOCAL_HOSTS and not str(host).startswith("/"):
+            raise OSError(f"test tried to resolve {host!r}: only 127.0.0.1 is allowed")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def connect(self, address):
+        if isinstance(address, tuple) and address[0] not in LOCAL_HOSTS:
+            raise OSError(f"test tried to connect to {address!r}: only 127.0.0.1 is allowed")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+@dataclass
+class Connector:
+    """The stand-in Bot Connector: records posts, answers with scripted failures first if asked."""
+
+    url: str = ""
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[int] = field(default_factory=list)  # statuses to answer before succeeding
+    attempts: int = 0
+
+    async def post(self, request: web.Request) -> web.Response:
+        self.attempts += 1
+        if self.failures:
+            status = self.failures.pop(0)
+            return web.json_response({"error": {"code": "Throttled", "message": "slow down"}}, status=status,
+                                     headers={"Retry-After": "0"} if status == 429 else None)
+        body = await request.json()
+        self.posts.append({"method": request.method, "conversation": request.match_info["conversation"],
+                           "reply_to": request.match_info.get("activity"),
+                           "region": request.match_info.get("region"), "activity": body})
+        return web.json_response({"id": f"m-{len(self.posts)}"})
+
+    @property
+    def cards(self) -> list[dict[str, Any]]:
+        return [p["activity"]["attachments"][0]["content"] for p in self.posts]
+
+    def texts(self, index: int = -1) -> list[str]:
+        """Every piece of text of one posted card, in order."""
+        return list(_texts(self.cards[index]))
+
+
+def _texts(node: Any):
+    if isinstance(node, dict):
+        if node.get("type") == "TextRun":
+            yield node["text"]
+        for key, value in node.items():
+            if key != "fallbackText":
+                yield from _texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _texts(item)
+
+
+def card_text(card: dict[str, Any]) -> str:
+    return "\n".join(_texts(card))
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[Connector]:
+    recorder = Connector()
+    app = web.Application()
+    app.router.add_post("/v3/conversations/{conversation}/activities", recorder.post)
+    app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", recorder.post)
+    app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", recorder.post)
+    # Service URLs carry a region (…/emea/, …/amer/) and change over time.
+    app.router.add_post("/{region}/v3/conversations/{conversation}/activities", recorder.post)
+    app.router.add_post("/{region}/v3/conversations/{conversation}/activities/{activity}", recorder.post)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    recorder.url = str(server.make_url("/"))
+    yield recorder
+    await server.close()
+
+
+@pytest.fixture
+def teams_settings(db) -> Settings:
+    return Settings(_env_file=None, database_url=db.url, pmo_bot_admins=ADMIN, pmo_bot_teams_allow_unauthenticated=True)
+
+
+@pytest.fixture
+def teams_bot(teams_settings: Settings, db) -> Bot:
+    return Bot(teams_settings, db)
+
+
+async def start(bot: Bot) -> TestClient:
+    client = TestClient(TestServer(create_app(bot), host="127.0.0.1"))
+    await client.start_server()
+    return client
+
+
+@pytest.fixture
+async def client(teams_bot: Bot) -> AsyncIterator[TestClient]:
+    client = await start(teams_bot)
+    yield client
+    await client.close()
+
+
+class Teams:
+    """Builds activities the way Teams sends them, for one tenant (the test's workspace)."""
+
+    def __init__(self, tenant: str, service_url: str) -> None:
+        self.tenant, self.service_url = tenant, service_url
+        self.channel = f"19:{uuid.uuid4().hex}@thread.tacv2"
+        self.team = f"19:{uuid.uuid4().hex}@thread.tacv2"
+        self.chat = f"a:{uuid.uuid4().hex}"
+
+    def _base(self, kind: str, conversation: str, user: str, **extra: Any) -> dict[str, Any]:
+        activity = {
+            "id": f"{uuid.uuid4().int % 10**13}", "channelId": "msteams", "serviceUrl": self.service_url,
+            "timestamp": "2025-01-01T12:00:00.000Z", "locale": "en-GB",
+            "from": {"id": f"29:{user}", "name": user.title(), "aadObjectId": user},
+            "recipient": {"id": BOT_ID, "name": BOT_NAME},
+            "conversation": {"id": conversation, "conversationType": kind, "tenantId": self.tenant,
+                             **({"isGroup": True} if kind != "personal" else {})},
+            "channelData": {"tenant": {"id": self.tenant}},
+        }
+        if kind == "channel":
+            activity["channelData"].update({"team": {"id": self.team}, "channel": {"id": self.channel}})
+        activity.update(extra)
+        return activity
+
+    def personal(self, text: str, user: str = "U-ALICE", **extra: Any) -> dict[str, Any]:
+        return self._base("personal", self.chat, user, type="message", text=text, textFormat="plain", **extra)
+
+    def channel_message(self, text: str, user: str = "U-ALICE", *, thread: str | None = None) -> dict[str, Any]:
+        mention = f"<at>{BOT_NAME}</at>"
+        activity = self._base("channel", f"{self.channel};messageid={thread or '1700000000001'}", user,
+                              type="message", text=f"{mention} {text}", textFormat="plain")
+        activity["entities"] = [
+            {"type": "mention", "text": mention, "mentioned": {"id": BOT_ID, "name": BOT_NAME}},
+            {"type": "clientInfo", "locale": "en-GB", "country": "GB", "platform": "Web"},
+        ]
+        return activity
+
+    def submit(self, value: Any, user: str = "U-ALICE", kind: str = "personal") -> dict[str, Any]:
+        conversation = self.chat if kind == "personal" else f"{self.channel};messageid=1700000000001"
+        return self._base(kind, conversation, user, type="message", value=value,
+                          replyToId="1700000000555")
+
+    def bot_added(self, kind: str = "channel") -> dict[str, Any]:
+        conversation = self.channel if kind == "channel" else self.chat
+        return self._base(kind, conversation, "U-INSTALLER", type="conversationUpdate",
+                          membersAdded=[{"id": BOT_ID}])
+
+    def installed(self, kind: str = "personal", action: str = "add") -> dict[str, Any]:
+        conversation = self.channel if kind == "channel" else self.chat
+        return self._base(kind, conversation, "U-INSTALLER", type="installationUpdate", action=action)
+
+
+@pytest.fixture
+def teams(workspace: str, connector: Connector) -> Teams:
+    return Teams(workspace, connector.url)
+
+
+def submit_data(button: dict[str, Any], **inputs: str) -> dict[str, Any]:
+    return {**button["data"], **inputs}
+

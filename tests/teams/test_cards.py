@@ -1,0 +1,164 @@
+"""Every card the bot renders is a valid Adaptive Card 1.5, and its buttons and forms work from Teams."""
+
+import json
+
+import jsonschema
+import pytest
+
+from tests.conftest import ADMIN, PLATFORM_DATA
+from tests.teams.conftest import card_text, submit_data
+
+CARD_SCHEMA = PLATFORM_DATA / "adaptive-card-schema" / "adaptive-card.1.5.0.json"
+
+
+@pytest.fixture(scope="module")
+def card_validator():
+    if not CARD_SCHEMA.exists():
+        pytest.skip(f"Adaptive Card schema not found at {CARD_SCHEMA} (../shared/platform-data is beside the checkout in CI)")
+    schema = json.loads(CARD_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft6Validator.check_schema(schema)
+    return jsonschema.Draft6Validator(schema)
+
+
+def assert_valid(validator, card):
+    errors = sorted(validator.iter_errors(card), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message[:300]}" for e in errors)
+    assert card["version"] == "1.5"
+
+
+async def say(client, activity):
+    response = await client.post("/api/messages", json=activity)
+    assert response.status in (200, 201), await response.text()
+
+
+def button(card, title_part):
+    return next(a for a in card.get("actions", []) if title_part in a["title"])
+
+
+async def test_every_card_the_bot_renders_is_valid(client, teams, connector, card_validator):
+    await say(client, teams.installed("personal"))  # hello
+    await say(client, teams.personal("help"))
+    await say(client, teams.personal("help", user=ADMIN))  # with the admin commands
+    await say(client, teams.personal("who owns the enterprise roadmap?"))  # area answer
+    await say(client, teams.submit(submit_data(button(connector.cards[-1], "What else does"))))  # party
+    await say(client, teams.personal("who owns the coffee machine?"))  # unknown
+    await say(client, teams.personal("area set Product roadmap; accountable: Oversight Team", user=ADMIN))
+    await say(client, teams.personal("who owns the roadmap?"))  # did you mean
+    await say(client, teams.personal("area set", user=ADMIN))  # a form
+    await say(client, teams.submit("forged"))  # bad submit apology
+    await say(client, teams.personal("retro start"))  # coming soon
+    titles = [card_text(card).split("\n")[0] for card in connector.cards]
+    assert len(connector.cards) == 11, titles
+    for card in connector.cards:
+        assert_valid(card_validator, card)
+
+
+async def test_the_validator_can_fail(card_validator):
+    bad = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": 5}]}]}
+    assert list(card_validator.iter_errors(bad))
+
+
+async def test_did_you_mean_buttons_carry_the_choice_back(client, teams, connector):
+    await say(client, teams.personal("area set Product roadmap; accountable: Oversight Team", user=ADMIN))
+    await say(client, teams.personal("who owns the roadmap?"))
+    card = connector.cards[-1]
+    assert "Did you mean one of these?" in card_text(card)
+    choice = button(card, "Product roadmap")
+    assert choice["type"] == "Action.Submit" and choice["data"]["pmo_action"] == "ownership.area"
+    await say(client, teams.submit(submit_data(choice)))
+    assert "Oversight Team is accountable for Product roadmap." in card_text(connector.cards[-1])
+    await say(client, teams.submit(submit_data(button(card, "None of these"))))
+    assert "I've noted" in card_text(connector.cards[-1])
+
+
+async def test_admin_change_has_an_undo_button_that_works(client, teams, connector):
+    await say(client, teams.personal("area set Coffee machine; accountable: PMO", user=ADMIN))
+    card = connector.cards[-1]
+    undo = button(card, "Undo")
+    assert undo["style"] == "destructive"
+    await say(client, teams.submit(submit_data(undo), user="U-BOB"))
+    assert "Only admins can" in card_text(connector.cards[-1])
+    await say(client, teams.submit(submit_data(undo), user=ADMIN))
+    assert "Undone" in card_text(connector.cards[-1])
+    await say(client, teams.personal("who owns the coffee machine?"))
+    assert "I don't know who owns" in card_text(connector.cards[-1])
+
+
+async def test_a_form_is_card_inputs_and_its_submission_is_an_action(client, teams, connector):
+    await say(client, teams.personal("area set", user=ADMIN))
+    card = connector.cards[-1]
+    inputs = {item["id"]: item for item in card["body"] if item["type"].startswith("Input.")}
+    assert {"area", "accountable", "notes"} <= inputs.keys()
+    assert inputs["area"]["isRequired"] is True and inputs["notes"]["isMultiline"] is True
+    save = button(card, "Save")
+    assert save["style"] == "positive"
+    # Teams merges the input values into the Action.Submit data.
+    data = submit_data(save, area="Coffee machine", accountable="PMO", responsible="", consulted="Enterprise Architect",
+                       informed="", aliases="espresso", notes="Second floor")
+    await say(client, teams.submit(data, user=ADMIN))
+    assert "Added “Coffee machine”." in card_text(connector.cards[-1])
+    await say(client, teams.personal("who owns the espresso?"))
+    assert "PMO is accountable for Coffee machine." in card_text(connector.cards[-1])
+
+
+@pytest.mark.parametrize("value", [
+    "forged",  # not an object
+    {},  # no action id
+    {"pmo_action": 7},
+    {"pmo_action": "ownership.area", "pmo_value": {"nested": True}},
+    {"pmo_action": "ownership.area", "pmo_value": "1", "x": {"nested": True}},
+    {"pmo_action": "ownership.area", "pmo_value": "1", **{f"k{i}": "v" for i in range(100)}},
+])
+async def test_missing_or_forged_submit_data_gets_an_apology(client, teams, connector, value):
+    await say(client, teams.submit(value))
+    assert "I couldn't read that button press" in card_text(connector.cards[-1])
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ({"pmo_action": "no.such.action", "pmo_value": "1"}, "That button or form has expired"),
+    ({"pmo_action": "ownership.area", "pmo_value": "not-a-number"}, "That area no longer exists"),
+    ({"pmo_action": "ownership.area", "pmo_value": "99999999"}, "That area no longer exists"),
+    ({"pmo_action": "ownership.undo", "pmo_value": "1"}, "Only admins can"),
+])
+async def test_well_formed_but_stale_or_forged_actions_are_refused_politely(client, teams, connector, value, expected):
+    await say(client, teams.submit(value))
+    assert expected in card_text(connector.cards[-1])
+
+
+@pytest.fixture
+def replacing_bot(teams_settings, db):
+    """The real router plus one action that answers by updating the card (as meetup RSVPs do)."""
+    from bot.app import Bot, build_router
+    from bot.core import Reply
+    from bot.router import Routes
+
+    routes = Routes("test")
+
+    @routes.action("test.rsvp")
+    async def rsvp(ctx):
+        return Reply("Lunch: 1 going", title="Lunch", replace=True, notice="You're going.")
+
+    router = build_router()
+    router.include(routes)
+    return Bot(teams_settings, db, router=router)
+
+
+@pytest.mark.parametrize("kind", ["personal", "channel"])
+async def test_a_replacing_answer_updates_the_card_in_place(replacing_bot, teams, connector, kind):
+    from tests.teams.conftest import start
+
+    client = await start(replacing_bot)
+    try:
+        await say(client, teams.submit({"pmo_action": "test.rsvp", "pmo_value": "1"}, kind=kind))
+        connector.failures = [404]  # the card is gone: a new message instead
+        await say(client, teams.submit({"pmo_action": "test.rsvp", "pmo_value": "1"}, kind=kind))
+    finally:
+        await client.close()
+    update, *rest = connector.posts
+    assert update["method"] == "PUT" and update["reply_to"] == "1700000000555"
+    assert "Lunch: 1 going" in card_text(update["activity"]["attachments"][0]["content"])
+    if kind == "personal":  # the presser's own line; in a channel everyone would see it
+        notice, *rest = rest
+        assert card_text(notice["activity"]["attachments"][0]["content"]) == "You're going."
+    [fallback] = rest
+    assert fallback["method"] == "POST" and "Lunch: 1 going" in card_text(fallback["activity"]["attachments"][0]["content"])
