@@ -131,8 +131,7 @@ async def main() -> None:
               f"in {time.perf_counter() - started:.1f} s; {len(questions):,} questions")
 
         started = time.perf_counter()
-        async with db.session() as session:
-            index = await cache.get(session, workspace)
+        index = (await cache(bot).snapshot(db, workspace)).index
         print(f"index build (first question of a process): {(time.perf_counter() - started) * 1000:.0f} ms")
 
         from bot.router import clean_text

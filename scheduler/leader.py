@@ -16,47 +16,62 @@ from sqlalchemy import text
 from storage.db import Database
 
 log = logging.getLogger(__name__)
-LOCK_KEY = 0x706D6F5343  # "pmoSC"
+LOCK_NAME = "pmo-bot scheduler"
+# Keyed by schema too: advisory locks are database-wide, and deployments (or test runs) that
+# share a database in separate schemas must each elect their own leader.
+LOCK = text("SELECT pg_try_advisory_lock(hashtext(current_schema() || ':' || :name))")
 
 
 class Leadership:
+    """Stopped through `stop` rather than cancellation: a query cut off mid-flight can leave a
+    pooled connection unusable, so every await here ends on its own."""
+
     def __init__(self, db: Database, *, retry_seconds: float = 2.0) -> None:
         self.db = db
         self.retry_seconds = retry_seconds
         self.is_leader = False
+        self.stopping = asyncio.Event()
+
+    async def _pause(self) -> bool:
+        """Wait one retry interval; True if asked to stop meanwhile."""
+        try:
+            await asyncio.wait_for(self.stopping.wait(), self.retry_seconds)
+        except TimeoutError:
+            return False
+        return True
 
     async def run(self, on_elected: Callable[[], Awaitable[None]], on_lost: Callable[[], Awaitable[None]]) -> None:
-        """Runs until cancelled: campaign, lead while the lock holds, campaign again."""
+        """Campaign, lead while the lock holds, campaign again, until `stopping` is set."""
         if self.db.is_sqlite:
             self.is_leader = True
             try:
                 await on_elected()
-                await asyncio.Event().wait()
+                await self.stopping.wait()
             finally:
                 self.is_leader = False
-        while True:
+                await on_lost()
+            return
+        while not self.stopping.is_set():
             try:
                 async with self.db.engine.connect() as conn:
                     try:
-                        if await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}):
+                        if await conn.scalar(LOCK, {"name": LOCK_NAME}):
                             await self._lead(conn, on_elected, on_lost)
                     finally:
                         # Session locks live as long as the connection: close it rather than
                         # hand a connection that still holds the lock back to the pool.
                         await conn.invalidate()
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 log.warning("scheduler leadership check failed; retrying", exc_info=True)
-            await asyncio.sleep(self.retry_seconds)
+            if await self._pause():
+                return
 
     async def _lead(self, conn, on_elected: Callable[[], Awaitable[None]], on_lost: Callable[[], Awaitable[None]]) -> None:
         self.is_leader = True
         log.info("elected scheduler leader")
         try:
             await on_elected()
-            while True:  # a broken connection means the lock may be gone: stop leading
-                await asyncio.sleep(self.retry_seconds)
+            while not await self._pause():  # a broken connection means the lock may be gone
                 await conn.execute(text("SELECT 1"))
         finally:
             self.is_leader = False

@@ -10,6 +10,7 @@ asks for `refresh()` so this replica picks it up at once. Jobs decide lateness t
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -37,7 +38,25 @@ class JobSpec:
 
 
 Planner = Callable[["Bot", datetime], Awaitable[Iterable[JobSpec]]]
+STOP_WAIT = timedelta(seconds=10)
 _bot: Bot | None = None
+_running: set[asyncio.Task[Any]] = set()
+
+
+def job_function(fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """Mark a module-level job function, so a stopping scheduler can wait for it to finish."""
+
+    @functools.wraps(fn)
+    async def tracked(*args: Any) -> None:
+        task = asyncio.current_task()
+        if task:
+            _running.add(task)
+        try:
+            await fn(*args)
+        finally:
+            _running.discard(task)
+
+    return tracked
 
 
 def current_bot() -> Bot:
@@ -70,8 +89,8 @@ class Scheduler:
 
     async def stop(self) -> None:
         if self._task:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            self.leadership.stopping.set()
+            await self._task
             self._task = None
         await self._step_down()
 
@@ -80,14 +99,17 @@ class Scheduler:
         # because every post is claimed exactly once, while a skipped run would lose a post.
         self._aps = AsyncIOScheduler(job_defaults={"coalesce": True, "max_instances": 3, "misfire_grace_time": None})
         self._aps.start()
-        self._aps.add_job(self.refresh, "interval", seconds=REFRESH.total_seconds(), id="scheduler:refresh")
+        self._aps.add_job(_refresh, "interval", seconds=REFRESH.total_seconds(), id="scheduler:refresh")
         await self.refresh()
 
     async def _step_down(self) -> None:
         if self._aps:
-            self._aps.shutdown(wait=False)
-            self._aps = None
-            self._planned = set()
+            aps, self._aps, self._planned = self._aps, None, set()
+            aps.pause()
+            # Let running jobs finish (APScheduler's shutdown would cancel them mid-query).
+            if _running:
+                await asyncio.wait(list(_running), timeout=STOP_WAIT.total_seconds())
+            aps.shutdown(wait=False)
 
     async def refresh(self) -> None:
         """Rebuild every job from the tables (cheap enough to run every REFRESH)."""
@@ -119,3 +141,9 @@ class Scheduler:
     def remove(self, job_id: str) -> None:
         if self._aps and self._aps.get_job(job_id):
             self._aps.remove_job(job_id)
+
+
+@job_function
+async def _refresh() -> None:
+    if current_bot().scheduler:
+        await current_bot().scheduler.refresh()

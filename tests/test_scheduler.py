@@ -100,10 +100,10 @@ async def test_one_leader_at_a_time_and_a_quick_takeover(db, database_urls):
     task_b = asyncio.create_task(b.run(*tracker("b")))
     await asyncio.sleep(0.6)
     assert not b.is_leader, "the lock is held: the second replica waits"
-    task_a.cancel()
-    await asyncio.gather(task_a, return_exceptions=True)
+    a.stopping.set()
+    await task_a
     assert await wait_for(lambda: b.is_leader, seconds=3), "the standby takes over within seconds"
     assert events == [("a", "elected"), ("a", "lost"), ("b", "elected")]
-    task_b.cancel()
-    await asyncio.gather(task_b, return_exceptions=True)
+    b.stopping.set()
+    await task_b
     await other_db.close()

@@ -19,7 +19,7 @@ from sqlmodel import select
 from bot.core import ConversationRef
 from handlers.meetups import replies, store
 from scheduler.deliveries import backoff, deliver, record_missed, target_of
-from scheduler.service import JobSpec, current_bot
+from scheduler.service import JobSpec, current_bot, job_function
 from storage.models import Delivery, MeetupSeries
 
 if TYPE_CHECKING:
@@ -100,6 +100,7 @@ def reschedule(bot: Bot, series: MeetupSeries) -> None:
         bot.scheduler.remove(f"meetup:{series.id}")
 
 
+@job_function
 async def run_series(series_id: int) -> None:
     await post_due(current_bot(), series_id)
 

@@ -7,14 +7,16 @@ keep their current value. Every confirmation carries an Undo button.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlmodel import select
 
 from bot.core import Button, Field, Form, Input, Reply, Section
-from bot.router import Context, Routes
+from bot.router import Context, Handler, Routes
 from handlers.ownership import registry
 from handlers.ownership.matching import key
+from handlers.ownership.questions import cache
 from handlers.ownership.replies import area_reply
 from storage.models import AuditEntry
 
@@ -67,6 +69,19 @@ def _forbidden(ctx: Context, what: str) -> Reply | None:
                  "(configured in PMO_BOT_ADMINS) if the registry needs a change.")
 
 
+def _writes(handler: Handler) -> Handler:
+    """Registry writes: once the handler's transaction has committed, drop the cached registry."""
+
+    @functools.wraps(handler)
+    async def wrapped(ctx: Context) -> Reply | None:
+        try:
+            return await handler(ctx)
+        finally:
+            cache(ctx.bot).forget(ctx.msg.workspace)
+
+    return wrapped
+
+
 def _undo(entry: AuditEntry) -> Button:
     return Button("Undo", "ownership.undo", str(entry.id), style="danger")
 
@@ -84,6 +99,7 @@ async def _confirm_area(session, entry: AuditEntry, verb: str, area) -> Reply:
 
 @routes.command("area set", "Add or change an area and its RACI", usage=AREA_SET_USAGE, admin=True,
                 examples=("area set Product roadmap; accountable: PMO; consulted: Oversight Team; aliases: product plan",))
+@_writes
 async def area_set(ctx: Context) -> Reply:
     if denied := _forbidden(ctx, "change the ownership registry"):
         return denied
@@ -132,6 +148,7 @@ def area_form() -> Reply:
 
 
 @routes.action("ownership.area_form")
+@_writes
 async def area_form_submit(ctx: Context) -> Reply:
     if denied := _forbidden(ctx, "change the ownership registry"):
         return denied
@@ -148,6 +165,7 @@ async def area_form_submit(ctx: Context) -> Reply:
 
 @routes.command("area alias", "Add other names for an area", usage="area alias NAME; alias1, alias2", admin=True,
                 examples=("area alias Enterprise roadmap; the big plan",))
+@_writes
 async def area_alias(ctx: Context) -> Reply:
     if denied := _forbidden(ctx, "change the ownership registry"):
         return denied
@@ -170,6 +188,7 @@ async def area_alias(ctx: Context) -> Reply:
 
 
 @routes.command("area remove", "Remove an area from the registry", usage="area remove NAME", admin=True)
+@_writes
 async def area_remove(ctx: Context) -> Reply:
     if denied := _forbidden(ctx, "change the ownership registry"):
         return denied
@@ -182,6 +201,7 @@ async def area_remove(ctx: Context) -> Reply:
 
 
 @routes.command("area verify", "Mark an area's RACI as checked today", usage="area verify NAME", admin=True)
+@_writes
 async def area_verify(ctx: Context) -> Reply:
     if denied := _forbidden(ctx, "change the ownership registry"):
         return denied
@@ -201,6 +221,7 @@ async def area_verify(ctx: Context) -> Reply:
 
 @routes.command("party set", "Add or change a party (team, role or person)", usage=PARTY_SET_USAGE, admin=True,
                 examples=("party set PMO; contact: #pmo-office",))
+@_writes
 async def party_set(ctx: Context) -> Reply:
     if denied := _forbidden(ctx, "change the ownership registry"):
         return denied
@@ -257,6 +278,7 @@ async def list_audit(ctx: Context) -> Reply:
 
 
 @routes.action("ownership.undo")
+@_writes
 async def undo(ctx: Context) -> Reply:
     if denied := _forbidden(ctx, "undo registry changes"):
         return denied

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from functools import lru_cache
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -62,7 +63,8 @@ def stem(token: str) -> str:
     return token
 
 
-def tokens(text: str) -> list[str]:
+@lru_cache(maxsize=8192)  # the same questions come again and again
+def tokens(text: str) -> tuple[str, ...]:
     text = _POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).casefold().replace("’", "'"))
     out: list[str] = []
     for raw in _WORD.findall(text):
@@ -70,7 +72,7 @@ def tokens(text: str) -> list[str]:
         word = SYNONYMS.get(stem(word), stem(word))
         if word and word not in STOPWORDS:
             out.append(word)
-    return out
+    return tuple(out)
 
 
 def key(text: str) -> str:

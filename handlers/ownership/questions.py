@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
 from bot.core import Reply
 from bot.router import Context, Routes
 from handlers.ownership import registry
 from handlers.ownership.matching import key
 from handlers.ownership.replies import area_reply, choices_reply, party_reply, unknown_reply
+
+if TYPE_CHECKING:
+    from bot.app import Bot
 
 routes = Routes("ownership")
 routes.examples += [
@@ -15,7 +21,12 @@ routes.examples += [
     "what does the PMO own?",
     "who is the Oversight Team?",
 ]
-cache = registry.IndexCache()
+_caches: WeakKeyDictionary[Bot, registry.RegistryCache] = WeakKeyDictionary()
+
+
+def cache(bot: Bot) -> registry.RegistryCache:
+    """This bot's in-memory registry (admin writes call `cache(bot).forget(workspace)`)."""
+    return _caches.setdefault(bot, registry.RegistryCache())
 
 _LEAD = r"^(?:(?:hey|hi|hello|so|and|ok|okay|please|quick question)[,\s]+)*"
 AREA_QUESTIONS = (
@@ -44,16 +55,16 @@ async def answer_area(ctx: Context, question: str, *, record: bool = True) -> Re
     """Answer, ask "did you mean", or say unknown (and note the gap) for an area question."""
     if not key(question):
         return Reply("Who owns what? Name an area, for example: who owns the enterprise roadmap?")
-    workspace = ctx.msg.workspace
-    async with ctx.db.session() as session:
-        match = (await cache.get(session, workspace)).match(question)
-        if match.kind == "answer":
-            area = await registry.get_area(session, workspace, match.best.area_id)
-            if area:
-                return area_reply(await registry.area_view(session, area))
-        if match.kind == "ambiguous":
-            return choices_reply(question, match.candidates)
-        if record:
+    workspace, registry_cache = ctx.msg.workspace, cache(ctx.bot)
+    match = (await registry_cache.snapshot(ctx.db, workspace)).index.match(question)
+    if match.kind == "answer":
+        view = await registry_cache.view(ctx.db, workspace, match.best.area_id)
+        if view:
+            return area_reply(view)
+    if match.kind == "ambiguous":
+        return choices_reply(question, match.candidates)
+    if record:
+        async with ctx.db.session() as session:
             await registry.record_gap(session, workspace, question, ctx.msg.user)
     return unknown_reply(question, match.candidates)
 
@@ -93,11 +104,10 @@ async def _unknown_party(ctx: Context, session, name: str) -> Reply:
 
 @routes.action("ownership.area")
 async def pick_area(ctx: Context) -> Reply:
-    async with ctx.db.session() as session:
-        area = await registry.get_area(session, ctx.msg.workspace, ctx.action.int_value)
-        if area is None:
-            return Reply("That area no longer exists. Ask again to see the current ones.")
-        return area_reply(await registry.area_view(session, area))
+    view = await cache(ctx.bot).view(ctx.db, ctx.msg.workspace, ctx.action.int_value)
+    if view is None:
+        return Reply("That area no longer exists. Ask again to see the current ones.")
+    return area_reply(view)
 
 
 @routes.action("ownership.party")
@@ -123,8 +133,7 @@ async def fallback(ctx: Context) -> Reply:
     """Anything else: a bare topic ("enterprise roadmap") is answered if it clearly is one."""
     text = ctx.args
     if key(text) and len(text.split()) <= 8:
-        async with ctx.db.session() as session:
-            match = (await cache.get(session, ctx.msg.workspace)).match(text)
+        match = (await cache(ctx.bot).snapshot(ctx.db, ctx.msg.workspace)).index.match(text)
         if match.kind in ("answer", "ambiguous"):
             return await answer_area(ctx, text, record=False)
     return Reply("I didn't catch that. Ask me things like “who owns the enterprise roadmap?” or "

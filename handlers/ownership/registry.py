@@ -7,6 +7,7 @@ registry version and records before/after in the audit log. Undo is writing `bef
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +17,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.ownership.matching import AreaIndex, key
+from storage.db import Database
 from storage.models import (
     Area,
     AreaAlias,
@@ -61,26 +63,61 @@ async def registry_version(session: AsyncSession, workspace: str) -> int:
     return version or 0
 
 
-class IndexCache:
-    """Per-process match indexes, rebuilt when the workspace's registry version moves on
-    (which any replica's write bumps), so every process answers from current data."""
+@dataclass
+class Snapshot:
+    """One workspace's registry as this process last read it."""
+
+    version: int
+    index: AreaIndex
+    checked: float  # time.monotonic() of the last version check
+    views: dict[int, AreaView]
+
+
+class RegistryCache:
+    """Answers from memory: each workspace's match index and the areas already asked about.
+
+    A snapshot is trusted for FRESH seconds, then the registry version (bumped by every write,
+    on any replica) is checked again; writes made in this process drop it at once. So the
+    common question costs no database round trip, and another replica's change shows within
+    a second."""
+
+    FRESH = 1.0
 
     def __init__(self) -> None:
-        self._indexes: dict[str, tuple[int, AreaIndex]] = {}
+        self._snapshots: dict[str, Snapshot] = {}
 
-    async def get(self, session: AsyncSession, workspace: str) -> AreaIndex:
-        version = await registry_version(session, workspace)
-        cached = self._indexes.get(workspace)
-        if cached and cached[0] == version:
-            return cached[1]
-        areas = (await session.exec(select(Area.id, Area.name).where(Area.workspace == workspace))).all()
-        aliases: dict[int, list[str]] = {}
-        rows = await session.exec(select(AreaAlias.area_id, AreaAlias.alias).where(AreaAlias.workspace == workspace))
-        for area_id, alias in rows:
-            aliases.setdefault(area_id, []).append(alias)
+    def forget(self, workspace: str) -> None:
+        self._snapshots.pop(workspace, None)
+
+    async def snapshot(self, db: Database, workspace: str) -> Snapshot:
+        snap = self._snapshots.get(workspace)
+        if snap and time.monotonic() - snap.checked < self.FRESH:
+            return snap
+        async with db.session() as session:
+            version = await registry_version(session, workspace)
+            if snap and snap.version == version:
+                snap.checked = time.monotonic()
+                return snap
+            areas = (await session.exec(select(Area.id, Area.name).where(Area.workspace == workspace))).all()
+            aliases: dict[int, list[str]] = {}
+            rows = await session.exec(select(AreaAlias.area_id, AreaAlias.alias).where(AreaAlias.workspace == workspace))
+            for area_id, alias in rows:
+                aliases.setdefault(area_id, []).append(alias)
         index = AreaIndex([(area_id, name, aliases.get(area_id, [])) for area_id, name in areas])
-        self._indexes[workspace] = (version, index)
-        return index
+        snap = Snapshot(version, index, time.monotonic(), {})
+        self._snapshots[workspace] = snap
+        return snap
+
+    async def view(self, db: Database, workspace: str, area_id: int) -> AreaView | None:
+        snap = await self.snapshot(db, workspace)
+        view = snap.views.get(area_id)
+        if view is None:
+            async with db.session() as session:
+                area = await get_area(session, workspace, area_id)
+                if area is None:
+                    return None
+                view = snap.views[area_id] = await area_view(session, area)
+        return view
 
 
 async def find_area(session: AsyncSession, workspace: str, name: str) -> Area | None:
