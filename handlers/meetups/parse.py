@@ -19,6 +19,7 @@ from scheduler.recurrence import RuleError, parse_phrase, parse_time, zone
 OPTIONS = ("at", "for", "in", "host", "topic", "link", "location", "capacity")
 RECURRENCE_START = ("every", "once", "monthly", "weekly", "daily", "on", "weekdays")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+_USER_REF = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")  # a person as Slack escapes them
 _CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>|#([\w.-]+)")
 
 
@@ -107,6 +108,8 @@ def parse_fields(text: str, *, need_title: bool) -> MeetupFields:
                 out.extra["capacity"] = int(value)
             elif option == "link" and not re.match(r"https?://", value):
                 raise MeetupInputError("The link must start with https:// (or http://).")
+            elif option == "host":
+                out.extra["host"] = _USER_REF.sub(lambda m: "@" + (m[2] or m[1]), value)[:255]
             else:
                 out.extra[option] = value[:1000]
         except RuleError as exc:

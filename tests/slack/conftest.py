@@ -92,7 +92,9 @@ class StandIn:
 
     async def api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        if request.content_type == "application/json":
+        if request.method == "GET":  # slack_sdk sends some reads (conversations.info) as GET
+            args = dict(request.query)
+        elif request.content_type == "application/json":
             args = await request.json()
         else:
             args = {k: v[0] for k, v in parse_qs(await request.text()).items()}
@@ -112,6 +114,9 @@ class StandIn:
             "chat.postMessage": {"ok": True, "channel": args.get("channel"), "ts": ts},
             "chat.postEphemeral": {"ok": True, "message_ts": ts},
             "views.open": {"ok": True, "view": {"id": "V1"}},
+            # The bot is a member of every channel except C0OUTSIDE.
+            "conversations.info": {"ok": True, "channel": {"id": args.get("channel"), "name": "community",
+                                                           "is_member": args.get("channel") != "C0OUTSIDE"}},
             "apps.connections.open": {"ok": True, "url": self.url.replace("http", "ws", 1) + "/socket"},
             "oauth.v2.access": {
                 "ok": True, "app_id": "A1", "access_token": f"xoxb-{self.team.lower()}", "token_type": "bot",
@@ -145,6 +150,7 @@ async def standin(workspace: str) -> AsyncIterator[StandIn]:
     fake = StandIn(team=workspace)
     app = web.Application()
     app.router.add_post("/api/{method}", fake.api)
+    app.router.add_get("/api/{method}", fake.api)
     app.router.add_post("/hooks/{id}", fake.hook)
     app.router.add_get("/socket", fake.socket)
     server = TestServer(app, host="127.0.0.1")

@@ -160,8 +160,11 @@ class SlackAdapter:
         if reply is None:
             return
         container = body.get("container") if isinstance(body.get("container"), dict) else {}
+        response_url = body.get("response_url")
+        if reply.replace and isinstance(response_url, str) and await self._replace(reply, response_url):
+            return
         await self._deliver(reply, msg, client, trigger=body.get("trigger_id"),
-                            response_url=body.get("response_url"), ephemeral=bool(container.get("is_ephemeral")))
+                            response_url=response_url, ephemeral=bool(container.get("is_ephemeral")))
 
     async def on_view_submission(self, ack, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()  # closes the modal; the answer is posted where the form came from
@@ -204,6 +207,21 @@ class SlackAdapter:
             return
         extra = [b] if reply.form and origin_text and (b := open_form_button(reply.form, origin_text)) else []
         await post(client, reply, channel=msg.channel, thread=msg.thread, user=msg.user, extra_buttons=extra)
+
+    async def _replace(self, reply: Reply, response_url: str) -> bool:
+        """Update the message whose button was pressed (e.g. live RSVP counts), and tell the
+        presser alone what happened."""
+        if not response_url.startswith(self._trusted_hooks):
+            return False
+        hook = AsyncWebhookClient(response_url)
+        response = await hook.send_dict({"replace_original": True, **render_message(reply)})
+        if response.status_code != 200:
+            log.warning("Slack refused to update the message", extra={"status": response.status_code})
+            return False
+        if reply.notice:
+            await hook.send_dict({"response_type": "ephemeral", "replace_original": False,
+                                  **render_message(Reply(reply.notice))})
+        return True
 
     async def _open_modal(self, client: AsyncWebClient, trigger: str, form: Form, msg: Incoming,
                           response_url: str | None) -> bool:

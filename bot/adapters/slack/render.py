@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from bot.core import Button, Form, Input, Reply, Section
+from bot.core import Button, Field, Form, Input, Reply, Section
 
 MAX_BLOCKS = 50
 MAX_MODAL_BLOCKS = 100
@@ -38,6 +38,7 @@ MAX_OPTIONS = 100
 # The adapter's own button that opens a form as a modal where there was no trigger_id.
 OPEN_FORM_ACTION = "slack.open_form"
 _SUFFIX = re.compile(r"#\d{1,3}$")
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
 SHORTENED = "(Shortened: the full answer is too long for one Slack message.)"
 
 
@@ -101,7 +102,7 @@ def _section_blocks(section: Section) -> list[dict[str, Any]]:
     if heading:
         chunks = [heading + ("\n" + chunks[0] if chunks else "")] + chunks[1:]
     blocks = [{"type": "section", "text": _mrkdwn(chunk)} for chunk in chunks]
-    fields = [_mrkdwn(f"*{fit(f.label, 200)}*\n{fit(f.value, FIELD_TEXT - 210)}") for f in section.fields]
+    fields = [_mrkdwn(f"*{fit(f.label, 200)}*\n{_field_value(f)}") for f in section.fields]
     for start in range(0, len(fields), MAX_FIELDS):
         group = fields[start:start + MAX_FIELDS]
         if blocks and start == 0 and "fields" not in blocks[-1]:
@@ -109,6 +110,19 @@ def _section_blocks(section: Section) -> list[dict[str, Any]]:
         else:
             blocks.append({"type": "section", "fields": group})
     return blocks
+
+
+def _field_value(f: Field) -> str:
+    """A moment is shown in each viewer's own time zone; the handler's text is the fallback."""
+    value = fit(f.value, FIELD_TEXT - 260)
+    if f.at is None:
+        return value
+    return f"<!date^{int(f.at.timestamp())}^{{date_short_pretty}} at {{time}}|{value}>"
+
+
+def mention_line(users: list[str]) -> str:
+    """Only well-formed Slack user ids become mentions: nothing else can ping."""
+    return " ".join(f"<@{u}>" for u in users if _USER_ID.fullmatch(u))
 
 
 def button(b: Button, index: int) -> dict[str, Any]:
@@ -139,6 +153,9 @@ def render_message(reply: Reply, *, extra_buttons: list[Button] = ()) -> dict[st
         content.append({"type": "header", "text": plain(reply.title, HEADER_TEXT)})
     for section in reply.sections or [Section(text=reply.text)]:
         content.extend(_section_blocks(section))
+    mentions = mention_line(reply.mentions)
+    if mentions:
+        content.append({"type": "section", "text": _mrkdwn(mentions[:SECTION_TEXT])})
     buttons = [*reply.buttons, *extra_buttons]
     elements = [button(b, i) for i, b in enumerate(buttons)]
     actions = [{"type": "actions", "elements": elements[i:i + BUTTONS_PER_BLOCK]}
@@ -147,8 +164,8 @@ def render_message(reply: Reply, *, extra_buttons: list[Button] = ()) -> dict[st
     if len(content) > room:
         content = content[:room - 1] + [{"type": "context", "elements": [_mrkdwn(escape(SHORTENED))]}]
     blocks = (content + actions)[:MAX_BLOCKS]
-    text = fit(reply.text or reply.title or " ", MESSAGE_TEXT)
-    return {"text": text, "blocks": blocks}
+    text = fit(reply.text or reply.title or " ", MESSAGE_TEXT - len(mentions) - 1)
+    return {"text": f"{text} {mentions}" if mentions else text, "blocks": blocks}
 
 
 def _element(item: Input) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.render import render_message
@@ -65,6 +66,23 @@ class SlackSender:
 
     def __init__(self, client: AsyncWebClient, tokens: Tokens) -> None:
         self.client, self.tokens = client, tokens
+
+    async def can_post(self, conversation: ConversationRef) -> str | None:
+        """None if the bot can post in the channel, else why not (for the person asking)."""
+        token = await self.tokens.bot_token(conversation.workspace)
+        if not token:
+            return "PMO Bot is not installed in this Slack workspace."
+        try:
+            info = await self.client.conversations_info(channel=conversation.channel, token=token)
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            if error in ("channel_not_found", "missing_scope"):
+                return "I can't see that channel. Invite me there first (/invite @PMO Bot)."
+            raise
+        channel = info.get("channel") or {}
+        if not (channel.get("is_member") or channel.get("is_im")):
+            return f"I'm not in #{channel.get('name') or conversation.channel}. Invite me there first (/invite @PMO Bot)."
+        return None
 
     async def send(self, conversation: ConversationRef, reply: Reply) -> str | None:
         token = await self.tokens.bot_token(conversation.workspace)

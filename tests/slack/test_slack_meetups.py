@@ -1,0 +1,59 @@
+"""Meetups in Slack: scheduled by /meetup, announced through the Web API, RSVPs updating the
+announcement in place, reminders that mention who is going."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from handlers.meetups import jobs
+from tests.slack.conftest import Slack, StandIn, texts
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+async def schedule(slack: Slack, text: str, user: str = "UORGANISER") -> dict:
+    response = await slack.command(text, command="/meetup", user=user)
+    assert response.status == 200
+    return await response.json()
+
+
+async def test_announced_with_rsvps_that_update_in_place_and_a_reminder_that_mentions(slack: Slack,
+                                                                                         standin: StandIn):
+    slack.bot.clock = lambda: at("2026-11-21T09:00:00+00:00")
+    ack = await schedule(slack, 'schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London '
+                                "in <#C0COMMUNITY|community> host <@USAM|sam> link https://meet.example/cc")
+    assert "Scheduled meetup #" in json.dumps(ack) and ack["response_type"] == "ephemeral"
+    series_id = int(ack["text"].split("#")[1].split()[0])
+
+    slack.bot.clock = lambda: at("2026-11-22T12:30:00+00:00")
+    await jobs.post_due(slack.bot, series_id)
+    (post,) = standin.of("chat.postMessage")
+    assert post.args["channel"] == "C0COMMUNITY"
+    blocks = json.dumps(post.args["blocks"])
+    assert "<!date^1795437000^{date_short_pretty} at {time}|Mon 23 Nov 2026, 12:30 GMT (60 min)>" in blocks
+    assert "@sam" in blocks and "<@USAM" not in blocks  # shown, not pinged
+    going = next(e for b in post.args["blocks"] if b["type"] == "actions" for e in b["elements"]
+                 if e["text"]["text"].startswith("Going"))
+
+    await slack.click(going["action_id"], going["value"], user="UALICE")
+    await slack.settle()
+    update, notice = standin.of("response_url")[-2:]
+    assert update.args["replace_original"] is True and "Going (1)" in texts(update)
+    assert notice.args["response_type"] == "ephemeral" and "You're going." in texts(notice)
+
+    slack.bot.clock = lambda: at("2026-11-23T12:15:00+00:00")
+    await jobs.post_due(slack.bot, series_id)
+    reminder = standin.of("chat.postMessage")[-1]
+    assert reminder.args["text"].endswith("<@UALICE>") and "starts in 15 minutes" in reminder.args["text"]
+    await jobs.post_due(slack.bot, series_id)
+    assert len(standin.of("chat.postMessage")) == 2  # nothing twice
+
+
+async def test_a_channel_the_bot_is_not_in_is_refused_and_nothing_is_scheduled(slack: Slack, standin: StandIn):
+    ack = await schedule(slack, 'schedule "Circle" every Tuesday at 12:00 in <#C0OUTSIDE|secret>')
+    assert "I'm not in #community. Invite me there first" in ack["text"] and "Nothing was scheduled" in ack["text"]
+    listing = await (await slack.command("list", command="/meetup")).json()
+    assert "No meetups scheduled yet" in listing["text"]
