@@ -1,0 +1,38 @@
+"""Meetups in Teams: scheduled in a channel, announced as a card through the stored
+conversation reference, RSVPs updating that card in place."""
+
+from datetime import UTC, datetime
+
+from handlers.meetups import jobs
+from tests.teams.conftest import card_text, submit_data
+
+
+def at(text: str):
+    return lambda: datetime.fromisoformat(text).astimezone(UTC)
+
+
+async def test_announced_in_the_channel_and_rsvp_updates_the_card(client, teams_bot, teams, connector):
+    teams_bot.clock = at("2026-11-21T09:00:00+00:00")
+    response = await client.post("/api/messages", json=teams.channel_message(
+        'meetup schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London host @sam'))
+    assert response.status in (200, 201)
+    confirmation = card_text(connector.cards[-1])
+    assert "Scheduled meetup #" in confirmation and "Mon 23 Nov 2026, 12:30 GMT" in confirmation
+    series_id = int(confirmation.split("meetup #")[1].split(".")[0])
+
+    teams_bot.clock = at("2026-11-22T12:30:00+00:00")
+    await jobs.post_due(teams_bot, series_id)
+    announcement = connector.posts[-1]
+    assert announcement["conversation"] == teams.channel and announcement["method"] == "POST"
+    card = connector.cards[-1]
+    assert "Coming up: Coaching circle, Mon 23 Nov 2026, 12:30 GMT." in card_text(card)
+    going = next(a for a in card["actions"] if a["title"].startswith("Going"))
+
+    await client.post("/api/messages", json=teams.submit(submit_data(going), user="U-BOB", kind="channel"))
+    update = connector.posts[-1]
+    assert update["method"] == "PUT" and "1 going, 0 maybe" in card_text(connector.cards[-1])
+    assert [a["title"] for a in connector.cards[-1]["actions"]][0] == "Going (1)"
+    await jobs.post_due(teams_bot, series_id)  # run again: nothing is announced twice
+    announcements = [p for p in connector.posts if p["method"] == "POST"
+                     and "Coming up" in card_text(p["activity"]["attachments"][0]["content"])]
+    assert len(announcements) == 1
