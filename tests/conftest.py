@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -25,6 +26,28 @@ PG_URL = os.environ.get("PMO_BOT_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
 ADMIN = "U-ADMIN"
 PLATFORM_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "platform-data"
+
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", None}
+
+
+@pytest.fixture(autouse=True)
+def only_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that reaches beyond 127.0.0.1 (slack.com, token endpoints, OpenID metadata…) fails."""
+    real_resolve, real_connect = socket.getaddrinfo, socket.socket.connect
+
+    def resolve(host, *args, **kwargs):
+        if host not in LOCAL_HOSTS and not str(host).startswith("/"):
+            raise OSError(f"test tried to resolve {host!r}: only 127.0.0.1 is allowed")
+        return real_resolve(host, *args, **kwargs)
+
+    def connect(self, address):
+        if isinstance(address, tuple) and address[0] not in LOCAL_HOSTS:
+            raise OSError(f"test tried to connect to {address!r}: only 127.0.0.1 is allowed")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(socket.socket, "connect", connect)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,7 +1,7 @@
 """Meetups through the console, with a clock the test moves: scheduling, announcements,
 reminders, skip, cancel, RSVPs and the waitlist, lateness and exactly-once posting."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 

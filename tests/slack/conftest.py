@@ -7,7 +7,6 @@ import asyncio
 import hashlib
 import hmac
 import json
-import socket
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -30,26 +29,6 @@ SECRET = "test-signing-secret"
 BOT_USER = "UBOT"
 BOT_ID = "BBOT"
 TOKEN = "xoxb-test"
-
-
-@pytest.fixture(autouse=True)
-def only_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A test that reaches for slack.com (or anywhere but 127.0.0.1) fails instead."""
-    real_resolve, real_connect = socket.getaddrinfo, socket.socket.connect
-    local = {"127.0.0.1", "localhost", "::1"}
-
-    def resolve(host, *args, **kwargs):
-        if host is not None and str(host) not in local:
-            raise OSError(f"test tried to resolve {host!r}; only 127.0.0.1 is allowed")
-        return real_resolve(host, *args, **kwargs)
-
-    def connect(self, address):
-        if isinstance(address, tuple) and address[0] not in local:
-            raise OSError(f"test tried to connect to {address!r}; only 127.0.0.1 is allowed")
-        return real_connect(self, address)
-
-    monkeypatch.setattr(socket, "getaddrinfo", resolve)
-    monkeypatch.setattr(socket.socket, "connect", connect)
 
 
 def sign(body: str, timestamp: int | str, secret: str = SECRET) -> str:

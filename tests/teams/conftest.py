@@ -3,7 +3,6 @@ them, and a stand-in Bot Connector service (also on 127.0.0.1) that records what
 
 from __future__ import annotations
 
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -20,26 +19,6 @@ from tests.conftest import ADMIN
 
 BOT_ID = "28:pmo-bot-app-id"
 BOT_NAME = "PMO Bot"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-
-
-@pytest.fixture(autouse=True)
-def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail any test that tries to reach beyond 127.0.0.1 (token endpoints, OpenID metadata…)."""
-    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
-
-    def getaddrinfo(host, *args, **kwargs):
-        if host not in LOCAL_HOSTS and not str(host).startswith("/"):
-            raise OSError(f"test tried to resolve {host!r}: only 127.0.0.1 is allowed")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    def connect(self, address):
-        if isinstance(address, tuple) and address[0] not in LOCAL_HOSTS:
-            raise OSError(f"test tried to connect to {address!r}: only 127.0.0.1 is allowed")
-        return real_connect(self, address)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(socket.socket, "connect", connect)
 
 
 @dataclass
