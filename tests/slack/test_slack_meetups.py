@@ -57,3 +57,20 @@ async def test_a_channel_the_bot_is_not_in_is_refused_and_nothing_is_scheduled(s
     assert "I'm not in #community. Invite me there first" in ack["text"] and "Nothing was scheduled" in ack["text"]
     listing = await (await slack.command("list", command="/meetup")).json()
     assert "No meetups scheduled yet" in listing["text"]
+
+
+async def test_posts_to_one_channel_are_paced_and_other_channels_are_not_held_up(slack: Slack, standin: StandIn):
+    import asyncio
+    import time
+
+    from bot.core import ConversationRef, Reply
+
+    sender = slack.bot.senders["slack"]
+    started = time.monotonic()
+    await asyncio.gather(*(sender.send(ConversationRef("slack", slack.team, "C0BUSY"), Reply(f"post {i}"))
+                           for i in range(3)),
+                         sender.send(ConversationRef("slack", slack.team, "C0QUIET"), Reply("elsewhere")))
+    posts = standin.of("chat.postMessage")
+    assert [p.args["channel"] for p in posts].count("C0BUSY") == 3
+    assert time.monotonic() - started >= 2.0, "three posts to one channel take at least two seconds"
+    assert [p.args["channel"] for p in posts].index("C0QUIET") < 2, "the quiet channel did not wait its turn"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections import defaultdict
+from contextlib import asynccontextmanager
 from typing import Any
 
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -61,11 +65,33 @@ async def post(client: AsyncWebClient, reply: Reply, *, channel: str, thread: st
     return response.get("ts")
 
 
+class ChannelPacer:
+    """About one message per second per channel (Slack's chat.postMessage limit): posts to one
+    channel queue behind each other, posts to other channels are not held up."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._last: dict[str, float] = {}
+
+    @asynccontextmanager
+    async def turn(self, channel: str):
+        async with self._locks[channel]:
+            wait = self._last.get(channel, -self.interval) + self.interval - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                yield
+            finally:
+                self._last[channel] = time.monotonic()
+
+
 class SlackSender:
     """bot.senders["slack"]: messages the bot starts itself (announcements, reminders)."""
 
     def __init__(self, client: AsyncWebClient, tokens: Tokens) -> None:
         self.client, self.tokens = client, tokens
+        self.pacer = ChannelPacer()
 
     async def can_post(self, conversation: ConversationRef) -> str | None:
         """None if the bot can post in the channel, else why not (for the person asking)."""
@@ -88,5 +114,6 @@ class SlackSender:
         token = await self.tokens.bot_token(conversation.workspace)
         if not token:
             raise LookupError(f"no Slack installation for workspace {conversation.workspace!r}")
-        return await post(self.client, reply, channel=conversation.channel, thread=conversation.thread,
-                          user=conversation.extra.get("user"), token=token)
+        async with self.pacer.turn(f"{conversation.workspace}:{conversation.channel}"):
+            return await post(self.client, reply, channel=conversation.channel, thread=conversation.thread,
+                              user=conversation.extra.get("user"), token=token)
