@@ -7,10 +7,12 @@ readiness checks (`app[READY_CHECKS]`) and background tasks (aiohttp cleanup con
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import signal
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -25,10 +27,17 @@ BOT = web.AppKey("bot", Bot)
 READY_CHECKS = web.AppKey("ready_checks", dict[str, Callable[[], Awaitable[bool]]])
 
 
+# Request ids: a per-process prefix and a counter (uuid4 per request costs a urandom syscall).
+_ID_PREFIX = uuid.uuid4().hex[:8]
+_ids = itertools.count(1)
+_counters: dict[tuple[str, int], Any] = {}  # (route, status) -> its Prometheus child, looked up once
+
+
 @web.middleware
 async def observe(request: web.Request, handler):
-    token = request_id.set(request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16])
-    route = request.match_info.route.resource.canonical if request.match_info.route.resource else "unmatched"
+    token = request_id.set(request.headers.get("X-Request-Id") or f"{_ID_PREFIX}-{next(_ids)}")
+    resource = request.match_info.route.resource
+    route = resource.canonical if resource else "unmatched"
     status = 500
     try:
         response = await handler(request)
@@ -38,7 +47,10 @@ async def observe(request: web.Request, handler):
         status = exc.status
         raise
     finally:
-        REQUESTS.labels(route, str(status)).inc()
+        counter = _counters.get((route, status))
+        if counter is None:
+            counter = _counters[(route, status)] = REQUESTS.labels(route, str(status))
+        counter.inc()
         request_id.reset(token)
 
 
