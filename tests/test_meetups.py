@@ -170,3 +170,8 @@ async def test_rules_are_expanded_in_the_series_zone_across_dst(person, clock):
     clock.set("2027-03-01T00:00:00+00:00")
     out = await person().say("meetup list")
     assert "Sun 07 Mar 2027, 02:30 EST" in out
+
+
+async def test_a_broken_quote_in_a_series_command_is_a_clear_message(person, clock):
+    out = await person().say('meetup topic 1 "never closed')
+    assert "A quotation mark is not closed." in out and "something went wrong" not in out

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import select
 
-from bot.core import ConversationRef, Form, Input, Reply, Section
+from bot.core import Form, Input, Reply, Section
 from bot.router import Context, Routes
 from handlers.meetups import jobs, replies, store
 from handlers.meetups.parse import MeetupFields, MeetupInputError, parse_fields, split_words
@@ -25,14 +25,22 @@ def _changes_allowed(ctx: Context, series: MeetupSeries) -> Reply | None:
     return Reply(f"Only the organiser ({series.organiser}) or an admin can change meetup #{series.id}. Nothing was changed.")
 
 
-async def _series_arg(ctx: Context, text: str) -> tuple[MeetupSeries | None, list[str], Reply | None]:
-    words = split_words(text)
+async def _series_arg(ctx: Context, text: str, *, change: bool = False
+                      ) -> tuple[MeetupSeries | None, list[str], Reply | None]:
+    """The series named by the first word, the words after it, or the reply explaining why not
+    (with `change`, also when the person may not change it)."""
+    try:
+        words = split_words(text)
+    except MeetupInputError as exc:
+        return None, [], Reply(str(exc))
     if not words or not words[0].lstrip("#").isdigit():
         return None, words, Reply("Which meetup? Give its number, e.g. `meetup show 3` (see `meetup list`).")
     async with ctx.db.session() as session:
         series = await store.get_series(session, ctx.msg.workspace, int(words[0].lstrip("#")))
     if series is None:
         return None, words, Reply(f"There is no meetup #{words[0].lstrip('#')} here. See `meetup list`.")
+    if change and (denied := _changes_allowed(ctx, series)):
+        return None, words, denied
     return series, words[1:], None
 
 
@@ -107,7 +115,7 @@ async def _cannot_post(ctx: Context, series: MeetupSeries) -> str | None:
     check = getattr(sender, "can_post", None)
     if check is None:
         return None if sender or series.platform == "console" else f"I can't post to {series.platform} from here."
-    return await check(ConversationRef(series.platform, series.workspace, series.channel))
+    return await check(store.channel_of(series))
 
 
 def schedule_form(ctx: Context) -> Reply:
@@ -186,8 +194,8 @@ async def show(ctx: Context) -> Reply:
 
 @routes.command("meetup skip", "Skip one date (a notice is posted instead)", usage="meetup skip N [YYYY-MM-DD]")
 async def skip(ctx: Context) -> Reply:
-    series, words, problem = await _series_arg(ctx, ctx.args)
-    if problem or (problem := _changes_allowed(ctx, series)):
+    series, words, problem = await _series_arg(ctx, ctx.args, change=True)
+    if problem:
         return problem
     try:
         start, _ = _pick_start(series, ctx.now(), words)
@@ -201,15 +209,15 @@ async def skip(ctx: Context) -> Reply:
         session.add(occ)
     notice = Reply(f"{series.title} on {replies.local(series, start)} will not take place. "
                    "See you at the next one!", title=f"{series.title}: skipped")
-    await deliver(ctx.bot, ConversationRef(series.platform, series.workspace, series.channel), notice,
+    await deliver(ctx.bot, store.channel_of(series), notice,
                   kind="meetup.skipped", subject=f"occurrence:{occ.id}", due_at=ctx.now())
     return Reply(f"Skipped {series.title} on {replies.local(series, start)}; the channel has been told.")
 
 
 @routes.command("meetup cancel", "Cancel a whole meetup series", usage="meetup cancel N")
 async def cancel(ctx: Context) -> Reply:
-    series, _, problem = await _series_arg(ctx, ctx.args)
-    if problem or (problem := _changes_allowed(ctx, series)):
+    series, _, problem = await _series_arg(ctx, ctx.args, change=True)
+    if problem:
         return problem
     if series.status == "cancelled":
         return Reply(f"Meetup #{series.id} is already cancelled.")
@@ -220,15 +228,15 @@ async def cancel(ctx: Context) -> Reply:
     jobs.reschedule(ctx.bot, row)
     notice = Reply(f"The meetup series “{series.title}” has been cancelled. Thanks to everyone who came!",
                    title=f"{series.title}: cancelled")
-    await deliver(ctx.bot, ConversationRef(series.platform, series.workspace, series.channel), notice,
+    await deliver(ctx.bot, store.channel_of(series), notice,
                   kind="meetup.cancelled", subject=f"series:{series.id}", due_at=ctx.now())
     return Reply(f"Cancelled meetup #{series.id} “{series.title}”; the channel has been told.")
 
 
 @routes.command("meetup edit", "Change a meetup's schedule or details", usage="meetup edit N [schedule options]")
 async def edit(ctx: Context) -> Reply:
-    series, words, problem = await _series_arg(ctx, ctx.args)
-    if problem or (problem := _changes_allowed(ctx, series)):
+    series, words, problem = await _series_arg(ctx, ctx.args, change=True)
+    if problem:
         return problem
     rest = ctx.args.split(None, 1)[1] if len(ctx.args.split(None, 1)) > 1 else ""
     try:
@@ -256,8 +264,8 @@ async def edit(ctx: Context) -> Reply:
 
 
 async def _set_occurrence_field(ctx: Context, field: str) -> Reply:
-    series, words, problem = await _series_arg(ctx, ctx.args)
-    if problem or (problem := _changes_allowed(ctx, series)):
+    series, words, problem = await _series_arg(ctx, ctx.args, change=True)
+    if problem:
         return problem
     try:
         start, words = _pick_start(series, ctx.now(), words)

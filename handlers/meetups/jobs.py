@@ -16,7 +16,6 @@ from weakref import WeakKeyDictionary
 
 from sqlmodel import select
 
-from bot.core import ConversationRef
 from handlers.meetups import replies, store
 from scheduler.deliveries import backoff, deliver, record_missed, target_of
 from scheduler.service import JobSpec, current_bot, job_function
@@ -111,7 +110,7 @@ async def post_due(bot: Bot, series_id: int) -> None:
         series = await session.get(MeetupSeries, series_id)
     if series is None or series.status != "active":
         return
-    ref = ConversationRef(series.platform, series.workspace, series.channel)
+    ref = store.channel_of(series)
     retry_at: datetime | None = None
     for start in _starts(series, now, bot):
         for kind, due in due_times(series, start).items():

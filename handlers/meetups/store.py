@@ -9,10 +9,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core import ConversationRef
 from scheduler.recurrence import occurrences
 from storage.models import MeetupOccurrence, MeetupRsvp, MeetupSeries
 
 ANSWERS = {"going": "Going", "maybe": "Maybe", "no": "Not going"}
+
+
+def channel_of(series: MeetupSeries) -> ConversationRef:
+    """Where the series posts."""
+    return ConversationRef(series.platform, series.workspace, series.channel)
 
 
 def next_starts(series: MeetupSeries, after: datetime, count: int = 5) -> list[datetime]:
