@@ -1,0 +1,100 @@
+"""The RACI registry: parties, areas and their aliases, assignments, unanswered questions, audit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from storage.models.base import utcnow
+
+ROLES = ("A", "R", "C", "I")
+ROLE_NAMES = {"A": "Accountable", "R": "Responsible", "C": "Consulted", "I": "Informed"}
+
+
+class Party(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("workspace", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str = Field(max_length=255, index=True)
+    name: str = Field(max_length=200)
+    key: str = Field(max_length=200)  # normalised name, for case-insensitive uniqueness
+    description: str = ""
+    contact: str = Field(default="", max_length=500)
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Area(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("workspace", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str = Field(max_length=255, index=True)
+    name: str = Field(max_length=200)
+    key: str = Field(max_length=200)
+    notes: str = ""
+    verified_at: datetime | None = None
+    verified_by: str | None = Field(default=None, max_length=255)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AreaAlias(SQLModel, table=True):
+    __tablename__ = "area_alias"
+    __table_args__ = (UniqueConstraint("workspace", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str = Field(max_length=255)
+    area_id: int = Field(foreign_key="area.id", ondelete="CASCADE", index=True)
+    alias: str = Field(max_length=200)
+    key: str = Field(max_length=200)
+
+
+class Assignment(SQLModel, table=True):
+    """One RACI cell: `party` holds `role` for `area`."""
+
+    __table_args__ = (
+        UniqueConstraint("area_id", "party_id", "role"),
+        # Exactly one Accountable per area, enforced by the database as well as the handler.
+        Index(
+            "one_accountable_per_area",
+            "area_id",
+            unique=True,
+            sqlite_where=text("role = 'A'"),
+            postgresql_where=text("role = 'A'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str = Field(max_length=255, index=True)
+    area_id: int = Field(foreign_key="area.id", ondelete="CASCADE", index=True)
+    party_id: int = Field(foreign_key="party.id", ondelete="CASCADE", index=True)
+    role: str = Field(max_length=1)
+
+
+class UnansweredQuestion(SQLModel, table=True):
+    __tablename__ = "unanswered_question"
+    __table_args__ = (UniqueConstraint("workspace", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str = Field(max_length=255)
+    key: str = Field(max_length=500)
+    text: str = Field(max_length=500)
+    asked_count: int = 1
+    first_asked_by: str = Field(max_length=255)
+    last_asked_by: str = Field(max_length=255)
+    first_asked_at: datetime = Field(default_factory=utcnow)
+    last_asked_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str = Field(max_length=255, index=True)
+    actor: str = Field(max_length=255)
+    at: datetime = Field(default_factory=utcnow)
+    action: str = Field(max_length=64)
+    subject: str = Field(max_length=200)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
