@@ -136,7 +136,8 @@ async def _chat(args: argparse.Namespace, settings: Settings, db) -> int:
 
     def post(conversation, reply) -> None:  # the bot posting on its own, e.g. a meetup announcement
         if not args.json:
-            print(f"[posted in #{conversation.channel}]")
+            where = f"direct message to {conversation.user}" if conversation.user else f"posted in #{conversation.channel}"
+            print(f"[{where}]")
         show([reply])
 
     bot.senders["console"] = ConsoleSender(post)

@@ -14,13 +14,21 @@ from typing import Any, Literal
 
 @dataclass(slots=True, frozen=True)
 class ConversationRef:
-    """Where to post: enough for an adapter to send into this conversation later."""
+    """Where to post: enough for an adapter to send into this conversation later.
+
+    With `user` set it is a direct message to that person (see `direct`); `channel` is unused."""
 
     platform: str
     workspace: str
     channel: str
     thread: str | None = None
+    user: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def direct(cls, platform: str, workspace: str, user: str) -> ConversationRef:
+        """A one-to-one message to `user` (a reminder, a status change): the adapter opens the DM."""
+        return cls(platform, workspace, "", user=user)
 
 
 @dataclass(slots=True, kw_only=True)

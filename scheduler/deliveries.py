@@ -30,7 +30,7 @@ SEND_TRIES = 3  # quick retries inside one claim, before the delivery is recorde
 
 
 def target_of(ref: ConversationRef) -> str:
-    return f"{ref.platform}:{ref.workspace}:{ref.channel}"
+    return f"{ref.platform}:{ref.workspace}:{'@' + ref.user if ref.user else ref.channel}"
 
 
 def backoff(attempts: int) -> timedelta:

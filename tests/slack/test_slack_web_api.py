@@ -57,3 +57,9 @@ async def test_migration_matches_slack_sdk_tables(db):
         found = await conn.run_sync(columns)
     for name, table in expected.items():
         assert found[name] == {c.name: c.nullable for c in table.columns}, name
+
+
+async def test_a_direct_message_goes_to_the_persons_dm_with_the_bot(slack: Slack):
+    await slack.bot.send(ConversationRef.direct("slack", slack.team, "UBOB"), Reply("Your action is due <today>"))
+    [post] = slack.standin.of("chat.postMessage")
+    assert post.args["channel"] == "UBOB" and "due &lt;today&gt;" in post.args["text"]

@@ -27,6 +27,7 @@ class Connector:
 
     url: str = ""
     posts: list[dict[str, Any]] = field(default_factory=list)
+    created: list[dict[str, Any]] = field(default_factory=list)  # bodies of POST /v3/conversations
     failures: list[int] = field(default_factory=list)  # statuses to answer before succeeding
     attempts: int = 0
 
@@ -41,6 +42,12 @@ class Connector:
                            "reply_to": request.match_info.get("activity"),
                            "region": request.match_info.get("region"), "activity": body})
         return web.json_response({"id": f"m-{len(self.posts)}"})
+
+    async def create(self, request: web.Request) -> web.Response:
+        """Create a 1:1 conversation: Teams answers with the chat's id (the same one every time)."""
+        body = await request.json()
+        self.created.append(body)
+        return web.json_response({"id": f"a:dm-{body['members'][0]['id']}"})
 
     @property
     def cards(self) -> list[dict[str, Any]]:
@@ -71,6 +78,7 @@ def card_text(card: dict[str, Any]) -> str:
 async def connector() -> AsyncIterator[Connector]:
     recorder = Connector()
     app = web.Application()
+    app.router.add_post("/v3/conversations", recorder.create)
     app.router.add_post("/v3/conversations/{conversation}/activities", recorder.post)
     app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", recorder.post)
     app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", recorder.post)

@@ -121,3 +121,34 @@ async def test_a_busy_conversation_does_not_hold_up_the_others():
     assert loop.time() - started < 0.05
     assert not waiting.done()
     waiting.cancel()
+
+
+async def test_a_direct_message_opens_the_persons_chat_once_and_reuses_it(teams_settings, db, teams, connector,
+                                                                          workspace):
+    first = await start(Bot(teams_settings, db))
+    await first.post("/api/messages", json=teams.channel_message("help", user="U-BOB"))
+    await first.close()
+    connector.posts.clear()
+
+    bot = Bot(teams_settings, db)  # after a restart: only the database knows how to reach Bob
+    second = await start(bot)
+    try:
+        await bot.send(ConversationRef.direct("teams", workspace, "U-BOB"), Reply("Your action is due tomorrow"))
+        await bot.send(ConversationRef.direct("teams", workspace, "U-BOB"), Reply("Your action is due today"))
+        with pytest.raises(LookupError):
+            await bot.send(ConversationRef.direct("teams", workspace, "U-NEVER-SEEN"), Reply("Hi"))
+    finally:
+        await second.close()
+    [created] = connector.created
+    assert created["members"] == [{"id": "29:U-BOB"}] and created["isGroup"] is False
+    assert created["tenantId"] == workspace
+    assert [p["conversation"] for p in connector.posts] == ["a:dm-29:U-BOB"] * 2
+    assert "due today" in card_text(connector.cards[-1])
+
+
+async def test_someone_who_wrote_to_the_bot_personally_is_messaged_in_that_chat(client, teams_bot, teams, connector,
+                                                                               workspace):
+    await client.post("/api/messages", json=teams.personal("help", user="U-CARA"))
+    await client.post("/api/messages", json=teams.channel_message("help", user="U-CARA"))  # keeps the chat
+    await teams_bot.send(ConversationRef.direct("teams", workspace, "U-CARA"), Reply("Idea #3 was accepted"))
+    assert connector.created == [] and connector.posts[-1]["conversation"] == teams.chat

@@ -9,7 +9,7 @@ from bot.core import ConversationRef, Reply
 
 
 class ConsoleSender:
-    """Hands each post to `show` (print in `pmo-bot chat`) and keeps it in `outbox`."""
+    """Hands each post (or DM: `conversation.user` set) to `show` (print in `pmo-bot chat`) and keeps it in `outbox`."""
 
     def __init__(self, show: Callable[[ConversationRef, Reply], None] | None = None) -> None:
         self.outbox: list[tuple[ConversationRef, Reply]] = []

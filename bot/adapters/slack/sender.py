@@ -114,6 +114,8 @@ class SlackSender:
         token = await self.tokens.bot_token(conversation.workspace)
         if not token:
             raise LookupError(f"no Slack installation for workspace {conversation.workspace!r}")
-        async with self.pacer.turn(f"{conversation.workspace}:{conversation.channel}"):
-            return await post(self.client, reply, channel=conversation.channel, thread=conversation.thread,
+        # A user id as the channel posts in the bot's DM with that person (its Messages tab).
+        channel = conversation.user or conversation.channel
+        async with self.pacer.turn(f"{conversation.workspace}:{channel}"):
+            return await post(self.client, reply, channel=channel, thread=conversation.thread,
                               user=conversation.extra.get("user"), token=token)

@@ -56,6 +56,12 @@ class BotConnector:
         self._tokens[key] = (token, time.monotonic() + TOKEN_REUSE)
         return token
 
+    async def create_conversation(self, credentials: Authentication | None, service_url: str,
+                                  body: dict[str, Any]) -> str:
+        """POST /v3/conversations (a 1:1 chat with a user); Teams returns the existing chat if there is one."""
+        url = f"{service_url.rstrip('/')}/v3/conversations"
+        return await self._send("POST", url, credentials, body) or ""
+
     async def post(self, credentials: Authentication | None, service_url: str, activity: dict[str, Any]) -> str | None:
         """POST the activity to its conversation (as a reply when it has replyToId), or PUT it over
         the message `activity["id"]` when it has one (an update); returns the message id."""
@@ -63,15 +69,18 @@ class BotConnector:
         method = "PUT" if activity.get("id") else "POST"
         if activity.get("id") or activity.get("replyToId"):
             url += "/" + quote(activity.get("id") or activity["replyToId"], safe="")
+        return await self._send(method, url, credentials, activity) or activity.get("id")
+
+    async def _send(self, method: str, url: str, credentials: Authentication | None, body: dict[str, Any]) -> str | None:
         for fresh in (False, True):  # a 401 means our cached token went stale: one retry with a new one
             headers = {}
             if token := await self._token(credentials, fresh=fresh):
                 headers["Authorization"] = f"Bearer {token}"
             try:
-                async with self._client().request(method, url, json=activity, headers=headers) as response:
+                async with self._client().request(method, url, json=body, headers=headers) as response:
                     text = await response.text()
                     if response.status < 300:
-                        return _message_id(text) or activity.get("id")
+                        return _message_id(text)
                     if response.status == 401 and headers and not fresh:
                         continue
                     raise ConnectorError(response.status, text, _seconds(response.headers.get("Retry-After")))

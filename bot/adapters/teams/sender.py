@@ -126,6 +126,8 @@ class TeamsSender:
         self._identity = ClaimsIdentity(claims, True)
 
     async def send(self, conversation: ConversationRef, reply: Reply) -> str | None:
+        if conversation.user:
+            return await self._send_direct(conversation, reply)
         record = await conversations.get(self.db, PLATFORM, conversation.workspace, conversation.channel)
         if record is None or not record.service_url:
             raise LookupError(f"no stored Teams conversation {conversation.channel!r} in {conversation.workspace!r}: "
@@ -139,6 +141,36 @@ class TeamsSender:
         client = await self.auth.create_connector_factory(self._identity).create(record.service_url, None)
         try:
             return await self.outbox.deliver(client.config.credentials, activity)
+        except Exception:
+            ERRORS.labels("teams_send").inc()
+            raise
+
+    async def _send_direct(self, conversation: ConversationRef, reply: Reply) -> str | None:
+        """A DM: into the person's 1:1 chat with the bot, created (and kept) the first time."""
+        channel = "@" + (conversation.user or "")
+        record = await conversations.get(self.db, PLATFORM, conversation.workspace, channel)
+        if record is None or not record.service_url:
+            raise LookupError(f"Teams user {conversation.user!r} in {conversation.workspace!r} has not been seen "
+                              "by the bot yet, so it cannot message them")
+        person = dict(record.data)
+        client = await self.auth.create_connector_factory(self._identity).create(record.service_url, None)
+        credentials = client.config.credentials
+        if not person.get("conversationId"):
+            body = {"bot": person.get("bot"), "isGroup": False, "members": [{"id": person["memberId"]}],
+                    "tenantId": person.get("tenantId"), "channelData": {"tenant": {"id": person.get("tenantId")}}}
+            try:
+                person["conversationId"] = await self.outbox.connector.create_conversation(
+                    credentials, record.service_url, body)
+            except Exception:
+                ERRORS.labels("teams_send").inc()
+                raise
+            await conversations.upsert(self.db, platform=PLATFORM, workspace=conversation.workspace, channel=channel,
+                                       kind="person", service_url=record.service_url, data=person)
+        activity = build_activity(reply, conversation_id=person["conversationId"], service_url=record.service_url,
+                                  channel_id=person.get("channelId") or "msteams", bot=person.get("bot"),
+                                  tenant_id=person.get("tenantId"))
+        try:
+            return await self.outbox.deliver(credentials, activity)
         except Exception:
             ERRORS.labels("teams_send").inc()
             raise

@@ -118,3 +118,22 @@ def reference_of(activity: Activity) -> dict[str, Any]:
         "bot": {"id": bot.id, "name": bot.name} if bot else None,
         "conversation": {"id": channel, "conversationType": kind_of(activity), "tenantId": tenant_of(activity)},
     }
+
+
+def person_of(activity: Activity) -> tuple[str, dict[str, Any]] | None:
+    """The sender as someone the bot can DM later: (their neutral user id, what a 1:1 needs).
+
+    The neutral id is the AAD object id, but creating a 1:1 conversation needs the Teams member id
+    (29:…); a personal conversation's id is kept as soon as one is seen, so no create is needed."""
+    sender = activity.from_property
+    if sender is None or not sender.id or activity.recipient is None or sender.id == activity.recipient.id:
+        return None
+    data: dict[str, Any] = {
+        "channelId": activity.channel_id, "memberId": sender.id,
+        "bot": {"id": activity.recipient.id, "name": activity.recipient.name},
+        "tenantId": tenant_of(activity),
+    }
+    if kind_of(activity) == "personal" and activity.conversation and activity.conversation.id:
+        data["conversationId"] = activity.conversation.id
+    return sender.aad_object_id or sender.id, data
+

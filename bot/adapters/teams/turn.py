@@ -52,6 +52,7 @@ class TeamsTurn:
     async def on_turn(self, context: TurnContext) -> None:
         activity = context.activity
         await self._remember(activity)
+        await self._remember_person(activity)
         if activity.type == ActivityTypes.message:
             await self._message(context)
         elif activity.type == ActivityTypes.conversation_update:
@@ -152,6 +153,26 @@ class TeamsTurn:
         if len(self._stored) > 50_000:
             self._stored.clear()
         self._stored[key] = ref
+
+    async def _remember_person(self, activity: Activity) -> None:
+        """Keep how to DM the sender (reminders, status changes reach people one to one)."""
+        person = translate.person_of(activity)
+        if person is None:
+            return
+        user, data = person
+        workspace = data["tenantId"]
+        key = (workspace, "@" + user)
+        known = self._stored.get(key)
+        if known is not None and (known.get("conversationId") or not data.get("conversationId")):
+            return  # nothing new: a stored personal chat is not replaced by "no chat seen here"
+        try:
+            await conversations.upsert(self.bot.db, platform=translate.PLATFORM, workspace=workspace,
+                                       channel=key[1], kind="person", service_url=activity.service_url, data=data)
+        except Exception:
+            ERRORS.labels("teams_reference").inc()
+            log.exception("could not store how to reach a Teams user")
+            return
+        self._stored[key] = data
 
     async def on_error(self, context: TurnContext, error: Exception) -> None:
         """CloudAdapter's on_turn_error: log, and tell the user when a message went unanswered."""
