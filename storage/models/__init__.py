@@ -17,6 +17,7 @@ from storage.models.ownership import (
     UnansweredQuestion,
 )
 from storage.models.platform import ConversationRecord, ProcessedEvent
+from storage.models.retros import Retro, RetroAction, RetroCard, RetroVote  # noqa: F401  (registers the tables)
 
 __all__ = [
     "ROLES", "ROLE_NAMES", "Area", "AreaAlias", "Assignment", "AuditEntry", "ConversationRecord", "Delivery",
