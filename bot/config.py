@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     pmo_bot_timezone: str = "UTC"
     # Posts missed by less than this (e.g. during a restart) go out marked "(late)"; older are skipped.
     pmo_bot_meetup_grace_minutes: int = 60
+    # Keys pseudonyms of anonymous authors and sealed addresses (bot/identity.py).
+    pmo_bot_secret: str | None = None
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
