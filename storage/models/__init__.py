@@ -5,6 +5,7 @@ SQLite too. Importing this package registers every table (Alembic relies on that
 
 from storage.models.base import Workspace, utcnow
 from storage.models.deliveries import Delivery
+from storage.models.ideas import Idea, IdeaChannels, IdeaEvent, IdeaVote, IdeaWord
 from storage.models.meetups import MeetupOccurrence, MeetupRsvp, MeetupSeries
 from storage.models.ownership import (
     ROLE_NAMES,
@@ -21,6 +22,7 @@ from storage.models.retros import Retro, RetroAction, RetroCard, RetroVote  # no
 
 __all__ = [
     "ROLES", "ROLE_NAMES", "Area", "AreaAlias", "Assignment", "AuditEntry", "ConversationRecord", "Delivery",
+    "Idea", "IdeaChannels", "IdeaEvent", "IdeaVote", "IdeaWord",
     "MeetupOccurrence", "MeetupRsvp", "MeetupSeries", "Party", "ProcessedEvent", "UnansweredQuestion",
     "Workspace", "utcnow",
 ]
