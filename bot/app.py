@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -34,19 +35,19 @@ class Sender(Protocol):
 
 def build_router() -> Router:
     """Every feature's routes. A new feature adds its module here."""
-    from handlers import coming_soon, meetups, ownership
+    from handlers import coming_soon, ideas, meetups, ownership, retros
     from handlers import help as help_handler
 
     router = Router()
-    router.include(*ownership.routes, *meetups.routes, help_handler.routes, coming_soon.routes)
+    router.include(*ownership.routes, *meetups.routes, *ideas.routes, *retros.routes, help_handler.routes, coming_soon.routes)
     return router
 
 
 def build_planners() -> list:
     """What each feature wants scheduled, read from its tables (see scheduler/service.py)."""
-    from handlers import meetups
+    from handlers import ideas, meetups, retros
 
-    return [*meetups.planners]
+    return [*meetups.planners, *ideas.planners, *retros.planners]
 
 
 class Bot:
@@ -60,6 +61,7 @@ class Bot:
         self.on_new_workspace: list[WorkspaceHook] = []
         self.senders: dict[str, Sender] = {}  # platform -> sender, registered by each adapter
         self.scheduler: Any = None  # scheduler.service.Scheduler while one runs in this process
+        self._tasks: set[asyncio.Task[Any]] = set()
         from handlers.ownership import seed_default_model
 
         self.on_new_workspace.append(seed_default_model)
@@ -84,6 +86,28 @@ class Bot:
                          "Please try again; if it keeps happening, tell your PMO bot admin.")
         finally:
             HANDLER_SECONDS.labels(msg.platform).observe(time.perf_counter() - started)
+
+    def later(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Run `work` after the reply has gone (notifying followers, routing notices); failures are logged."""
+        task = asyncio.create_task(self._guard(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _guard(work: Coroutine[Any, Any, Any]) -> None:
+        try:
+            await work
+        except Exception:
+            ERRORS.labels("background").inc()
+            log.exception("background work failed")
+
+    async def settle(self, timeout: float | None = None) -> None:
+        """Wait for work started with `later` (shutdown; tests asserting on what was sent)."""
+        while self._tasks:
+            done, pending = await asyncio.wait(list(self._tasks), timeout=timeout)
+            if pending:
+                log.warning("background work still running", extra={"tasks": len(pending)})
+                return
 
     async def send(self, conversation: ConversationRef, reply: Reply) -> str | None:
         sender = self.senders.get(conversation.platform)

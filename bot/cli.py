@@ -143,6 +143,7 @@ async def _chat(args: argparse.Namespace, settings: Settings, db) -> int:
     bot.senders["console"] = ConsoleSender(post)
     if args.command == "ask":
         show(await session.send(args.text))
+        await bot.settle(timeout=10)
         return 0
     from scheduler.service import Scheduler
 
@@ -160,6 +161,7 @@ async def _chat(args: argparse.Namespace, settings: Settings, db) -> int:
                 show(await session.send(line))
     finally:
         await scheduler.stop()
+        await bot.settle(timeout=10)
     return 0
 
 

@@ -122,4 +122,5 @@ async def serve(bot: Bot, host: str, port: int, *, drain_seconds: float = 20.0) 
     finally:
         await scheduler.stop()
         await runner.cleanup()
+        await bot.settle(timeout=drain_seconds)  # notices and DMs started by the last requests
         log.info("stopped")

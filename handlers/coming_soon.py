@@ -7,8 +7,6 @@ from bot.router import Context, Routes
 
 routes = Routes("coming soon")
 FEATURES = {
-    "improve": "Improvement ideas (improve <idea>)",
-    "retro": "Retrospectives (retro start)",
 }
 
 

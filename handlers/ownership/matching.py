@@ -179,6 +179,21 @@ class AreaIndex:
         ranked = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1], self.names[item[0]]))
         return [Candidate(area_id, self.names[area_id], round(score, 1)) for area_id, score in ranked]
 
+    def mentioned(self, text: str) -> list[Candidate]:
+        """Areas whose name or an alias appears whole in a longer text (an idea, not a question),
+        the most specific (longest key) first; score is the number of words of that key."""
+        present = set(tokens(text))
+        hits: Counter[int] = Counter()
+        for word in present:
+            hits.update(self._postings.get(word, ()))
+        best: dict[int, int] = {}
+        for ki, covered in hits.items():
+            if covered == len(self._key_words[ki]):
+                area = self._key_area[ki]
+                best[area] = max(best.get(area, 0), covered)
+        ranked = sorted(best.items(), key=lambda item: (-item[1], self.names[item[0]]))
+        return [Candidate(area_id, self.names[area_id], float(n)) for area_id, n in ranked]
+
     def match(self, query: str) -> Match:
         normalised = key(query)
         exact = self._exact.get(normalised, [])

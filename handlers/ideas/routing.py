@@ -1,0 +1,81 @@
+"""Where an idea goes: the area it is about (ownership registry), that area's Accountable party,
+and how to reach the party's contact; unmatched or unreachable ideas go to the triage queue."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlmodel import select
+
+from bot.core import ConversationRef
+from handlers.ownership.questions import cache
+from storage.models import IdeaChannels
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+_USER = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+@dataclass(slots=True)
+class Route:
+    area_id: int | None = None
+    area_name: str = ""
+    party: str = ""  # the Accountable party's name
+    contact: ConversationRef | None = None
+    owner: str | None = None  # when the contact is a person, they own the idea
+
+
+async def area_of(bot: Bot, workspace: str, text: str) -> tuple[int | None, str]:
+    """The one area the text names most specifically; none when two areas tie."""
+    found = (await cache(bot).snapshot(bot.db, workspace)).index.mentioned(text)
+    if not found or (len(found) > 1 and found[1].score == found[0].score):
+        return None, ""
+    return found[0].area_id, found[0].name
+
+
+async def route(bot: Bot, platform: str, workspace: str, area_id: int | None) -> Route:
+    if area_id is None:
+        return Route()
+    view = await cache(bot).view(bot.db, workspace, area_id)
+    if view is None:
+        return Route()
+    party = view.accountable
+    out = Route(area_id, view.area.name)
+    if party:
+        out.party = party.name
+        out.contact = contact_ref(platform, workspace, party.contact)
+        if out.contact and out.contact.user:
+            out.owner = out.contact.user
+    return out
+
+
+def contact_ref(platform: str, workspace: str, contact: str) -> ConversationRef | None:
+    """A party's contact as somewhere to post: a person (DM) or a channel, when it names one."""
+    c = contact.strip()
+    if m := _USER.fullmatch(c):
+        return ConversationRef.direct(platform, workspace, m[1])
+    if m := _CHANNEL.fullmatch(c):
+        return ConversationRef(platform, workspace, m[1])
+    if platform == "teams":  # only a conversation id can be posted to
+        return ConversationRef(platform, workspace, c) if c.startswith("19:") else None
+    if len(c) > 1 and c[0] == "#" and " " not in c:  # Slack takes a channel name as well as an id
+        return ConversationRef(platform, workspace, c if platform == "slack" else c[1:])
+    if len(c) > 1 and c[0] == "@" and " " not in c and platform == "console":
+        return ConversationRef.direct(platform, workspace, c[1:])
+    return None
+
+
+async def channels(bot: Bot, workspace: str) -> IdeaChannels | None:
+    async with bot.db.session() as session:
+        return (await session.exec(select(IdeaChannels).where(IdeaChannels.workspace == workspace))).first()
+
+
+async def triage_ref(bot: Bot, workspace: str) -> ConversationRef | None:
+    row = await channels(bot, workspace)
+    if row and row.triage_channel:
+        return ConversationRef(row.platform, workspace, row.triage_channel)
+    return None

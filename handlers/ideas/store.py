@@ -1,0 +1,183 @@
+"""Reading and writing ideas. Every change of state is a conditional UPDATE on the status it
+started from, so two people acting at once never both succeed, and each change is recorded in
+the idea's history in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from rapidfuzz import fuzz
+from sqlalchemy import delete, func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.ideas.lifecycle import OPEN
+from handlers.ideas.text import words
+from storage.db import Database
+from storage.models import Idea, IdeaEvent, IdeaVote, IdeaWord
+
+SIMILAR_AT = 72  # token-set similarity of the identifying words, out of 100
+CANDIDATES = 25  # ideas sharing the most words that get a closer look
+PAGE = 10
+
+
+async def create(db: Database, idea: Idea, *, actor: str | None) -> Idea:
+    """Insert with the workspace's next number (retried if another idea took it meanwhile)."""
+    for attempt in range(5):
+        try:
+            async with db.session() as session:
+                top = await session.scalar(select(func.max(Idea.number)).where(Idea.workspace == idea.workspace))
+                row = Idea(**idea.model_dump(exclude={"id", "number"}), number=(top or 0) + 1)
+                session.add(row)
+                await session.flush()
+                session.add_all(IdeaWord(idea_id=row.id, word=w, workspace=row.workspace)
+                                for w in words(f"{row.title} {row.details} {row.area_name}"))
+                session.add(IdeaEvent(workspace=row.workspace, idea_id=row.id, at=row.created_at, actor=actor,
+                                      kind="submitted", to_status="new"))
+            return row
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def get(session: AsyncSession, workspace: str, number: int) -> Idea | None:
+    return (await session.exec(select(Idea).where(Idea.workspace == workspace, Idea.number == number))).first()
+
+
+async def _ranked(session: AsyncSession, workspace: str, query_words: list[str], statuses: Sequence[str] | None,
+                  limit: int) -> list[tuple[Idea, int]]:
+    """Ideas sharing the most words with the query, with how many they share."""
+    if not query_words:
+        return []
+    hits = func.count().label("hits")
+    stmt = (select(IdeaWord.idea_id, hits).join(Idea, col(Idea.id) == IdeaWord.idea_id)
+            .where(IdeaWord.workspace == workspace, col(IdeaWord.word).in_(query_words))
+            .group_by(IdeaWord.idea_id).order_by(hits.desc(), col(IdeaWord.idea_id).desc()).limit(limit))
+    if statuses is not None:
+        stmt = stmt.where(col(Idea.status).in_(statuses))
+    ranked = (await session.exec(stmt)).all()
+    if not ranked:
+        return []
+    ideas = {i.id: i for i in (await session.exec(select(Idea).where(col(Idea.id).in_([r[0] for r in ranked])))).all()}
+    return [(ideas[idea_id], n) for idea_id, n in ranked if idea_id in ideas]
+
+
+async def similar(db: Database, workspace: str, text: str, limit: int = 3) -> list[Idea]:
+    """Open ideas that look like the same idea: most words in common, then close on the words."""
+    mine = words(text)
+    async with db.session() as session:
+        ranked = await _ranked(session, workspace, mine, OPEN, CANDIDATES)
+    needed = 1 if len(mine) == 1 else 2
+    mine_text = " ".join(mine)
+    scored = []
+    for idea, shared in ranked:
+        if shared < needed:
+            continue
+        score = fuzz.token_set_ratio(mine_text, " ".join(words(idea.title)))
+        if score >= SIMILAR_AT:
+            scored.append((score, idea.votes, idea))
+    scored.sort(key=lambda s: (-s[0], -s[1], s[2].number))
+    return [idea for *_, idea in scored[:limit]]
+
+
+async def search(db: Database, workspace: str, text: str, limit: int = PAGE) -> list[Idea]:
+    async with db.session() as session:
+        ranked = await _ranked(session, workspace, words(text), None, limit)
+    return [idea for idea, _ in ranked]
+
+
+async def listing(db: Database, workspace: str, *, statuses: Sequence[str], area_id: int | None = None,
+                  mine: tuple[str, str] | None = None, limit: int = PAGE) -> tuple[list[Idea], int]:
+    """Newest first, and how many there are in all. `mine` is (user, pseudonym)."""
+    where: list[Any] = [Idea.workspace == workspace, col(Idea.status).in_(statuses)]
+    if area_id is not None:
+        where.append(Idea.area_id == area_id)
+    if mine is not None:
+        where.append(or_(Idea.submitter == mine[0], Idea.submitter_key == mine[1]))
+    async with db.session() as session:
+        rows = (await session.exec(select(Idea).where(*where)
+                                   .order_by(col(Idea.created_at).desc(), col(Idea.id).desc()).limit(limit))).all()
+        total = len(rows) if len(rows) < limit else await session.scalar(select(func.count()).select_from(Idea).where(*where))
+    return list(rows), total or 0
+
+
+async def vote(db: Database, idea: Idea, voter: str, platform: str, *, add: bool) -> bool:
+    """Add or take back a vote; False when there was nothing to do (already voted / no vote)."""
+    try:
+        async with db.session() as session:
+            if add:
+                session.add(IdeaVote(workspace=idea.workspace, idea_id=idea.id, voter=voter, platform=platform))
+                await session.flush()
+            else:
+                gone = await session.exec(delete(IdeaVote).where(IdeaVote.idea_id == idea.id, IdeaVote.voter == voter))
+                if not gone.rowcount:
+                    return False
+            idea.votes = await _count_votes(session, idea.id)
+            await session.exec(update(Idea).where(Idea.id == idea.id).values(votes=idea.votes))
+        return True
+    except IntegrityError:
+        return False
+
+
+async def _count_votes(session: AsyncSession, idea_id: int | None) -> int:
+    return await session.scalar(select(func.count()).select_from(IdeaVote).where(IdeaVote.idea_id == idea_id)) or 0
+
+
+async def voters(db: Database, idea_id: int) -> list[tuple[str, str]]:
+    """(voter, platform) of everyone who voted, in the order they voted."""
+    async with db.session() as session:
+        rows = await session.exec(select(IdeaVote.voter, IdeaVote.platform).where(IdeaVote.idea_id == idea_id)
+                                  .order_by(col(IdeaVote.id)))
+        return [tuple(r) for r in rows]
+
+
+async def has_voted(db: Database, idea_id: int, voter: str) -> bool:
+    async with db.session() as session:
+        return await session.scalar(select(func.count()).select_from(IdeaVote).where(
+            IdeaVote.idea_id == idea_id, IdeaVote.voter == voter)) > 0
+
+
+async def change(db: Database, idea: Idea, *, actor: str | None, now: datetime, kind: str, to_status: str | None = None,
+                 comment: str = "", merge_into: Idea | None = None, **values: Any) -> IdeaEvent | None:
+    """Apply one change if the idea is still in the status it was read in; record it in the history.
+    Returns the history entry, or None when someone else changed the idea first."""
+    values["updated_at"] = now
+    if to_status:
+        values["status"] = to_status
+    async with db.session() as session:
+        done = await session.exec(update(Idea).where(Idea.id == idea.id, Idea.status == idea.status).values(**values))
+        if not done.rowcount:
+            return None
+        event = IdeaEvent(workspace=idea.workspace, idea_id=idea.id, at=now, actor=actor, kind=kind,
+                          from_status=idea.status if to_status else None, to_status=to_status, comment=comment)
+        session.add(event)
+        if merge_into is not None:
+            await _merge_votes(session, idea, merge_into)
+        await session.flush()
+    for name, value in values.items():
+        setattr(idea, name, value)
+    return event
+
+
+async def _merge_votes(session: AsyncSession, duplicate: Idea, original: Idea) -> None:
+    """The duplicate's voters (and its named submitter) back the original; nobody counts twice."""
+    already = set((await session.exec(select(IdeaVote.voter).where(IdeaVote.idea_id == original.id))).all())
+    backers = (await session.exec(select(IdeaVote.voter, IdeaVote.platform).where(IdeaVote.idea_id == duplicate.id))).all()
+    if duplicate.submitter:
+        backers = [(duplicate.submitter, duplicate.platform), *backers]
+    for voter, platform in backers:
+        if voter not in already:
+            already.add(voter)
+            session.add(IdeaVote(workspace=original.workspace, idea_id=original.id, voter=voter, platform=platform))
+    await session.flush()
+    await session.exec(update(Idea).where(Idea.id == original.id).values(votes=await _count_votes(session, original.id)))
+
+
+async def history(db: Database, idea_id: int) -> list[IdeaEvent]:
+    async with db.session() as session:
+        return list((await session.exec(select(IdeaEvent).where(IdeaEvent.idea_id == idea_id)
+                                         .order_by(col(IdeaEvent.at), col(IdeaEvent.id)))).all())
