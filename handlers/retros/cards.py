@@ -1,0 +1,125 @@
+"""Adding and deleting cards: by command, by the Add card form, or by DM while a retro is open."""
+
+from __future__ import annotations
+
+from bot.core import Button, Form, Input, Reply
+from bot.router import Context, Routes
+from handlers.retros import replies, store
+from handlers.retros.common import NO_RETRO, key, not_open, retro_by_value, retro_here
+from handlers.retros.parse import ANON_FLAGS, RetroInputError, check_card_text, match_column, take_flag
+from storage.models.retros import Retro
+
+routes = Routes("retros")
+ADD_USAGE = "retro add <column> <text> [--anon]"
+
+
+async def _target(ctx: Context) -> tuple[Retro | None, Reply | None]:
+    """This channel's open retro; in a DM, the one open retro this person can mean (or a choice)."""
+    retro = await retro_here(ctx)
+    if retro or not ctx.msg.direct:
+        return retro, None if retro else Reply(NO_RETRO)
+    async with ctx.db.session() as session:
+        candidates = await store.open_in_workspace(session, ctx.msg.workspace, ctx.msg.platform)
+        if len(candidates) > 1:  # prefer the retros this person already took part in
+            mine = [r for r in candidates if any(c.author_key == key(ctx) for c in await store.cards(session, r.id))]
+            candidates = mine if len(mine) == 1 else candidates
+    if not candidates:
+        return None, Reply("No retro is open right now. A facilitator starts one in the team's channel: retro start.")
+    if len(candidates) == 1:
+        return candidates[0], None
+    buttons = [Button(f"#{r.id} {r.title}"[:75], "retro.pick", str(r.id)) for r in candidates[:6]]
+    return None, Reply("Several retros are open. Which one is your card for? Press one to get the card form.",
+                       buttons=buttons, private=True)
+
+
+def add_form(retro: Retro) -> Reply:
+    return Reply(
+        text=f"Fill in your card for {replies.name(retro)}, or type: {ADD_USAGE}",
+        private=True,
+        form=Form(title="Add a retro card", submit_action_id="retro.add.form", submit_label="Add card",
+                  value=str(retro.id), inputs=[
+                      Input("column", "Column", kind="select", choices=[(c, c) for c in retro.columns]),
+                      Input("text", "Your card", kind="multiline", placeholder="What should we start, stop…?"),
+                      Input("anonymous", "Post anonymously", kind="checkbox", optional=True),
+                  ]))
+
+
+@routes.command("retro add", "Add a card to the open retro (hidden until revealed)", usage=ADD_USAGE,
+                examples=("retro add stop long status meetings --anon",))
+async def add(ctx: Context) -> Reply:
+    retro, problem = await _target(ctx)
+    if problem:
+        return problem
+    if not ctx.args.strip():
+        return add_form(retro)
+    text, anonymous = take_flag(ctx.args, ANON_FLAGS)
+    column, rest = match_column(text, retro.columns)
+    if column is None:
+        first = rest.split(" ", 1)[0]
+        return Reply(f"“{first[:40]}” is not a column of {replies.name(retro)}. Its columns are: "
+                     f"{', '.join(retro.columns)}. Usage: {ADD_USAGE}. Nothing was added.", private=True)
+    return await _save(ctx, retro, column, rest, anonymous)
+
+
+@routes.action("retro.add")
+async def add_button(ctx: Context) -> Reply:
+    retro = await retro_by_value(ctx)
+    return not_open(retro) or add_form(retro)
+
+
+@routes.action("retro.pick")
+async def pick(ctx: Context) -> Reply:
+    retro = await retro_by_value(ctx)
+    return not_open(retro) or add_form(retro)
+
+
+@routes.action("retro.add.form")
+async def add_submit(ctx: Context) -> Reply:
+    retro = await retro_by_value(ctx)
+    if problem := not_open(retro):
+        return problem
+    form = ctx.action.form
+    column = next((c for c in retro.columns if c == (form.get("column") or "")), None)
+    if column is None:
+        return Reply(f"Choose one of the columns: {', '.join(retro.columns)}. Nothing was added.", private=True)
+    return await _save(ctx, retro, column, form.get("text") or "", bool(form.get("anonymous")))
+
+
+async def _save(ctx: Context, retro: Retro, column: str, text: str, anonymous: bool) -> Reply:
+    if retro.status != "collecting":
+        return Reply(f"{replies.Name(retro)} is {replies.STATUS[retro.status]}; cards can be added "
+                     "only while it collects them. Nothing was added.", private=True)
+    try:
+        text = check_card_text(text)
+    except RetroInputError as exc:
+        return Reply(f"{exc} Nothing was added.", private=True)
+    card = await store.add_card(ctx.db, retro, column=column, text=text, author=ctx.msg.user, author_key=key(ctx),
+                                anonymous=anonymous, now=ctx.now())
+    if card is None:
+        return Reply(f"{replies.Name(retro)} stopped collecting cards a moment ago. Nothing was added.",
+                     private=True)
+    async with ctx.db.session() as session:
+        cards = await store.cards(session, retro.id)
+    how = "anonymously: nobody will see who wrote it" if anonymous else "with your name"
+    hidden = "" if retro.revealed else " It stays hidden until the facilitator reveals the cards."
+    return Reply(f"Added card #{card.number} to {column} in {replies.name(retro)}, {how}.{hidden} "
+                 f"The retro has {replies.counts_line(cards)}. Delete it with retro delete {card.number}.", private=True)
+
+
+@routes.command("retro delete", "Delete a card: your own, or any as facilitator", usage="retro delete N")
+async def delete(ctx: Context) -> Reply:
+    retro, problem = await _target(ctx)
+    if problem:
+        return problem
+    number = ctx.args.strip().lstrip("#")
+    if not number.isdigit():
+        return Reply("Which card? Give its number, e.g. retro delete 3.", private=True)
+    async with ctx.db.session() as session:
+        card = await store.card_by_number(session, retro, int(number))
+    if card is None:
+        return Reply(f"{replies.Name(retro)} has no card #{number}.", private=True)
+    if card.author_key != key(ctx) and ctx.msg.user != retro.facilitator and not ctx.is_admin:
+        return Reply(f"Only the card's author or the facilitator ({retro.facilitator}) can delete card #{number}. "
+                     "Nothing was deleted.", private=True)
+    await store.delete_card(ctx.db, card)
+    return Reply(f"Deleted card #{number} from {replies.name(retro)} (and any votes on it).", private=True)

@@ -1,0 +1,68 @@
+"""Helpers every retro command uses: which retro, who may change it, posting to its channel."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from bot.core import Reply, Section
+from bot.identity import pseudonym
+from bot.router import Context
+from handlers.retros import store
+from handlers.retros.replies import Name, name
+from scheduler.recurrence import zone
+from storage.models.retros import Retro
+
+log = logging.getLogger(__name__)
+NO_RETRO = "There is no open retro in this channel. Start one with: retro start [template] [title]"
+
+
+def today(ctx: Context) -> date:
+    return ctx.now().astimezone(zone(ctx.settings.pmo_bot_timezone)).date()
+
+
+def key(ctx: Context) -> str:
+    """The asker's pseudonym: what votes and card ownership are stored under."""
+    return pseudonym(ctx.settings, ctx.msg.workspace, ctx.msg.user)
+
+
+async def retro_here(ctx: Context) -> Retro | None:
+    async with ctx.db.session() as session:
+        return await store.open_in(session, ctx.msg.workspace, ctx.msg.channel)
+
+
+async def retro_by_value(ctx: Context) -> Retro | None:
+    """The retro a button or form names (its value is the id); None if forged, foreign or unknown."""
+    if ctx.action.int_value < 0:
+        return None
+    async with ctx.db.session() as session:
+        return await store.get_retro(session, ctx.msg.workspace, ctx.action.int_value)
+
+
+def facilitator_only(ctx: Context, retro: Retro, what: str) -> Reply | None:
+    """None when the asker facilitates (or is an admin, e.g. when the facilitator has left)."""
+    if ctx.msg.user == retro.facilitator or ctx.is_admin:
+        return None
+    return Reply(f"Only the facilitator ({retro.facilitator}) can {what} in {name(retro)}. Nothing was changed.",
+                 private=True)
+
+
+def not_open(retro: Retro | None) -> Reply | None:
+    if retro is None:
+        return Reply("That retro button or form is not valid any more.", private=True)
+    if retro.status in ("closed", "cancelled"):
+        return Reply(f"{Name(retro)} is {retro.status}. Nothing was changed.", private=True)
+    return None
+
+
+async def post(ctx: Context, retro: Retro, reply: Reply, confirmation: str) -> Reply:
+    """Post `reply` for the whole channel and confirm privately to the asker. Where the bot can't
+    post on its own (a console with no sender), the channel message becomes the answer itself."""
+    try:
+        await ctx.bot.send(store.channel_of(retro), reply)
+    except Exception as exc:  # no adapter for proactive posts, or the platform refused
+        log.warning("retro post to channel failed", extra={"retro": retro.id, "error": type(exc).__name__})
+        reply.sections.insert(0, Section(text=confirmation))
+        reply.text = f"{confirmation} {reply.text}"
+        return reply
+    return Reply(confirmation, private=True)

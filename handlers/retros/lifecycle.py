@@ -1,0 +1,193 @@
+"""`retro` start, status, reveal, close, cancel and handing over the facilitator role."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.core import Reply, Section
+from bot.router import Context, Routes
+from handlers.retros import replies, store
+from handlers.retros.common import (
+    NO_RETRO,
+    facilitator_only,
+    key,
+    not_open,
+    post,
+    retro_by_value,
+    retro_here,
+    today,
+)
+from handlers.retros.parse import RetroInputError, parse_start, split_words
+from handlers.retros.templates import names
+from scheduler.deliveries import deliver
+from storage.models.retros import OPEN_STATUSES, Retro
+
+routes = Routes("retros")
+HELP = [
+    ("retro start [template] [title]", f"start a retro in this channel; templates: {names()}"),
+    ("retro add <column> <text> [--anon]", "add a card (or press Add card; DM me to add privately)"),
+    ("retro status", "the board: columns and card counts, or the cards once revealed"),
+    ("retro reveal", "facilitator: show everyone's cards"),
+    ("retro vote", "facilitator: open voting; everyone: your ballot"),
+    ("retro vote N / retro unvote N", "vote for card N / take a vote back"),
+    ("retro budget N [max M]", "facilitator: N votes each, at most M on one card (default 5 and 3)"),
+    ("retro discuss", "facilitator: close voting and list cards by votes"),
+    ('retro action "text" [@owner] [due friday]', "facilitator: add an action item"),
+    ("retro actions", "open action items of this channel, overdue first"),
+    ("retro done A12 / retro carry A12", "mark an action done / carry it into the open retro"),
+    ("retro delete N", "delete card N (its author or the facilitator)"),
+    ("retro close / retro cancel", "facilitator: close with a summary / cancel without one"),
+    ("retro facilitator @person", "facilitator or admin: hand the retro over"),
+    ("retro export [N]", "retro N (default: this channel's latest) as Markdown and CSV"),
+]
+
+
+@routes.command("retro", "Retrospectives in this channel: what you can do")
+async def retro_help(ctx: Context) -> Reply:
+    lines = [f"• {usage} — {what}" for usage, what in HELP]
+    anonymity = ("Anonymous cards (--anon or the checkbox) never show who wrote them, anywhere. In Teams a "
+                 "message in the channel is seen by all: use the Add card button or a DM to me to stay anonymous.")
+    return Reply("Retro commands:\n" + "\n".join(lines), title="Retrospectives",
+                 sections=[Section(text="\n".join(lines)), Section(text=anonymity)])
+
+
+@routes.command("retro start", "Start a retrospective in this channel", usage="retro start [template] [title]",
+                examples=("retro start", 'retro start 4ls Sprint 12', 'retro start custom "Went well | To improve | Ideas"'))
+async def start(ctx: Context) -> Reply:
+    if ctx.msg.direct and ctx.msg.platform != "console":
+        return Reply("Start a retro in the team's channel, so everyone can take part: /retro start there.")
+    try:
+        args = parse_start(ctx.args)
+    except RetroInputError as exc:
+        return Reply(f"{exc} No retro was started.")
+    now = ctx.now()
+    retro = Retro(workspace=ctx.msg.workspace, platform=ctx.msg.platform, channel=ctx.msg.channel,
+                  title=args.title or f"Retro {today(ctx).isoformat()}",
+                  template=args.template.key if args.template else "custom", columns=list(args.columns),
+                  facilitator=ctx.msg.user, created_at=now)
+    try:
+        async with ctx.db.session() as session:
+            session.add(retro)
+    except IntegrityError:  # the partial unique index: one open retro per channel
+        existing = await retro_here(ctx)
+        which = replies.name(existing) if existing else "a retro"
+        who = f" (facilitator {existing.facilitator})" if existing else ""
+        return Reply(f"This channel already has an open retro: {which}{who}. Close or cancel it first. "
+                     "No retro was started.")
+    async with ctx.db.session() as session:
+        old = await store.open_actions(session, retro.workspace, retro.channel, before_retro=retro.id)
+    board = replies.board(retro, [], old, today(ctx), heading=f"{ctx.msg.user} started a retro. Columns: "
+                          + ", ".join(retro.columns) + ". Add cards with retro add <column> <text> or the button.")
+    return await post(ctx, retro, board, f"Started {replies.name(retro)}; you are the facilitator. "
+                      "When the cards are in: retro reveal, retro vote, retro discuss, retro close.")
+
+
+@routes.command("retro status", "The board of this channel's open retro")
+async def status(ctx: Context) -> Reply:
+    retro = await retro_here(ctx)
+    if retro is None:
+        return Reply(NO_RETRO)
+    async with ctx.db.session() as session:
+        cards = await store.cards(session, retro.id)
+        old = await store.open_actions(session, retro.workspace, retro.channel, before_retro=retro.id)
+    reply = replies.board(retro, cards, old, today(ctx))
+    mine = [c for c in cards if c.author_key == key(ctx)]
+    if mine and not retro.revealed:
+        reply.sections.insert(-1, Section(heading="Your cards (only you see this list)",
+                                          text="\n".join(replies.card_line(c) for c in mine)))
+        reply.private = True
+    return reply
+
+
+@routes.command("retro reveal", "Facilitator: show everyone's cards")
+async def reveal(ctx: Context) -> Reply:
+    retro = await retro_here(ctx)
+    if retro is None:
+        return Reply(NO_RETRO)
+    if denied := facilitator_only(ctx, retro, "reveal the cards"):
+        return denied
+    if retro.revealed:
+        return Reply(f"The cards of {replies.name(retro)} are already revealed: see retro status.")
+    if not await store.move(ctx.db, retro.id, from_=OPEN_STATUSES, revealed=True):
+        return Reply(f"{replies.Name(retro)} is no longer open. Nothing was changed.")
+    retro.revealed = True
+    async with ctx.db.session() as session:
+        cards = await store.cards(session, retro.id)
+    reply = Reply(f"The cards of {replies.name(retro)}: {replies.counts_line(cards)}.",
+                  title=f"Retro #{retro.id}: the cards"[:150],
+                  sections=[Section(text=f"{replies.counts_line(cards)}. Next: retro vote."),
+                            *replies.revealed_sections(retro, cards)])
+    return await post(ctx, retro, reply, f"Revealed {replies.counts_line(cards)}.")
+
+
+async def _close(ctx: Context, retro: Retro | None) -> Reply:
+    if problem := not_open(retro):
+        return problem
+    if denied := facilitator_only(ctx, retro, "close the retro"):
+        return denied
+    now = ctx.now()
+    # Two presses at once: only one UPDATE matches an open retro, so one summary is posted.
+    if not await store.move(ctx.db, retro.id, from_=OPEN_STATUSES, status="closed", revealed=True, closed_at=now):
+        return Reply(f"{replies.Name(retro)} is already closed.", private=True)
+    async with ctx.db.session() as session:
+        cards = await store.cards(session, retro.id)
+        votes = await store.tallies(session, retro.id)
+        actions = await store.actions_of(session, retro.id)
+        voters = await store.voters(session, retro.id)
+    summary = replies.summary(retro, cards, votes, actions, voters, today(ctx))
+    confirmation = f"Closed {replies.name(retro)}; the summary is posted in the channel. Export it: retro export {retro.id}"
+    try:
+        await deliver(ctx.bot, store.channel_of(retro), summary, kind="retro.summary", subject=f"retro:{retro.id}",
+                      due_at=now)
+    except LookupError:  # nothing can post on its own (the console without a sender): answer with it
+        summary.sections.insert(0, Section(text=confirmation))
+        return summary
+    return Reply(confirmation, private=True)
+
+
+@routes.command("retro close", "Facilitator: close the retro and post its summary")
+async def close(ctx: Context) -> Reply:
+    retro = await retro_here(ctx)
+    return await _close(ctx, retro) if retro else Reply(NO_RETRO)
+
+
+@routes.action("retro.close")
+async def close_button(ctx: Context) -> Reply:
+    return await _close(ctx, await retro_by_value(ctx))
+
+
+@routes.command("retro cancel", "Facilitator: cancel the open retro (no summary; its cards are kept)")
+async def cancel(ctx: Context) -> Reply:
+    retro = await retro_here(ctx)
+    if retro is None:
+        return Reply(NO_RETRO)
+    if denied := facilitator_only(ctx, retro, "cancel the retro"):
+        return denied
+    if not await store.move(ctx.db, retro.id, from_=OPEN_STATUSES, status="cancelled", closed_at=ctx.now()):
+        return Reply(f"{replies.Name(retro)} is already closed or cancelled.")
+    notice = Reply(f"{replies.Name(retro)} was cancelled by {ctx.msg.user}. "
+                   "A new one can be started with retro start.")
+    return await post(ctx, retro, notice, f"Cancelled {replies.name(retro)}.")
+
+
+@routes.command("retro facilitator", "Hand the facilitator role to someone else", usage="retro facilitator @person")
+async def handover(ctx: Context) -> Reply:
+    retro = await retro_here(ctx)
+    if retro is None:
+        return Reply(NO_RETRO)
+    if denied := facilitator_only(ctx, retro, "hand over the retro"):
+        return denied
+    try:
+        words = split_words(ctx.args)
+    except RetroInputError as exc:
+        return Reply(str(exc))
+    who = words[0].lstrip("@") if len(words) == 1 else ""
+    if who.startswith("<@"):
+        who = who[2:].split("|")[0].rstrip(">")
+    if not who or len(who) > 255:
+        return Reply("Who takes over? e.g. retro facilitator @sam. Nothing was changed.")
+    if not await store.move(ctx.db, retro.id, from_=OPEN_STATUSES, facilitator=who):
+        return Reply(f"{replies.Name(retro)} is no longer open. Nothing was changed.")
+    retro.facilitator = who
+    return await post(ctx, retro, Reply(f"{who} now facilitates {replies.name(retro)}."),
+                      f"{who} now facilitates {replies.name(retro)}.")
