@@ -254,7 +254,7 @@ async def test_export_markdown_and_csv(person, clock, posts):
     await fay.say('retro action "Shorter meetings" @U-BOB due 2026-12-01')
     await fay.say("retro close")
     out = await fay.say("retro export")
-    assert "# Retro #" in out and "## Start\n\n- #1 =HYPERLINK(1) — anonymous (1 votes)" in out
+    assert "# Retro #" in out and "## Start\n\n- #1 =HYPERLINK(1) — anonymous (1 vote)" in out
     assert "- [ ] A" in out and "Shorter meetings — owner U-BOB, due 2026-12-01 (open)" in out
     csv_part = fay.reply.sections[1].text
     assert csv_part.startswith("type,number,column,text,author_or_owner,votes,due_on,status\n")

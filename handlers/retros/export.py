@@ -29,7 +29,7 @@ def markdown(retro: Retro, cards: list[RetroCard], votes: Counter | None, action
         lines += [f"## {column}", ""]
         column_cards = [c for c in cards if c.column_name == column]
         for c in column_cards:
-            tally = f" ({votes[c.id]} votes)" if votes is not None else ""
+            tally = f" ({votes[c.id]} vote{'' if votes[c.id] == 1 else 's'})" if votes is not None else ""
             lines.append(f"- #{c.number} {_one_line(c.text)} — {replies.byline(c)}{tally}")
         lines += ["- (no cards)"] if not column_cards else []
         lines.append("")
