@@ -130,7 +130,8 @@ async def vote(db: Database, retro_id: int, card: RetroCard, voter_key: str, now
                     raise VoteRefused(f"You have used all {retro.vote_budget} of your votes. "
                                       "Take one back (retro unvote N) to vote for another card.")
                 if mine.mine[card.id] >= retro.max_per_card:
-                    raise VoteRefused(f"You already gave card #{card.number} {retro.max_per_card} votes, "
+                    raise VoteRefused(f"You already gave card #{card.number} {retro.max_per_card} vote"
+                                      f"{'' if retro.max_per_card == 1 else 's'}, "
                                       "the most one card can get from one person.")
                 slots = set((await session.exec(select(RetroVote.slot).where(
                     RetroVote.retro_id == retro_id, RetroVote.voter_key == voter_key))).all())

@@ -1,0 +1,99 @@
+"""A whole retro through Slack's HTTP path: /retro commands acknowledged privately, the board,
+reveal, voting and summary posted to the channel, Add card and Vote opening modals, Close by button."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from tests.slack.conftest import Slack, StandIn, texts
+
+
+def buttons(call) -> dict[str, dict]:
+    return {e["text"]["text"]: e for b in call.args["blocks"] if b["type"] == "actions" for e in b["elements"]}
+
+
+def view_of(call) -> dict:
+    view = call.args["view"]
+    return json.loads(view) if isinstance(view, str) else view
+
+
+async def retro(slack: Slack, text: str, user: str) -> dict:
+    response = await slack.command(text, command="/retro", user=user)
+    assert response.status == 200
+    body = await response.text()
+    return json.loads(body) if body else {}
+
+
+async def test_a_full_retro_in_slack(slack: Slack, standin: StandIn):
+    slack.bot.clock = lambda: datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+    slack.bot.senders["slack"].pacer.interval = 0  # Slack's 1 post/s per channel is tested elsewhere
+    ack = await retro(slack, "start mad/sad/glad Sprint 12", "UFAY")
+    assert ack["response_type"] == "ephemeral" and "you are the facilitator" in ack["text"]
+    [board] = standin.of("chat.postMessage")
+    assert board.args["channel"] == "C-GENERAL" and "Mad: 0 cards" in texts(board)
+    assert list(buttons(board)) == ["Add card", "Close"]
+
+    # Add card opens a modal; the confirmation only the author sees.
+    add = buttons(board)["Add card"]
+    await slack.click(add["action_id"], add["value"], user="UANN")
+    [opened] = await standin.wait_for("views.open")
+    view = view_of(opened)
+    assert view["type"] == "modal" and view["callback_id"] == "retro.add.form"
+    values = {"column": {"column": {"type": "static_select", "selected_option": {"value": "Glad"}}},
+              "text": {"text": {"type": "plain_text_input", "value": "Shipped <!channel> on time"}},
+              "anonymous": {"anonymous": {"type": "checkboxes", "selected_options": [{"value": "true"}]}}}
+    await slack.interactive({"type": "view_submission", "user": {"id": "UANN", "team_id": slack.team},
+                             "view": {**view, "id": "V1", "state": {"values": values}}})
+    [added] = await standin.wait_for("chat.postEphemeral")
+    assert added.args["user"] == "UANN" and "Added card #1 to Glad" in added.args["text"]
+    assert "anonymously" in added.args["text"]
+    ack = await retro(slack, "add sad flaky <@UBOB|bob> tests", "UCAT")
+    assert "Added card #2 to Sad" in ack["text"] and ack["response_type"] == "ephemeral"
+    ack = await retro(slack, "add angry x", "UCAT")
+    assert "is not a column of retro" in ack["text"]
+
+    assert "Only the facilitator (UFAY)" in (await retro(slack, "reveal", "UCAT"))["text"]
+    await retro(slack, "reveal", "UFAY")
+    revealed = standin.of("chat.postMessage")[-1]
+    assert "#1 Shipped &lt;!channel&gt; on time — anonymous" in texts(revealed)
+    assert "<!channel>" not in texts(revealed) and "UANN" not in texts(revealed)
+
+    await retro(slack, "budget 2 max 1", "UFAY")
+    await retro(slack, "vote", "UFAY")
+    voting = standin.of("chat.postMessage")[-1]
+    assert "Voting is open" in voting.args["text"] and "2 votes each, at most 1 on one card" in voting.args["text"]
+    vote = buttons(voting)["Vote"]
+    await slack.click(vote["action_id"], vote["value"], user="UCAT")
+    ballot = view_of((await standin.wait_for("views.open", 2))[-1])
+    assert ballot["callback_id"] == "retro.vote.form"
+    values = {"card": {"card": {"type": "static_select", "selected_option": {"value": "1"}}},
+              "change": {"change": {"type": "static_select", "selected_option": {"value": "add"}}}}
+    await slack.interactive({"type": "view_submission", "user": {"id": "UCAT", "team_id": slack.team},
+                             "view": {**ballot, "id": "V2", "state": {"values": values}}})
+    voted = (await standin.wait_for("chat.postEphemeral", 2))[-1]
+    assert "Voted for card #1. You have 1 of 2 votes left" in voted.args["text"]
+    assert "You already gave card #1 1 vote," in (await retro(slack, "vote 1", "UCAT"))["text"]  # cap of 1
+    assert "Voted for card #2" in (await retro(slack, "vote 2", "UCAT"))["text"]
+    assert "used all 2 of your votes" in (await retro(slack, "vote 1", "UCAT"))["text"]
+    assert "Voted for card #1" in (await retro(slack, "vote 1", "UANN"))["text"]
+
+    await retro(slack, "discuss", "UFAY")
+    discussion = standin.of("chat.postMessage")[-1]
+    assert "#1 Shipped &lt;!channel&gt; on time — anonymous (2 votes)" in texts(discussion)
+    ack = await retro(slack, 'action "Fix the flaky tests" <@UBOB|bob> due 2026-12-05', "UFAY")
+    assert "owner UBOB, due Sat 05 Dec 2026" in ack["text"] and ack["text"].endswith("<@UBOB>")
+
+    close = buttons(discussion)["Close"]
+    await slack.click(close["action_id"], close["value"], user="UCAT")
+    await slack.click(close["action_id"], close["value"], user="UFAY")
+    await slack.settle()
+    summary = standin.of("chat.postMessage")[-1]
+    assert summary.args["channel"] == "C-GENERAL" and "summary" in texts(summary)
+    assert "Fix the flaky tests — owner UBOB, due Sat 05 Dec 2026" in texts(summary)
+    assert "2 cards from 2 people; 2 people voted" in texts(summary)
+    answers = [c.args["text"] for c in standin.of("chat.postEphemeral")[-2:]]
+    assert "Only the facilitator (UFAY) can close the retro" in answers[0]
+    assert answers[1].startswith("Closed retro #")
+    everything = "\n".join(texts(c) for c in standin.calls if c.method in ("chat.postMessage", "response_url"))
+    assert "UANN" not in everything  # the anonymous author, on every channel surface
