@@ -132,6 +132,11 @@ async def _chat(args: argparse.Namespace, settings: Settings, db) -> int:
 
     def show(replies) -> None:
         for reply in replies:
+            for file in reply.files:  # a terminal can't show a chart: save it beside the database
+                path = Path("pmo-bot-files") / file.name
+                path.parent.mkdir(exist_ok=True)
+                path.write_bytes(file.data)
+                file.title = f"{file.title} (saved to {path})".strip()
             print(json.dumps(reply.to_dict(), ensure_ascii=False, default=str) if args.json else render(reply), flush=True)
 
     def post(conversation, reply) -> None:  # the bot posting on its own, e.g. a meetup announcement

@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     pmo_bot_timezone: str = "UTC"
     # Posts missed by less than this (e.g. during a restart) go out marked "(late)"; older are skipped.
     pmo_bot_meetup_grace_minutes: int = 60
+    # Ideas still "new" after this many days are escalated to the PMO's triage queue.
+    pmo_bot_idea_escalate_days: int = 7
     # Keys pseudonyms of anonymous authors and sealed addresses (bot/identity.py).
     pmo_bot_secret: str | None = None
 

@@ -113,6 +113,16 @@ class Form:
 
 
 @dataclass(slots=True)
+class Attachment:
+    """A file that goes with a reply (a chart); shown inline where the platform can."""
+
+    name: str
+    data: bytes = field(repr=False)
+    mime: str
+    title: str = ""
+
+
+@dataclass(slots=True)
 class Reply:
     """A rich, platform-neutral message. `text` is the plain fallback and is always set."""
 
@@ -125,6 +135,9 @@ class Reply:
     replace: bool = False  # an answer to a button that updates the message the button was on
     notice: str = ""  # with `replace`: a line for the person who pressed the button only
     mentions: list[str] = field(default_factory=list)  # user ids to notify, shown after the text
+    files: list[Attachment] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out["files"] = [{"name": f.name, "mime": f.mime, "title": f.title, "bytes": len(f.data)} for f in self.files]
+        return out

@@ -111,3 +111,64 @@ async def test_declining_needs_a_reason_and_duplicates_merge_votes_without_doubl
     assert "takes no more votes" in await bob.say("improve vote 1")
     await bot.settle()
     assert any("is now declined: “covered by the onboarding wiki”" in t for t in dms(posts, "U-ANN"))
+
+
+async def _seed_week(person, clock):
+    """A fixed history: ideas submitted over three weeks, some triaged and finished."""
+    admin, ann, bob = person(ADMIN), person("U-ANN"), person("U-BOB")
+    clock["t"] = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    await ann.say("improve Publish the enterprise roadmap monthly")
+    await bob.say("improve idea Lunch and learn recordings in one place")
+    clock["t"] = datetime(2026, 11, 4, 9, 0, tzinfo=UTC)
+    await admin.say("improve status 1 triaged")  # 2 days to triage
+    clock["t"] = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    await admin.say("improve status 1 accepted")
+    await ann.say("improve A shared RAID log template for every project")
+    clock["t"] = datetime(2026, 11, 12, 9, 0, tzinfo=UTC)
+    await admin.say("improve status 1 done")  # 10 days to done
+    await admin.say("improve status 3 triaged")  # 2 days to triage
+    await bob.say("improve vote 3")
+    clock["t"] = datetime(2026, 11, 17, 15, 0, tzinfo=UTC)
+    await bob.say('improve Stand-up bot for distributed teams')
+    return admin, ann, bob
+
+
+async def test_stats_count_statuses_and_areas_time_medians_and_chart_the_weeks(bot, person, clock):
+    admin, ann, _ = await _seed_week(person, clock)
+    clock["t"] = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    out = await ann.say("improve stats")
+    assert "  done     1" in out and "  triaged  1" in out and "  new      2" in out
+    assert "• no area: 2" in out and "• Enterprise roadmap: 1" in out and "• Community and knowledge sharing: 1" in out
+    assert "Median time to triage  2.0 days" in out and "Median time to done    10 days" in out
+    [chart] = ann.reply.files
+    assert chart.mime == "image/png" and chart.data.startswith(b"\x89PNG\r\n\x1a\n") and len(chart.data) > 5000
+    assert "[file: ideas-per-week.png" in out
+
+
+async def test_waiting_ideas_are_escalated_once_and_the_weekly_digest_sums_up_the_week(bot, person, posts, clock):
+    from handlers.ideas import jobs
+
+    admin, ann, bob = await _seed_week(person, clock)
+    await person(ADMIN, channel="pmo-triage").say("improve triage here")
+    await person(ADMIN, channel="pmo-leads").say("improve digest here")
+    await bot.settle()
+    posts.clear()
+    clock["t"] = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
+    workspace = ann.session.workspace
+    escalated = await jobs.escalate(bot)  # the sweep covers every workspace: look at ours
+    assert [i.number for i in escalated if i.workspace == workspace] == [2]  # new since 2 Nov; #4 is not yet a week old
+    assert [i for i in await jobs.escalate(bot) if i.workspace == workspace] == []
+    [(ref, notice)] = posts
+    assert ref.channel == "pmo-triage" and "Waiting for triage for 14 days: #2 Lunch and learn" in notice.text
+    assert "#2 Lunch and learn recordings in one place" in await admin.say("improve triage")
+
+    clock["t"] = datetime(2026, 11, 23, 9, 0, 5, tzinfo=UTC)  # Monday 09:00 (PMO_BOT_TIMEZONE is UTC here)
+    await jobs.post_digest(bot, workspace)
+    await jobs.post_digest(bot, workspace)  # a second run (a replica, a retry) posts nothing
+    [(ref, digest)] = posts[1:]
+    assert ref.channel == "pmo-leads" and digest.title == "PMO weekly digest · 16 Nov – 23 Nov 2026"
+    parts = {s.heading: s.text for s in digest.sections}
+    assert parts["New ideas (1)"] == "• #4 Stand-up bot for distributed teams (new)"
+    assert parts["Status changes (0)"] == "None this week."
+    assert parts["Waiting for triage too long (1)"] == "• #2 Lunch and learn recordings in one place: new for 21 days"
+    assert parts["Top-voted open ideas"] == "• #3 A shared RAID log template for every project: 1 vote"

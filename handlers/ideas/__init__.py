@@ -1,6 +1,6 @@
 """Improvement ideas (`improve …`): intake, routing to owners, lifecycle, votes, and follow-up."""
 
-from handlers.ideas import commands
+from handlers.ideas import commands, jobs
 
 routes = [commands.routes]
-planners: list = []
+planners = [jobs.plan]

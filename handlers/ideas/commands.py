@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 from bot.core import Form, Input, Reply
 from bot.identity import pseudonym, seal
 from bot.router import Context, Routes
-from handlers.ideas import notify, replies, routing, store
+from handlers import digest
+from handlers.ideas import jobs, notify, replies, routing, stats, store
 from handlers.ideas.lifecycle import CLOSED, LABELS, NEEDS_COMMENT, OPEN, TRIAGED, parse_status, refusal
 from handlers.ideas.text import MAX_DETAILS, IdeaInputError, check, split_title
 from handlers.ownership.questions import cache
@@ -445,6 +447,23 @@ async def assign(ctx: Context) -> Reply:
                  private=True, mentions=[owner] if m[1] else [])
 
 
+@routes.command("improve stats", "Ideas per status and area, how fast they move, and a chart of the trend")
+async def show_stats(ctx: Context) -> Reply:
+    return await stats.stats_reply(ctx.db, ctx.msg.workspace, ctx.now())
+
+
+@routes.command("improve triage", "The triage queue: new ideas no area matched, and ideas waiting too long")
+async def triage_queue(ctx: Context) -> Reply:
+    ideas = await store.triage_queue(ctx.db, ctx.msg.workspace, ctx.now() - jobs.escalate_after(ctx.bot))
+    return replies.listing(ideas, len(ideas), "in the triage queue", "")
+
+
+@routes.command("improve digest", "This week's PMO digest, now (it is also posted on Mondays where set up)")
+async def digest_now(ctx: Context) -> Reply:
+    now = ctx.now()
+    return await digest.compose(ctx.bot, ctx.msg.workspace, since=now - timedelta(days=7), until=now)
+
+
 @routes.command("improve triage here", "Post new ideas that match no area (and waiting ones) in this channel",
                 admin=True)
 async def triage_here(ctx: Context) -> Reply:
@@ -459,8 +478,6 @@ async def digest_here(ctx: Context) -> Reply:
 async def _set_channel(ctx: Context, column: str, what: str) -> Reply:
     if not ctx.is_admin:
         return Reply("Only PMO bot admins can choose where that goes. Nothing was changed.", private=True)
-    if ctx.msg.direct:
-        return Reply("Run this in the channel you want to use, not in a direct message.", private=True)
     async with ctx.db.session() as session:
         row = await session.get(IdeaChannels, ctx.msg.workspace) or IdeaChannels(
             workspace=ctx.msg.workspace, platform=ctx.msg.platform, updated_by=ctx.msg.user)

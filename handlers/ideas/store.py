@@ -181,3 +181,12 @@ async def history(db: Database, idea_id: int) -> list[IdeaEvent]:
     async with db.session() as session:
         return list((await session.exec(select(IdeaEvent).where(IdeaEvent.idea_id == idea_id)
                                          .order_by(col(IdeaEvent.at), col(IdeaEvent.id)))).all())
+
+
+async def triage_queue(db: Database, workspace: str, waiting_since: datetime, limit: int = 50) -> list[Idea]:
+    """New ideas that no area claimed, and new ideas waiting since before `waiting_since`: oldest first."""
+    async with db.session() as session:
+        return list((await session.exec(select(Idea).where(
+            Idea.workspace == workspace, Idea.status == "new",
+            or_(col(Idea.area_id).is_(None), Idea.created_at < waiting_since))
+            .order_by(col(Idea.created_at)).limit(limit))).all())

@@ -28,6 +28,8 @@ def render(reply: Reply) -> str:
             lines.append(safe(section.text))
         width = max((len(f.label) for f in section.fields), default=0)
         lines.extend(f"  {safe(f.label).ljust(width)}  {safe(f.value)}" for f in section.fields)
+    for file in reply.files:
+        lines.append(f"[file: {safe(file.name)}, {len(file.data) / 1024:.0f} KB{' — ' + safe(file.title) if file.title else ''}]")
     if reply.buttons:
         lines.append("  ".join(f"[{i}] {safe(b.text)}" for i, b in enumerate(reply.buttons, 1)))
         lines.append("(type a number to choose)")
