@@ -1,0 +1,65 @@
+"""A whole retro through Teams: channel messages without a slash, the board and summary posted
+to the channel through the stored reference, Add card as card inputs, owners reminded by DM."""
+
+from datetime import UTC, datetime
+
+from handlers.retros import jobs
+from tests.teams.conftest import card_text, submit_data
+
+
+def at(text: str):
+    return lambda: datetime.fromisoformat(text).astimezone(UTC)
+
+
+def action(card: dict, title: str) -> dict:
+    return next(a for a in card["actions"] if a["title"] == title)
+
+
+async def test_a_full_retro_in_teams(client, teams_bot, teams, connector):
+    teams_bot.clock = at("2026-11-21T10:00:00+00:00")
+
+    async def say(text: str, user: str = "U-FAY") -> str:
+        response = await client.post("/api/messages", json=teams.channel_message(text, user=user))
+        assert response.status in (200, 201)
+        return card_text(connector.cards[-1])
+
+    async def submit(data: dict, user: str) -> str:
+        response = await client.post("/api/messages", json=teams.submit(data, user=user, kind="channel"))
+        assert response.status in (200, 201)
+        return card_text(connector.cards[-1])
+
+    assert "you are the facilitator" in await say("retro start sailboat Release 3")
+    board = next(c for c in connector.cards if "Wind: 0 cards" in card_text(c))
+    assert [a["title"] for a in board["actions"]] == ["Add card", "Close"]
+
+    # Add card: the form comes as card inputs; submitted with the anonymous toggle on.
+    form = await submit(submit_data(action(board, "Add card")), user="U-ANN")
+    assert "Add a retro card" in form
+    filled = submit_data(action(connector.cards[-1], "Add card"), column="Rocks", text="Late test data",
+                         anonymous="true")
+    assert "Added card #1 to Rocks" in await submit(filled, user="U-ANN")
+    assert "Added card #2 to Wind" in await say("retro add wind great pairing", user="U-BOB")
+
+    await say("retro vote")
+    posted = card_text(connector.cards[-2])
+    assert "voting is open" in posted and "#1 [Rocks] Late test data" in posted
+    assert "Voted for card #1" in await say("retro vote 1", user="U-BOB")
+    assert "Voted for card #1" in await say("retro vote 1", user="U-CAT")
+    await say("retro discuss")
+    assert "#1 Late test data — anonymous (2 votes)" in card_text(connector.cards[-2])
+    assert "owner U-BOB, due Mon 23 Nov 2026" in await say('retro action "Order test data early" @U-BOB due monday')
+    await say("retro close")
+    summary = card_text(connector.cards[-2])
+    assert "Retro #" in summary and "Top voted" in summary and "Order test data early" in summary
+    channel_posts = [p for p in connector.posts if p["conversation"].startswith(teams.channel)]
+    assert len(channel_posts) == len(connector.posts)
+    assert all("U-ANN" not in card_text(c) for c in connector.cards)
+
+    # The owner hears about it by DM, the day before and on the day.
+    action_id = int(summary.split("• A")[1].split()[0])
+    teams_bot.clock = at("2026-11-22T09:00:00+00:00")
+    await jobs.remind(teams_bot, action_id, "before")
+    await jobs.remind(teams_bot, action_id, "before")
+    dms = [p for p in connector.posts if p["conversation"] == "a:dm-29:U-BOB"]
+    assert len(dms) == 1 and connector.created[-1]["members"][0]["id"] == "29:U-BOB"
+    assert "is due tomorrow, Mon 23 Nov 2026" in card_text(dms[0]["activity"]["attachments"][0]["content"])
