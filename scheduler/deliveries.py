@@ -19,18 +19,26 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from bot.core import ConversationRef, Reply
+from bot.identity import pseudonym
 from storage.models import Delivery, utcnow
 
 if TYPE_CHECKING:
     from bot.app import Bot
+    from bot.config import Settings
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 SEND_TRIES = 3  # quick retries inside one claim, before the delivery is recorded as failed
 
 
-def target_of(ref: ConversationRef) -> str:
-    return f"{ref.platform}:{ref.workspace}:{'@' + ref.user if ref.user else ref.channel}"
+def target_of(ref: ConversationRef, settings: Settings | None = None) -> str:
+    """The row's target. A DM's target names the person by pseudonym only: delivery rows (and
+    the SQL in debug logs) must not say who an anonymous idea's author is."""
+    if ref.user:
+        if settings is None:
+            raise ValueError("a direct message's target needs the settings (its key) to be pseudonymous")
+        return f"{ref.platform}:{ref.workspace}:@{pseudonym(settings, ref.workspace, ref.user)[:40]}"
+    return f"{ref.platform}:{ref.workspace}:{ref.channel}"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -65,7 +73,8 @@ async def deliver(bot: Bot, ref: ConversationRef, reply: Reply, *, kind: str, su
                   due_at: datetime) -> Delivery | None:
     """Send `reply` to `ref` once ever for (kind, subject, ref). Returns the row if this call sent
     (or tried to send) it, None if it had been claimed before."""
-    row = await claim(bot, workspace=ref.workspace, kind=kind, subject=subject, target=target_of(ref), due_at=due_at)
+    row = await claim(bot, workspace=ref.workspace, kind=kind, subject=subject, target=target_of(ref, bot.settings),
+                      due_at=due_at)
     if row is None:
         return None
     error = None

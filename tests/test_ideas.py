@@ -172,3 +172,68 @@ async def test_waiting_ideas_are_escalated_once_and_the_weekly_digest_sums_up_th
     assert parts["Status changes (0)"] == "None this week."
     assert parts["Waiting for triage too long (1)"] == "• #2 Lunch and learn recordings in one place: new for 21 days"
     assert parts["Top-voted open ideas"] == "• #3 A shared RAID log template for every project: 1 vote"
+
+
+async def test_bad_input_gets_a_clear_message_and_changes_nothing(bot, person, posts):
+    ann, bob, admin = person("U-ANN"), person("U-BOB"), person(ADMIN)
+    assert "What's your idea?" in await ann.say("improve idea")
+    out = await ann.say("improve " + "x" * 1200)
+    assert "up to 1,000 characters; that one has 1,200" in out and "Nothing was saved" in out
+    assert "up to 4,000" in await ann.say("improve " + "x" * 10_000)  # refused before any handler runs
+    assert "No ideas open" in await ann.say("improve list")
+
+    await ann.say("improve Shared glossary of delivery terms")
+    assert "There is no idea #99 here" in await ann.say("improve vote 99")
+    assert "Which idea?" in await ann.say("improve show twelve")
+    assert "Only the person who submitted idea #1 can withdraw it" in await bob.say("improve withdraw 1")
+    assert "“finished-ish” is not a status" in await admin.say("improve status 1 finished-ish")
+    assert "It is new; from there it can go to triaged, accepted, declined, duplicate" in await admin.say(
+        "improve status 1 done")
+    assert "Duplicate of which idea?" in await admin.say("improve status 1 duplicate")
+    assert "can't be the original" in await admin.say("improve status 1 duplicate 1")
+    assert "Only PMO bot admins" in await ann.say("improve digest here")
+
+    # Another workspace has its own numbering and never sees this one's ideas.
+    elsewhere = person("U-ANN", workspace_id=f"{ann.session.workspace}-OTHER")
+    assert "There is no idea #1 here" in await elsewhere.say("improve show 1")
+    assert "Logged idea #1" in await elsewhere.say("improve Rotate the retro facilitator")
+    assert "Shared glossary" in await ann.say("improve show 1")
+
+    out = await ann.say("improve withdraw 1")
+    assert "is now withdrawn" in out
+    assert "takes no more votes" in await bob.say("improve vote 1")
+    assert "already withdrawn" in await ann.say("improve withdraw 1")
+
+
+async def test_an_anonymous_idea_never_shows_its_author_but_they_still_hear_back(bot, person, posts, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    author, admin, bob = person("U-SECRET-AUTHOR"), person(ADMIN), person("U-BOB")
+    shown = [await author.say("improve")]  # the form: title, details, area, anonymous
+    shown.append(await author.say("Blameless post-incident reviews"))
+    shown.append(await author.say("Reviews today look for someone to blame; people stop reporting."))
+    shown.append(await author.say(""))  # no area
+    shown.append(await author.say("yes"))  # anonymously
+    assert "Logged idea #1" in shown[-1] and "anonymously" in shown[-1]
+    assert author.reply.private
+    shown += [await bob.say("improve vote 1"), await bob.say("improve show 1"), await admin.say("improve list"),
+              await admin.say("improve search blameless"), await admin.say('improve status 1 accepted "yes please"'),
+              await admin.say("improve digest"), await admin.say("improve stats")]
+    assert "Submitted by  anonymous" in shown[6] and "submitted by anonymous" in shown[6]
+    shown.append(await author.say("improve detail 1 Start with the next incident."))  # still theirs to manage
+    assert "Added detail" in shown[-1]
+    await bot.settle()
+    assert any("is now accepted: “yes please”" in reply.text for ref, reply in posts if ref.user == "U-SECRET-AUTHOR")
+
+    shown += [reply.text for _, reply in posts] + [str(reply.to_dict()) for _, reply in posts]
+    shown += [record.getMessage() + str(record.__dict__) for record in caplog.records]
+    async with bot.db.session() as session:
+        from sqlmodel import select
+
+        from storage.models import Idea, IdeaEvent
+        idea = (await session.exec(select(Idea).where(Idea.workspace == author.session.workspace))).one()
+        events = (await session.exec(select(IdeaEvent).where(IdeaEvent.idea_id == idea.id))).all()
+    stored = [str(idea.model_dump())] + [str(e.model_dump()) for e in events]
+    for text in shown[1:] + stored:
+        assert "SECRET" not in text.upper(), text

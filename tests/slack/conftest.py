@@ -75,8 +75,11 @@ class StandIn:
             args = dict(request.query)
         elif request.content_type == "application/json":
             args = await request.json()
+        elif request.content_type == "multipart/form-data":
+            args = {k: v if isinstance(v, str) else v.file.read() for k, v in (await request.post()).items()}
         else:
             args = {k: v[0] for k, v in parse_qs(await request.text()).items()}
+        args = {**request.query, **args}  # some methods send their arguments as query parameters
         auth = request.headers.get("Authorization", "")
         self.calls.append(Call(method, args, auth.removeprefix("Bearer ") or None))
         self.changed.set()
@@ -93,6 +96,8 @@ class StandIn:
             "chat.postMessage": {"ok": True, "channel": args.get("channel"), "ts": ts},
             "chat.postEphemeral": {"ok": True, "message_ts": ts},
             "views.open": {"ok": True, "view": {"id": "V1"}},
+            "files.getUploadURLExternal": {"ok": True, "upload_url": f"{self.url}/upload/F0CHART", "file_id": "F0CHART"},
+            "files.completeUploadExternal": {"ok": True, "files": [{"id": "F0CHART", "title": "chart"}]},
             # The bot is a member of every channel except C0OUTSIDE.
             "conversations.info": {"ok": True, "channel": {"id": args.get("channel"), "name": "community",
                                                            "is_member": args.get("channel") != "C0OUTSIDE"}},
@@ -104,6 +109,12 @@ class StandIn:
                 "authed_user": {"id": "U-INSTALLER"},
             },
         }.get(method, {"ok": True})
+
+    async def upload(self, request: web.Request) -> web.Response:
+        """Where files.getUploadURLExternal sends the file's bytes."""
+        self.calls.append(Call("upload", {"id": request.match_info["id"], "bytes": await request.read()}, None))
+        self.changed.set()
+        return web.Response(text="OK - 1")
 
     async def hook(self, request: web.Request) -> web.Response:
         self.calls.append(Call("response_url", await request.json(), None))
@@ -131,6 +142,7 @@ async def standin(workspace: str) -> AsyncIterator[StandIn]:
     app.router.add_post("/api/{method}", fake.api)
     app.router.add_get("/api/{method}", fake.api)
     app.router.add_post("/hooks/{id}", fake.hook)
+    app.router.add_post("/upload/{id}", fake.upload)
     app.router.add_get("/socket", fake.socket)
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()

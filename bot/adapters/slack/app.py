@@ -113,6 +113,8 @@ class SlackAdapter:
             await ack()
             return
         await ack(response_type="ephemeral", **self._message(reply, msg.text))
+        if reply.files:
+            self.spawn(self._upload(client, reply, msg, response_url))
 
     async def _command_later(self, task: asyncio.Future, msg: Incoming, client: AsyncWebClient,
                              response_url: str | None, trigger: str | None) -> None:
@@ -207,6 +209,22 @@ class SlackAdapter:
             return
         extra = [b] if reply.form and origin_text and (b := open_form_button(reply.form, origin_text)) else []
         await post(client, reply, channel=msg.channel, thread=msg.thread, user=msg.user, extra_buttons=extra)
+        if reply.files:
+            await self._upload(client, reply, msg, response_url)
+
+    async def _upload(self, client: AsyncWebClient, reply: Reply, msg: Incoming, response_url: str | None) -> None:
+        """Files (a chart) go to the channel as uploads; a channel the bot isn't in gets a note instead."""
+        for file in reply.files:
+            try:
+                await client.files_upload_v2(channel=msg.channel, thread_ts=msg.thread, content=file.data,
+                                             filename=file.name, title=file.title or file.name)
+            except SlackApiError as exc:
+                log.warning("file upload failed", extra={"error": exc.response.get("error")})
+                if response_url and response_url.startswith(self._trusted_hooks):
+                    await AsyncWebhookClient(response_url).send_dict({
+                        "response_type": "ephemeral", "replace_original": False,
+                        "text": "I couldn't post the chart in this channel. Invite me here (/invite @PMO Bot) to see it."})
+                return
 
     async def _replace(self, reply: Reply, response_url: str) -> bool:
         """Update the message whose button was pressed (e.g. live RSVP counts), and tell the

@@ -150,8 +150,8 @@ class TeamsSender:
         channel = "@" + (conversation.user or "")
         record = await conversations.get(self.db, PLATFORM, conversation.workspace, channel)
         if record is None or not record.service_url:
-            raise LookupError(f"Teams user {conversation.user!r} in {conversation.workspace!r} has not been seen "
-                              "by the bot yet, so it cannot message them")
+            # No user id in the message: it ends up in delivery rows and logs, and may be an anonymous author.
+            raise LookupError("that Teams user has not been seen by the bot yet, so it cannot message them")
         person = dict(record.data)
         client = await self.auth.create_connector_factory(self._identity).create(record.service_url, None)
         credentials = client.config.credentials

@@ -1,0 +1,80 @@
+"""Improvement ideas in Slack: /improve through signed requests, the owner's DM with triage
+buttons, DMs to submitter and voters, nobody pinged by what people type, the stats chart uploaded."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import ADMIN
+from tests.slack.conftest import Slack, StandIn, texts
+
+
+def button(call, label: str) -> dict:
+    return next(e for b in call.args["blocks"] if b["type"] == "actions" for e in b["elements"]
+                if e["text"]["text"].startswith(label))
+
+
+async def settle(slack: Slack) -> None:
+    await slack.settle()
+    await slack.bot.settle()
+    await slack.settle()
+
+
+async def test_an_idea_from_slash_command_to_done_with_everyone_told(slack: Slack, standin: StandIn):
+    await slack.command("party set PMO; contact: <@UPMOLEAD|pmo-lead>", user=ADMIN)
+    ack = await (await slack.command("Publish the enterprise roadmap monthly <!channel> <@UCEO>", command="/improve",
+                                     user="UANN")).json()
+    assert "Logged idea #1: Publish the enterprise roadmap monthly &lt;!channel&gt; &lt;@UCEO&gt;" in ack["text"]
+    assert "<!channel>" not in json.dumps(ack) and "<@UCEO>" not in json.dumps(ack)
+    await settle(slack)
+    [notice] = standin.of("chat.postMessage")
+    assert notice.args["channel"] == "UPMOLEAD" and "New idea for Enterprise roadmap" in notice.args["text"]
+    assert "<!channel>" not in json.dumps(notice.args)
+
+    offer = await (await slack.command("publish the enterprise roadmap every month", command="/improve",
+                                       user="UBOB")).json()
+    assert "it looks like this open idea" in offer["text"]
+    plus = next(e for b in offer["blocks"] if b["type"] == "actions" for e in b["elements"]
+                if e["text"]["text"] == "+1 #1 instead")
+    await slack.click(plus["action_id"], plus["value"], user="UBOB", ephemeral=True)
+    await settle(slack)
+    assert "You voted for idea #1" in texts(standin.of("response_url")[-1])
+
+    accept = button(notice, "Accept")
+    await slack.click(accept["action_id"], accept["value"], user="UBOB")  # not the owner: refused
+    await settle(slack)
+    [refusal] = standin.of("chat.postEphemeral")  # only Bob sees it
+    assert refusal.args["user"] == "UBOB" and "Only admins and idea #1's owner" in refusal.args["text"]
+    await slack.click(accept["action_id"], accept["value"], user="UPMOLEAD")
+    await settle(slack)
+    update = [c for c in standin.of("response_url") if c.args.get("replace_original") is True][-1]
+    assert "is now accepted" in texts(update)
+    dms = {c.args["channel"]: c.args["text"] for c in standin.of("chat.postMessage")[1:]}
+    assert set(dms) == {"UANN", "UBOB"} and all("is now accepted" in t for t in dms.values())
+
+    refused = await (await slack.command("status 1 declined", command="/improve", user="UPMOLEAD")).json()
+    assert "needs a reason" in refused["text"]
+    done = await (await slack.command('status 1 done "first edition is out"', command="/improve",
+                                      user="UPMOLEAD")).json()
+    assert "is now done: “first edition is out”" in done["text"]
+    await settle(slack)
+    assert len([c for c in standin.of("chat.postMessage") if c.args["channel"] in ("UANN", "UBOB")]) == 4
+
+
+async def test_stats_chart_is_uploaded_to_the_channel(slack: Slack, standin: StandIn):
+    await slack.command("Shared glossary of delivery terms", command="/improve", user="UANN")
+    ack = await (await slack.command("stats", command="/improve", user="UANN")).json()
+    assert "1 ideas: 1 new" in ack["text"]
+    await settle(slack)
+    [complete] = standin.of("files.completeUploadExternal")
+    assert complete.args["channel_id"] == "C-GENERAL"
+    [upload] = standin.of("upload")
+    assert upload.args["bytes"].startswith(b"\x89PNG")
+
+
+async def test_assign_takes_a_slack_mention_and_the_new_owner_may_move_it_on(slack: Slack):
+    await slack.command("Shared glossary of delivery terms", command="/improve", user="UANN")
+    ack = await (await slack.command("assign 1 <@USAM|sam>", command="/improve", user=ADMIN)).json()
+    assert "now belongs to @USAM" in ack["text"]
+    moved = await (await slack.command("status 1 triaged", command="/improve", user="USAM")).json()
+    assert "is now triaged" in moved["text"]
