@@ -68,7 +68,7 @@ async def remind(bot: Bot, action_id: int, which: str) -> None:
     subject = f"action:{action.origin_id or action.id}:{which}"
     if now - at > grace(bot):
         await record_missed(bot, workspace=action.workspace, kind="retro.remind", subject=subject,
-                            target=target_of(ref), due_at=at)
+                            target=target_of(ref, bot.settings), due_at=at)
         return
     await deliver(bot, ref, reminder(action, retro, which), kind="retro.remind", subject=subject, due_at=at)
 
