@@ -68,7 +68,7 @@ async def stats_reply(db: Database, workspace: str, now: datetime) -> Reply:
     status_fields = [Field(LABELS[k], str(s.by_status[k])) for k in LABELS if s.by_status[k]]
     area_lines = [f"• {area}: {n}" for area, n in s.by_area.most_common(10)]
     timing = [Field("Median time to triage", _days(s.to_triage)), Field("Median time to done", _days(s.to_done))]
-    text = (f"{total} ideas: " + ", ".join(f"{f.value} {f.label}" for f in status_fields)
+    text = (f"{total} idea{'s' if total != 1 else ''}: " + ", ".join(f"{f.value} {f.label}" for f in status_fields)
             + f". Median time to triage {_days(s.to_triage)}, to done {_days(s.to_done)}.")
     chart = await asyncio.to_thread(render_chart, s)
     return Reply(text, title="Improvement ideas: statistics", sections=[
@@ -85,7 +85,7 @@ def render_chart(s: Stats) -> bytes:
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(8, 3.6), dpi=100)
+    fig = Figure(figsize=(8, 3.6), dpi=80)  # small: Teams carries it inline in the message
     ax = fig.subplots()
     labels = [w.strftime("%d %b") for w in s.weeks]
     bottom = [0] * WEEKS

@@ -64,7 +64,7 @@ async def test_an_idea_from_slash_command_to_done_with_everyone_told(slack: Slac
 async def test_stats_chart_is_uploaded_to_the_channel(slack: Slack, standin: StandIn):
     await slack.command("Shared glossary of delivery terms", command="/improve", user="UANN")
     ack = await (await slack.command("stats", command="/improve", user="UANN")).json()
-    assert "1 ideas: 1 new" in ack["text"]
+    assert "1 idea: 1 new" in ack["text"]
     await settle(slack)
     [complete] = standin.of("files.completeUploadExternal")
     assert complete.args["channel_id"] == "C-GENERAL"

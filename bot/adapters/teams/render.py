@@ -7,6 +7,8 @@ read as Markdown, so it is escaped. Pure dicts: no botbuilder import, easy to va
 
 from __future__ import annotations
 
+import base64
+
 import re
 from typing import Any
 
@@ -111,6 +113,10 @@ def render_card(reply: Reply) -> dict[str, Any]:
 
 
 def render_activity(reply: Reply) -> dict[str, Any]:
-    """The message activity fields for a reply: the card, and a plain summary for notifications."""
-    return {"type": "message", "summary": reply.text[:MAX_RUN],
-            "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": render_card(reply)}]}
+    """The message activity fields for a reply: the card, and a plain summary for notifications.
+    Images (a chart) ride along inline as data URIs, which Teams shows under the card; other
+    files would need OneDrive consent, so they are not sent."""
+    attachments = [{"contentType": CARD_CONTENT_TYPE, "content": render_card(reply)}]
+    attachments += [{"contentType": f.mime, "name": f.name, "contentUrl": f"data:{f.mime};base64,"
+                     + base64.b64encode(f.data).decode("ascii")} for f in reply.files if f.mime.startswith("image/")]
+    return {"type": "message", "summary": reply.text[:MAX_RUN], "attachments": attachments}

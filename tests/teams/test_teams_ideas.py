@@ -1,0 +1,42 @@
+"""Improvement ideas in Teams: logged from a personal chat, routed to the owning party's channel
+with triage buttons, and every follower told in their 1:1 chat with the bot."""
+
+from tests.conftest import ADMIN
+from tests.teams.conftest import card_text, submit_data
+
+
+async def test_an_idea_routed_to_the_owners_channel_triaged_by_card_and_followers_told(client, teams_bot, teams,
+                                                                                     connector):
+    await client.post("/api/messages", json=teams.channel_message(f"party set PMO; contact: {teams.channel}",
+                                                                   user=ADMIN))
+    await client.post("/api/messages", json=teams.personal("improve Publish the enterprise roadmap monthly",
+                                                           user="U-ANN"))
+    assert "Logged idea #1: Publish the enterprise roadmap monthly." in card_text(connector.cards[-1])
+    await teams_bot.settle()
+    notice = connector.posts[-1]
+    assert notice["conversation"] == teams.channel and notice["method"] == "POST"
+    card = connector.cards[-1]
+    assert "New idea for Enterprise roadmap, where PMO is accountable" in card_text(card)
+
+    await client.post("/api/messages", json=teams.channel_message("improve vote 1", user="U-BOB"))
+    assert "You voted for idea #1" in card_text(connector.cards[-1])
+
+    accept = next(a for a in card["actions"] if a["title"] == "Accept")
+    await client.post("/api/messages", json=teams.submit(submit_data(accept), user="U-BOB", kind="channel"))
+    assert "Only admins and idea #1's owner can change its status" in card_text(connector.cards[-1])
+    await client.post("/api/messages", json=teams.submit(submit_data(accept), user=ADMIN, kind="channel"))
+    assert connector.posts[-1]["method"] == "PUT" and "is now accepted" in card_text(connector.cards[-1])
+    await teams_bot.settle()
+
+    dms = {p["conversation"]: card_text(p["activity"]["attachments"][0]["content"]) for p in connector.posts[-2:]}
+    assert set(dms) == {teams.chat, "a:dm-29:U-BOB"}  # Ann's own chat; Bob's opened for him
+    assert all("Idea #1 “Publish the enterprise roadmap monthly” is now accepted." in t for t in dms.values())
+    assert [c["members"] for c in connector.created] == [[{"id": "29:U-BOB"}]]
+
+
+async def test_the_stats_chart_rides_along_as_an_inline_image(client, teams, connector):
+    await client.post("/api/messages", json=teams.personal("improve Shared glossary of delivery terms"))
+    await client.post("/api/messages", json=teams.personal("improve stats"))
+    card, image = connector.posts[-1]["activity"]["attachments"]
+    assert "By status (1)\nnew\n1" in card_text(card["content"])
+    assert image["contentType"] == "image/png" and image["contentUrl"].startswith("data:image/png;base64,iVBOR")
