@@ -10,6 +10,8 @@ from handlers.retros.parse import RetroInputError, parse_action
 from storage.models.retros import RetroAction
 
 routes = Routes("retros")
+# Reserved for issue #6: an "Escalate to an improvement idea" button with action id "retro.escalate"
+# (value: the action's id), offered beside Mark done on action lines and in the Update an action form.
 ACTION_USAGE = 'retro action "text" [@owner] [due 2026-12-05 | friday | tomorrow | in 2 weeks]'
 
 
