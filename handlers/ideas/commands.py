@@ -167,7 +167,7 @@ async def list_ideas(ctx: Context) -> Reply:
         elif status:
             statuses, heading = (status,), [LABELS[status]]
         elif word.lower() in ("mine", "my"):
-            mine = _me(ctx)
+            mine = _me(ctx)[1]
             heading.append("of yours")
         else:
             rest.append(word)

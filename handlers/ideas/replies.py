@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.core import Button, Field, Reply, Section
 from handlers.ideas.lifecycle import LABELS, NEXT, OPEN
+from handlers.ideas.store import COUNT_UP_TO
 from storage.models import Idea, IdeaEvent
 
 VALUE_LIMIT = 1900  # Slack's button value limit is 2000; drafts longer than this are not carried
@@ -99,9 +100,10 @@ def listing(ideas: list[Idea], total: int, heading: str, more_hint: str) -> Repl
         return Reply(f"No ideas {heading}. Log one with: improve <your idea>", private=True)
     lines = [f"#{i.number} {i.title} — {LABELS[i.status]}, {i.votes} vote{'s' if i.votes != 1 else ''}"
              + (f", {i.area_name}" if i.area_name else "") for i in ideas]
-    more = f"\n…and {total - len(ideas)} more. {more_hint}" if total > len(ideas) else ""
-    text = f"Ideas {heading} ({total}):\n" + "\n".join(lines) + more
-    return Reply(text, title=f"Ideas {heading} ({total})", private=True,
+    count = f"{total:,}+" if total >= COUNT_UP_TO else f"{total:,}"
+    more = f"\n…and {total - len(ideas):,}{'+' if total >= COUNT_UP_TO else ''} more. {more_hint}" if total > len(ideas) else ""
+    text = f"Ideas {heading} ({count}):\n" + "\n".join(lines) + more
+    return Reply(text, title=f"Ideas {heading} ({count})", private=True,
                  sections=[Section(text="\n".join(f"• {line}" for line in lines) + more)],
                  buttons=[Button(f"Vote #{i.number}", "idea.vote", str(i.number)) for i in ideas[:5] if i.status in OPEN])
 

@@ -9,19 +9,21 @@ from datetime import datetime
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import delete, func, or_, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.ideas.lifecycle import OPEN
+from handlers.ideas.lifecycle import LABELS, OPEN
 from handlers.ideas.text import words
 from storage.db import Database
 from storage.models import Idea, IdeaEvent, IdeaVote, IdeaWord
 
 SIMILAR_AT = 72  # token-set similarity of the identifying words, out of 100
 CANDIDATES = 25  # ideas sharing the most words that get a closer look
+POSTINGS = 1500  # newest ideas read per query word
 PAGE = 10
+COUNT_UP_TO = 1000  # "…and 990+ more" is as useful as an exact count of 60,000, and far cheaper
 
 
 async def create(db: Database, idea: Idea, *, actor: str | None) -> Idea:
@@ -50,13 +52,21 @@ async def get(session: AsyncSession, workspace: str, number: int) -> Idea | None
 
 async def _ranked(session: AsyncSession, workspace: str, query_words: list[str], statuses: Sequence[str] | None,
                   limit: int) -> list[tuple[Idea, int]]:
-    """Ideas sharing the most words with the query, with how many they share."""
+    """Ideas sharing the most words with the query, with how many they share.
+
+    Each word contributes at most its POSTINGS newest ideas, read in index order, so a common word
+    ("report") costs the same in 100,000 ideas as in 1,000; older ideas are found through their
+    rarer words."""
     if not query_words:
         return []
-    hits = func.count().label("hits")
-    stmt = (select(IdeaWord.idea_id, hits).join(Idea, col(Idea.id) == IdeaWord.idea_id)
-            .where(IdeaWord.workspace == workspace, col(IdeaWord.word).in_(query_words))
-            .group_by(IdeaWord.idea_id).order_by(hits.desc(), col(IdeaWord.idea_id).desc()).limit(limit))
+    per_word = [select(IdeaWord.idea_id).where(IdeaWord.workspace == workspace, IdeaWord.word == w)
+                .order_by(col(IdeaWord.idea_id).desc()).limit(POSTINGS).subquery() for w in query_words]
+    postings = union_all(*(select(p.c.idea_id) for p in per_word)).subquery()
+    # Count first, look ideas up after: only the best few hundred are joined to check their status.
+    counted = (select(postings.c.idea_id, func.count().label("hits")).group_by(postings.c.idea_id)
+               .order_by(func.count().desc(), postings.c.idea_id.desc()).limit(limit * 8).subquery())
+    stmt = (select(counted.c.idea_id, counted.c.hits).join(Idea, col(Idea.id) == counted.c.idea_id)
+            .order_by(counted.c.hits.desc(), counted.c.idea_id.desc()).limit(limit))
     if statuses is not None:
         stmt = stmt.where(col(Idea.status).in_(statuses))
     ranked = (await session.exec(stmt)).all()
@@ -91,18 +101,24 @@ async def search(db: Database, workspace: str, text: str, limit: int = PAGE) -> 
 
 
 async def listing(db: Database, workspace: str, *, statuses: Sequence[str], area_id: int | None = None,
-                  mine: tuple[str, str] | None = None, limit: int = PAGE) -> tuple[list[Idea], int]:
-    """Newest first, and how many there are in all. `mine` is (user, pseudonym)."""
-    where: list[Any] = [Idea.workspace == workspace, col(Idea.status).in_(statuses)]
+                  mine: str | None = None, limit: int = PAGE) -> tuple[list[Idea], int]:
+    """Newest first, and how many there are (counted up to COUNT_UP_TO). `mine` is the person's
+    pseudonym: every idea keeps its submitter's, anonymous or not."""
+    where: list[Any] = [Idea.workspace == workspace]
+    if set(statuses) != set(LABELS):
+        where.append(col(Idea.status).in_(statuses))
     if area_id is not None:
         where.append(Idea.area_id == area_id)
     if mine is not None:
-        where.append(or_(Idea.submitter == mine[0], Idea.submitter_key == mine[1]))
+        where.append(Idea.submitter_key == mine)
     async with db.session() as session:
-        rows = (await session.exec(select(Idea).where(*where)
-                                   .order_by(col(Idea.created_at).desc(), col(Idea.id).desc()).limit(limit))).all()
-        total = len(rows) if len(rows) < limit else await session.scalar(select(func.count()).select_from(Idea).where(*where))
-    return list(rows), total or 0
+        # Numbers grow with time: ordering by them walks the (workspace, number) index newest first.
+        rows = (await session.exec(select(Idea).where(*where).order_by(col(Idea.number).desc()).limit(limit))).all()
+        total = len(rows)
+        if total == limit:
+            capped = select(Idea.id).where(*where).limit(COUNT_UP_TO).subquery()
+            total = await session.scalar(select(func.count()).select_from(capped)) or 0
+    return list(rows), total
 
 
 async def vote(db: Database, idea: Idea, voter: str, platform: str, *, add: bool) -> bool:

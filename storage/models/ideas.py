@@ -16,9 +16,12 @@ class Idea(SQLModel, table=True):
     `submitter`: only `submitter_key` (a keyed hash, so its author can withdraw it) and
     `reply_to` (a sealed delivery address, so its author still hears back)."""
 
+    # Lists are newest first (by number) within one status, one person's ideas or one area.
     __table_args__ = (
         UniqueConstraint("workspace", "number"),
-        Index("ix_idea_workspace_status_created", "workspace", "status", "created_at"),
+        Index("ix_idea_status_number", "workspace", "status", "number"),
+        Index("ix_idea_submitter_number", "workspace", "submitter_key", "number"),
+        Index("ix_idea_area_number", "workspace", "area_id", "number"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -31,7 +34,7 @@ class Idea(SQLModel, table=True):
     area_name: str = Field(default="", max_length=200)  # kept if the area is renamed or deleted
     owner: str | None = Field(default=None, max_length=255)
     submitter: str | None = Field(default=None, max_length=255)
-    submitter_key: str = Field(max_length=64, index=True)
+    submitter_key: str = Field(max_length=64)
     anonymous: bool = False
     reply_to: str | None = Field(default=None, max_length=1000)
     platform: str = Field(max_length=32)

@@ -19,7 +19,7 @@ async def test_install_then_answer_with_that_workspaces_token(db, standin, works
         assert page.status == 200
         html = await page.text()
         state = re.search(r"state=([\w-]+)", html).group(1)
-        assert "client_id=111.222" in html and "scope=app_mentions:read,channels:read,chat:write,commands,groups:read,im:history" in html
+        assert "client_id=111.222" in html and "scope=app_mentions:read,channels:read,chat:write,commands,files:write,groups:read,im:history" in html
         cookie = page.headers["Set-Cookie"].split(";")[0]
         done = await client.get(f"/slack/oauth_redirect?code=the-code&state={state}", headers={"Cookie": cookie})
         assert done.status == 200, await done.text()

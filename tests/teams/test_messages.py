@@ -56,9 +56,9 @@ async def test_group_chat_without_a_mention_is_not_answered_but_remembered(clien
 async def test_commands_work_without_a_slash(client, teams, connector):
     await post(client, teams.personal("help"))
     await post(client, teams.personal("improve the onboarding checklist"))
-    help_text, soon = card_text(connector.cards[0]), card_text(connector.cards[1])
+    help_text, logged = card_text(connector.cards[0]), card_text(connector.cards[1])
     assert "What I can do" in help_text and "who owns the enterprise roadmap?" in help_text
-    assert "coming soon" in soon
+    assert "Logged idea #1: the onboarding checklist." in logged
 
 
 @pytest.mark.parametrize("text", [

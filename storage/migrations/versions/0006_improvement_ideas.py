@@ -55,8 +55,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('workspace', 'number')
     )
     with op.batch_alter_table('idea', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_idea_submitter_key'), ['submitter_key'], unique=False)
-        batch_op.create_index('ix_idea_workspace_status_created', ['workspace', 'status', 'created_at'], unique=False)
+        batch_op.create_index('ix_idea_status_number', ['workspace', 'status', 'number'], unique=False)
+        batch_op.create_index('ix_idea_submitter_number', ['workspace', 'submitter_key', 'number'], unique=False)
+        batch_op.create_index('ix_idea_area_number', ['workspace', 'area_id', 'number'], unique=False)
 
     op.create_table('idea_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -118,8 +119,9 @@ def downgrade() -> None:
 
     op.drop_table('idea_event')
     with op.batch_alter_table('idea', schema=None) as batch_op:
-        batch_op.drop_index('ix_idea_workspace_status_created')
-        batch_op.drop_index(batch_op.f('ix_idea_submitter_key'))
+        batch_op.drop_index('ix_idea_area_number')
+        batch_op.drop_index('ix_idea_submitter_number')
+        batch_op.drop_index('ix_idea_status_number')
 
     op.drop_table('idea')
     op.drop_table('idea_channels')
