@@ -237,3 +237,21 @@ async def test_an_anonymous_idea_never_shows_its_author_but_they_still_hear_back
     stored = [str(idea.model_dump())] + [str(e.model_dump()) for e in events]
     for text in shown[1:] + stored:
         assert "SECRET" not in text.upper(), text
+
+
+async def test_a_retro_action_that_needs_outside_help_becomes_an_idea_in_one_step(bot, person, clock):
+    import re
+
+    facilitator, ann = person("U-FAC", channel="team-rocket"), person("U-ANN", channel="team-rocket")
+    await facilitator.say("retro start")
+    out = await facilitator.say('retro action "Budget for initiative tooling licences" @U-ANN due 2026-12-05')
+    action = re.search(r"Action A(\d+) added", out)[1]
+    out = await ann.say(f"retro escalate A{action}")
+    assert "Logged idea #1: Budget for initiative tooling licences." in out
+    assert "It is about Enterprise initiative budgets, so it goes to PMO (accountable)." in out
+    out = await ann.say("improve show 1")
+    assert f"Escalated from action A{action} of" in out and "owner @U-ANN, due 2026-12-05" in out
+    assert "submitted by @U-ANN" in out
+    out = await ann.say(f"retro escalate A{action}")  # a second press: the look-alike offer, nothing saved
+    assert "+1 #1 instead" in out and "Nothing is saved until you choose" in out
+    assert "There is no action A999999 here" in await ann.say("retro escalate A999999")

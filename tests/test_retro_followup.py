@@ -79,7 +79,8 @@ async def test_owner_is_reminded_the_day_before_and_on_the_day_exactly_once(bot,
     (ref, dm), = posts
     assert ref.user == "U-BOB" and ref.channel == ""
     assert dm.text.startswith("Reminder: your action “Book the room” is due tomorrow, Tue 24 Nov 2026.")
-    assert [(b.text, b.action_id, b.value) for b in dm.buttons] == [("Mark done", "retro.done", str(booked))]
+    assert [(b.text, b.action_id, b.value) for b in dm.buttons] == [
+        ("Mark done", "retro.done", str(booked)), ("Needs outside help: make it an idea", "retro.escalate", str(booked))]
 
     await at(bot, clock, "2026-11-24T08:00:00+00:00", booked, "due")
     await at(bot, clock, "2026-11-24T08:05:00+00:00", booked, "due")

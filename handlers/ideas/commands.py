@@ -112,6 +112,12 @@ async def submit_anyway(ctx: Context) -> Reply:
     return await _submit(ctx, title, details=details, area=area, anonymous=anonymous, check_similar=False)
 
 
+async def submit(ctx: Context, title: str, *, details: str = "") -> Reply:
+    """Log an idea for the person in `ctx` from another feature (a retro action): the same checks,
+    look-alike offer, routing and follow-up as `improve …`."""
+    return await _submit(ctx, title, details=details, check_similar=True)
+
+
 async def _submit(ctx: Context, text: str, *, details: str = "", area: str = "", anonymous: bool = False,
                   check_similar: bool) -> Reply:
     try:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from bot.core import Form, Input, Reply
 from bot.router import Context, Routes
+from handlers.ideas.commands import submit
 from handlers.retros import replies, store
 from handlers.retros.common import NO_RETRO, facilitator_only, not_open, retro_by_value, retro_here, today
 from handlers.retros.parse import RetroInputError, parse_action
-from storage.models.retros import RetroAction
+from storage.models.retros import Retro, RetroAction
 
 routes = Routes("retros")
-# Reserved for issue #6: an "Escalate to an improvement idea" button with action id "retro.escalate"
-# (value: the action's id), offered beside Mark done on action lines and in the Update an action form.
 ACTION_USAGE = 'retro action "text" [@owner] [due 2026-12-05 | friday | tomorrow | in 2 weeks]'
 
 
@@ -115,3 +114,32 @@ async def review_submit(ctx: Context) -> Reply:
     if how not in ("done", "carry"):
         return Reply("Choose Done or Carried over. Nothing was changed.", private=True)
     return await _finish(ctx, _action_id(ctx.action.form.get("action") or ""), how)
+
+
+@routes.command("retro escalate", "Turn an action that needs help from outside the team into an improvement idea",
+                usage="retro escalate A12")
+async def escalate(ctx: Context) -> Reply:
+    return await _escalate(ctx, _action_id(ctx.args))
+
+
+@routes.action("retro.escalate")
+async def escalate_button(ctx: Context) -> Reply:
+    return await _escalate(ctx, ctx.action.int_value if ctx.action.int_value >= 0 else None)
+
+
+async def _escalate(ctx: Context, action_id: int | None) -> Reply:
+    """One step: the action becomes an idea (routed to the owner of its area like any other);
+    the action stays open in the retro, with the idea's number to follow."""
+    if action_id is None:
+        return Reply("Which action? Give its number, e.g. retro escalate A12 (see retro actions).", private=True)
+    async with ctx.db.session() as session:
+        action = await store.get_action(session, ctx.msg.workspace, action_id)
+        retro = await session.get(Retro, action.retro_id) if action else None
+    if action is None or retro is None:
+        return Reply(f"There is no action A{action_id} here. See retro actions.", private=True)
+    if action.status != "open":
+        return Reply(f"Action A{action.id} is already {action.status}; only open actions are escalated.", private=True)
+    details = (f"Escalated from action A{action.id} of {replies.name(retro)}"
+               + (f", owner @{action.owner}" if action.owner else "")
+               + (f", due {action.due_on.isoformat()}" if action.due_on else "") + ".")
+    return await submit(ctx, action.text, details=details)

@@ -78,4 +78,5 @@ def reminder(action: RetroAction, retro: Retro, which: str) -> Reply:
     text = (f"Reminder: your action “{action.text}” is due {when}, {replies.day(action.due_on)}. "
             f"It comes from {replies.name(retro)}. Done? Press the button or type retro done A{action.id}.")
     return Reply(text, title=f"Action A{action.id} is due {when}",
-                 buttons=[Button("Mark done", "retro.done", str(action.id), style="primary")])
+                 buttons=[Button("Mark done", "retro.done", str(action.id), style="primary"),
+                          Button("Needs outside help: make it an idea", "retro.escalate", str(action.id))])

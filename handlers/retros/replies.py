@@ -156,4 +156,5 @@ def actions_list(title: str, actions: list[RetroAction], today: date) -> Reply:
     head = f"{len(actions)} open action item{'' if len(actions) == 1 else 's'}" + (f", {overdue} overdue" if overdue else "")
     return Reply(text=head + ":\n" + "\n".join(lines), title=title,
                  sections=[Section(text=head + "."), Section(text="\n".join(lines)),
-                           Section(text="Mark one done: retro done A12. Carry it into the open retro: retro carry A12.")])
+                           Section(text="Mark one done: retro done A12. Carry it into the open retro: retro carry A12. "
+                                        "Needs help from outside the team? retro escalate A12 makes it an improvement idea.")])
