@@ -12,12 +12,14 @@ import os
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.adapters.console.adapter import ConsoleSession
 from bot.adapters.console.render import render
+from bot.adapters.console.sender import ConsoleSender
 from bot.app import Bot
 from bot.config import Settings
 from storage.db import Database
@@ -109,6 +111,33 @@ def settings(db: Database) -> Settings:
 @pytest.fixture
 def bot(settings: Settings, db: Database) -> Bot:
     return Bot(settings, db)
+
+
+class Clock:
+    """The bot's clock, moved by the test: `clock.set("2026-11-23T12:15:00+00:00")`."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, text: str) -> None:
+        self.now = datetime.fromisoformat(text).astimezone(UTC)
+
+
+@pytest.fixture
+def clock(bot: Bot) -> Clock:
+    bot.clock = Clock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))  # a Saturday
+    return bot.clock
+
+
+@pytest.fixture
+def posts(bot: Bot) -> list:
+    """What the bot posts on its own (announcements, notices, DMs) in console conversations."""
+    sender = ConsoleSender()
+    bot.senders["console"] = sender
+    return sender.outbox
 
 
 class Speaker:

@@ -5,24 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
-from bot.adapters.console.sender import ConsoleSender
 from tests.conftest import ADMIN
-
-
-@pytest.fixture
-def posts(bot):
-    sender = ConsoleSender()
-    bot.senders["console"] = sender
-    return sender.outbox
-
-
-@pytest.fixture
-def clock(bot):
-    now = {"t": datetime(2026, 11, 23, 9, 0, tzinfo=UTC)}
-    bot.clock = lambda: now["t"]
-    return now
 
 
 def dms(posts, user):
@@ -58,12 +41,12 @@ async def test_the_life_of_an_idea_from_submission_to_done(bot, person, posts, c
     out = await bob.say('improve status 1 accepted "looks good"')
     assert "Only admins and idea #1's owner (@U-PMO-LEAD) can change its status. Nothing was changed." in out
     assert "needs a reason" in await pmo.say("improve status 1 declined")
-    clock["t"] = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
     out = await pmo.say("improve status 1 triaged")
     assert "Idea #1 Publish the enterprise roadmap monthly is now triaged." in out
-    clock["t"] = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
     await pmo.say('improve status 1 accepted "budget approved"')
-    clock["t"] = datetime(2026, 12, 9, 10, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 12, 9, 10, 0, tzinfo=UTC)
     await admin.say("improve status 1 in progress")
     out = await admin.say('improve status 1 done "first monthly edition is out"')
     assert "is now done: “first monthly edition is out”" in out
@@ -116,26 +99,26 @@ async def test_declining_needs_a_reason_and_duplicates_merge_votes_without_doubl
 async def _seed_week(person, clock):
     """A fixed history: ideas submitted over three weeks, some triaged and finished."""
     admin, ann, bob = person(ADMIN), person("U-ANN"), person("U-BOB")
-    clock["t"] = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     await ann.say("improve Publish the enterprise roadmap monthly")
     await bob.say("improve idea Lunch and learn recordings in one place")
-    clock["t"] = datetime(2026, 11, 4, 9, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 11, 4, 9, 0, tzinfo=UTC)
     await admin.say("improve status 1 triaged")  # 2 days to triage
-    clock["t"] = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
     await admin.say("improve status 1 accepted")
     await ann.say("improve A shared RAID log template for every project")
-    clock["t"] = datetime(2026, 11, 12, 9, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 11, 12, 9, 0, tzinfo=UTC)
     await admin.say("improve status 1 done")  # 10 days to done
     await admin.say("improve status 3 triaged")  # 2 days to triage
     await bob.say("improve vote 3")
-    clock["t"] = datetime(2026, 11, 17, 15, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 11, 17, 15, 0, tzinfo=UTC)
     await bob.say('improve Stand-up bot for distributed teams')
     return admin, ann, bob
 
 
 async def test_stats_count_statuses_and_areas_time_medians_and_chart_the_weeks(bot, person, clock):
     admin, ann, _ = await _seed_week(person, clock)
-    clock["t"] = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
     out = await ann.say("improve stats")
     assert "  done     1" in out and "  triaged  1" in out and "  new      2" in out
     assert "• no area: 2" in out and "• Enterprise roadmap: 1" in out and "• Community and knowledge sharing: 1" in out
@@ -153,7 +136,7 @@ async def test_waiting_ideas_are_escalated_once_and_the_weekly_digest_sums_up_th
     await person(ADMIN, channel="pmo-leads").say("improve digest here")
     await bot.settle()
     posts.clear()
-    clock["t"] = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
+    clock.now = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
     workspace = ann.session.workspace
     escalated = await jobs.escalate(bot)  # the sweep covers every workspace: look at ours
     assert [i.number for i in escalated if i.workspace == workspace] == [2]  # new since 2 Nov; #4 is not yet a week old
@@ -162,7 +145,7 @@ async def test_waiting_ideas_are_escalated_once_and_the_weekly_digest_sums_up_th
     assert ref.channel == "pmo-triage" and "Waiting for triage for 14 days: #2 Lunch and learn" in notice.text
     assert "#2 Lunch and learn recordings in one place" in await admin.say("improve triage")
 
-    clock["t"] = datetime(2026, 11, 23, 9, 0, 5, tzinfo=UTC)  # Monday 09:00 (PMO_BOT_TIMEZONE is UTC here)
+    clock.now = datetime(2026, 11, 23, 9, 0, 5, tzinfo=UTC)  # Monday 09:00 (PMO_BOT_TIMEZONE is UTC here)
     await jobs.post_digest(bot, workspace)
     await jobs.post_digest(bot, workspace)  # a second run (a replica, a retry) posts nothing
     [(ref, digest)] = posts[1:]

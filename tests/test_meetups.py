@@ -1,38 +1,10 @@
 """Meetups through the console, with a clock the test moves: scheduling, announcements,
 reminders, skip, cancel, RSVPs and the waitlist, lateness and exactly-once posting."""
 
-from datetime import UTC, datetime
-
 import pytest
 
-from bot.adapters.console.sender import ConsoleSender
 from handlers.meetups import jobs
 from tests.conftest import ADMIN
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, text: str) -> None:
-        self.now = datetime.fromisoformat(text).astimezone(UTC)
-
-
-@pytest.fixture
-def clock(bot):
-    clock = Clock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
-    bot.clock = clock
-    return clock
-
-
-@pytest.fixture
-def posts(bot):
-    sender = ConsoleSender()
-    bot.senders["console"] = sender
-    return sender.outbox
 
 
 async def schedule(person, text):

@@ -8,22 +8,10 @@ import pytest
 from sqlmodel import select
 
 from bot.adapters.console.render import render
-from bot.adapters.console.sender import ConsoleSender
 from bot.core import Action, Incoming
 from handlers.retros import jobs
 from storage.models.retros import RetroAction, RetroCard
-from tests.conftest import ADMIN
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, text: str) -> None:
-        self.now = datetime.fromisoformat(text).astimezone(UTC)
+from tests.conftest import ADMIN, Clock
 
 
 @pytest.fixture
@@ -32,13 +20,6 @@ def clock(bot):
     clock = Clock(datetime(2026, 11, 21, 10, 0, tzinfo=UTC))
     bot.clock = clock
     return clock
-
-
-@pytest.fixture
-def posts(bot):
-    sender = ConsoleSender()
-    bot.senders["console"] = sender
-    return sender.outbox
 
 
 async def action_ids(bot, workspace):

@@ -7,19 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.adapters.console.render import render
-from bot.adapters.console.sender import ConsoleSender
-from tests.conftest import ADMIN
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, text: str) -> None:
-        self.now = datetime.fromisoformat(text).astimezone(UTC)
+from tests.conftest import ADMIN, Clock
 
 
 @pytest.fixture
@@ -27,13 +15,6 @@ def clock(bot):
     clock = Clock(datetime(2026, 11, 21, 10, 0, tzinfo=UTC))  # a Saturday
     bot.clock = clock
     return clock
-
-
-@pytest.fixture
-def posts(bot):
-    sender = ConsoleSender()
-    bot.senders["console"] = sender
-    return sender.outbox
 
 
 def channel_text(posts) -> str:
