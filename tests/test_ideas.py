@@ -36,6 +36,8 @@ async def test_the_life_of_an_idea_from_submission_to_done(bot, person, posts, c
     out = await cara.say("improve vote 1")
     assert "It has 2 votes." in out
     assert "already voted" in await cara.say("improve vote #1")
+    assert "taken back. It has 1 vote." in await cara.say("improve unvote 1")
+    assert "It has 2 votes." in await cara.say("improve vote 1")
 
     # Only admins and the owner move it on; declining needs a reason.
     out = await bob.say('improve status 1 accepted "looks good"')
@@ -145,16 +147,28 @@ async def test_waiting_ideas_are_escalated_once_and_the_weekly_digest_sums_up_th
     assert ref.channel == "pmo-triage" and "Waiting for triage for 14 days: #2 Lunch and learn" in notice.text
     assert "#2 Lunch and learn recordings in one place" in await admin.say("improve triage")
 
+    # The rest of the week, across features: a status change, a retro action, a gap, a meetup.
+    clock.now = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
+    await admin.say('improve status 3 accepted "go ahead"')
+    await bob.say("who owns the coffee machine?")
+    facilitator = person("U-FAC", channel="team-x")
+    await facilitator.say("retro start")
+    await facilitator.say('retro action "Fix the build radiator" @U-BOB due 2026-11-20')
+    await admin.say('meetup schedule "Lunch & Learn" once on 2026-11-26 at 12:30 Europe/London')
+
     clock.now = datetime(2026, 11, 23, 9, 0, 5, tzinfo=UTC)  # Monday 09:00 (PMO_BOT_TIMEZONE is UTC here)
     await jobs.post_digest(bot, workspace)
     await jobs.post_digest(bot, workspace)  # a second run (a replica, a retry) posts nothing
-    [(ref, digest)] = posts[1:]
-    assert ref.channel == "pmo-leads" and digest.title == "PMO weekly digest · 16 Nov – 23 Nov 2026"
+    [digest] = [reply for ref, reply in posts if ref.channel == "pmo-leads"]
+    assert digest.title == "PMO weekly digest · 16 Nov – 23 Nov 2026"
     parts = {s.heading: s.text for s in digest.sections}
     assert parts["New ideas (1)"] == "• #4 Stand-up bot for distributed teams (new)"
-    assert parts["Status changes (0)"] == "None this week."
+    assert parts["Status changes (1)"] == "• #3 A shared RAID log template for every project: triaged → accepted (“go ahead”)"
     assert parts["Waiting for triage too long (1)"] == "• #2 Lunch and learn recordings in one place: new for 21 days"
     assert parts["Top-voted open ideas"] == "• #3 A shared RAID log template for every project: 1 vote"
+    assert parts["Open retro actions (1)"] == "• Fix the build radiator — @U-BOB, due 2026-11-20 (overdue)"
+    assert parts["Unanswered “who owns” questions (1)"] == "• “the coffee machine” asked 1 time"
+    assert parts["Meetups in the coming week"] == "• Lunch & Learn: Thu 26 Nov 2026, 12:30 GMT"
 
 
 async def test_bad_input_gets_a_clear_message_and_changes_nothing(bot, person, posts):
