@@ -8,6 +8,7 @@ dropped afterwards). With CI=true a missing or unreachable PostgreSQL fails the 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import uuid
@@ -15,6 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from bot.adapters.console.adapter import ConsoleSession
@@ -111,6 +113,25 @@ def settings(db: Database) -> Settings:
 @pytest.fixture
 def bot(settings: Settings, db: Database) -> Bot:
     return Bot(settings, db)
+
+
+CARD_SCHEMA = PLATFORM_DATA / "adaptive-card-schema" / "adaptive-card.1.5.0.json"
+
+
+@pytest.fixture(scope="module")
+def card_validator():
+    if not CARD_SCHEMA.exists():
+        pytest.skip(f"Adaptive Card schema not found at {CARD_SCHEMA} (../shared/platform-data is beside the checkout in CI)")
+    schema = json.loads(CARD_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft6Validator.check_schema(schema)
+    return jsonschema.Draft6Validator(schema)
+
+
+def assert_valid(validator, card) -> None:
+    """The card is a valid Adaptive Card 1.5 (what Teams renders)."""
+    errors = sorted(validator.iter_errors(card), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message[:300]}" for e in errors)
+    assert card["version"] == "1.5"
 
 
 class Clock:

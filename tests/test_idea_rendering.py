@@ -7,9 +7,8 @@ import pytest
 from bot.adapters.slack.render import render_message, render_modal
 from bot.adapters.teams.render import render_card
 from bot.core import Incoming
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, assert_valid
 from tests.slack.test_slack_render import assert_message_within_limits, assert_modal_within_limits
-from tests.teams.test_cards import assert_valid, card_validator  # noqa: F401  (a fixture)
 
 LONG = "Make the roadmap <!channel> & <b>searchable</b> " * 20  # 940 characters with markup to escape
 SCRIPT = [  # (user, text): what people say before the reply under test
@@ -33,7 +32,7 @@ KINDS = {
 
 
 @pytest.mark.parametrize("kind", KINDS)
-async def test_every_idea_reply_renders_on_slack_and_teams(bot, workspace, kind, card_validator):  # noqa: F811
+async def test_every_idea_reply_renders_on_slack_and_teams(bot, workspace, kind, card_validator):
     for user, text in SCRIPT:
         await bot.handle(Incoming(platform="slack", workspace=workspace, channel="C1", user=user, text=text))
     user, text = KINDS[kind]

@@ -1,30 +1,9 @@
 """Every card the bot renders is a valid Adaptive Card 1.5, and its buttons and forms work from Teams."""
 
-import json
-
-import jsonschema
 import pytest
 
-from tests.conftest import ADMIN, PLATFORM_DATA
+from tests.conftest import ADMIN, assert_valid
 from tests.teams.conftest import card_text, submit_data
-
-CARD_SCHEMA = PLATFORM_DATA / "adaptive-card-schema" / "adaptive-card.1.5.0.json"
-
-
-@pytest.fixture(scope="module")
-def card_validator():
-    if not CARD_SCHEMA.exists():
-        pytest.skip(f"Adaptive Card schema not found at {CARD_SCHEMA} (../shared/platform-data is beside the checkout in CI)")
-    schema = json.loads(CARD_SCHEMA.read_text(encoding="utf-8"))
-    jsonschema.Draft6Validator.check_schema(schema)
-    return jsonschema.Draft6Validator(schema)
-
-
-def assert_valid(validator, card):
-    errors = sorted(validator.iter_errors(card), key=lambda e: list(e.path))
-    assert not errors, "\n".join(f"{list(e.path)}: {e.message[:300]}" for e in errors)
-    assert card["version"] == "1.5"
-
 
 async def say(client, activity):
     response = await client.post("/api/messages", json=activity)
