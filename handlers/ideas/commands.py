@@ -6,7 +6,7 @@ import json
 import re
 from datetime import timedelta
 
-from bot.core import Form, Input, Reply
+from bot.core import PERSON, Form, Input, Reply
 from bot.identity import pseudonym, seal
 from bot.router import Context, Routes
 from handlers import digest
@@ -20,7 +20,7 @@ routes = Routes("ideas")
 routes.examples.append("improve Share retro templates across teams")
 _NUMBER = re.compile(r"#?(\d{1,9})\b\s*(.*)$", re.S)
 _STATUS = re.compile(r"#?(\d{1,9})\s+(in[ _-]?progress|\S+)\s*(?:of\s+)?(?:#?(\d{1,9})\b)?\s*(.*)$", re.S | re.I)
-_PERSON = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>|@(\S+)")
+_PERSON = re.compile(PERSON.pattern + r"|@(\S+)")
 USAGE = ("improve <your idea> · improve list [status] [area] [mine] · improve show N · improve vote N · "
          "improve unvote N · improve search <words> · improve withdraw N · improve detail N <text> · "
          "improve status N <status> [\"comment\"] · improve assign N @person · improve stats · improve digest")
@@ -444,13 +444,13 @@ async def assign(ctx: Context) -> Reply:
     if idea.status in CLOSED:
         return Reply(f"Idea #{idea.number} is {LABELS[idea.status]}; it needs no owner now. Nothing was changed.",
                      private=True)
-    owner = m[1] or m[2]
+    owner = m[1] or m[3]
     event = await store.change(ctx.db, idea, actor=ctx.msg.user, now=ctx.now(), kind="assigned", comment="", owner=owner)
     if event is None:
         return Reply(f"Idea #{idea.number} was changed by someone else a moment ago; nothing was changed.", private=True)
     ctx.bot.later(notify.tell_followers(ctx.bot, idea, event, actor=(ctx.msg.platform, ctx.msg.user)))
     return Reply(f"Idea {replies.label(idea)} now belongs to @{owner}. They can change its status.",
-                 private=True, mentions=[owner] if m[1] else [])
+                 private=True, mentions=[owner] if m[1] else [])  # only a real mention pings
 
 
 @routes.command("improve stats", "Ideas per status and area, how fast they move, and a chart of the trend")

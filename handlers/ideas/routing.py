@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import select
 
-from bot.core import ConversationRef
+from bot.core import PERSON, ConversationRef
 from handlers.ownership.questions import cache
 from storage.models import IdeaChannels
 
 if TYPE_CHECKING:
     from bot.app import Bot
 
-_USER = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 _CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
 
 
@@ -56,7 +55,7 @@ async def route(bot: Bot, platform: str, workspace: str, area_id: int | None) ->
 def contact_ref(platform: str, workspace: str, contact: str) -> ConversationRef | None:
     """A party's contact as somewhere to post: a person (DM) or a channel, when it names one."""
     c = contact.strip()
-    if m := _USER.fullmatch(c):
+    if m := PERSON.fullmatch(c):
         return ConversationRef.direct(platform, workspace, m[1])
     if m := _CHANNEL.fullmatch(c):
         return ConversationRef(platform, workspace, m[1])

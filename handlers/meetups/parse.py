@@ -14,12 +14,12 @@ import shlex
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from bot.core import PERSON
 from scheduler.recurrence import RuleError, parse_phrase, parse_time, zone
 
 OPTIONS = ("at", "for", "in", "host", "topic", "link", "location", "capacity")
 RECURRENCE_START = ("every", "once", "monthly", "weekly", "daily", "on", "weekdays")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
-_USER_REF = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")  # a person as Slack escapes them
 _CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>|#([\w.-]+)")
 
 
@@ -109,7 +109,7 @@ def parse_fields(text: str, *, need_title: bool) -> MeetupFields:
             elif option == "link" and not re.match(r"https?://", value):
                 raise MeetupInputError("The link must start with https:// (or http://).")
             elif option == "host":
-                out.extra["host"] = _USER_REF.sub(lambda m: "@" + (m[2] or m[1]), value)[:255]
+                out.extra["host"] = PERSON.sub(lambda m: "@" + (m[2] or m[1]), value)[:255]
             else:
                 out.extra[option] = value[:1000]
         except RuleError as exc:

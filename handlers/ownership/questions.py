@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from bot.core import Reply
+from bot.core import PERSON, Reply
 from bot.router import Context, Routes
 from handlers.ownership import registry
 from handlers.ownership.matching import key
@@ -75,13 +75,19 @@ async def who_owns(ctx: Context) -> Reply:
     return await answer_area(ctx, ctx.match["q"])
 
 
+def _name(text: str) -> str:
+    """A party named by mentioning someone (@Pat) is looked up by the name shown."""
+    return PERSON.sub(lambda m: m[2] or m[1], text)
+
+
 @routes.intent(*PARTY_AREAS)
 async def what_party_owns(ctx: Context) -> Reply:
     assert ctx.match
+    name = _name(ctx.match["p"])
     async with ctx.db.session() as session:
-        party = await registry.find_party(session, ctx.msg.workspace, ctx.match["p"])
+        party = await registry.find_party(session, ctx.msg.workspace, name)
         if party is None:
-            return await _unknown_party(ctx, session, ctx.match["p"])
+            return await _unknown_party(ctx, session, name)
         role = ROLE_WORDS.get(ctx.match["role"])
         return party_reply(party, await registry.party_areas(session, party), only=role)
 
@@ -90,7 +96,7 @@ async def what_party_owns(ctx: Context) -> Reply:
 async def who_is(ctx: Context) -> Reply:
     assert ctx.match
     async with ctx.db.session() as session:
-        party = await registry.find_party(session, ctx.msg.workspace, ctx.match["p"])
+        party = await registry.find_party(session, ctx.msg.workspace, _name(ctx.match["p"]))
         if party:
             return party_reply(party, await registry.party_areas(session, party))
     # "what is the enterprise roadmap?" is a question about an area, not a party.

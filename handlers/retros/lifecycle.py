@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.core import Reply, Section
+from bot.core import PERSON, Reply, Section
 from bot.router import Context, Routes
 from handlers.retros import replies, store
 from handlers.retros.common import (
@@ -177,13 +177,14 @@ async def handover(ctx: Context) -> Reply:
         return Reply(NO_RETRO)
     if denied := facilitator_only(ctx, retro, "hand over the retro"):
         return denied
-    try:
-        words = split_words(ctx.args)
-    except RetroInputError as exc:
-        return Reply(str(exc))
-    who = words[0].lstrip("@") if len(words) == 1 else ""
-    if who.startswith("<@"):
-        who = who[2:].split("|")[0].rstrip(">")
+    if mention := PERSON.search(ctx.args):
+        who = mention[1]
+    else:
+        try:
+            words = split_words(ctx.args)
+        except RetroInputError as exc:
+            return Reply(str(exc))
+        who = words[0].lstrip("@") if len(words) == 1 else ""
     if not who or len(who) > 255:
         return Reply("Who takes over? e.g. retro facilitator @sam. Nothing was changed.")
     if not await store.move(ctx.db, retro.id, from_=OPEN_STATUSES, facilitator=who):

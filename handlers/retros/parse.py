@@ -16,13 +16,13 @@ from dateutil.parser import ParserError
 from dateutil.parser import parse as parse_loose
 from dateutil.relativedelta import relativedelta
 
+from bot.core import PERSON
 from handlers.retros.templates import DEFAULT, Template, TemplateError, custom_columns, find
 
 MAX_CARD = 1000
 MAX_TITLE = 200
 ANON_FLAGS = ("--anon", "--anonymous", "—anon", "–anon")  # phones turn -- into a dash
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
-_SLACK_USER = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _IN = re.compile(r"in (\d{1,3}) (day|days|week|weeks|month|months)")
 
@@ -116,7 +116,7 @@ class ActionArgs:
 
 def parse_action(text: str, today: date) -> ActionArgs:
     """`"text" @owner due <when>`; owner and due date are optional, in any order after the text."""
-    words = split_words(_SLACK_USER.sub(lambda m: "@" + m[1], text))
+    words = split_words(PERSON.sub(lambda m: "@" + m[1], text))
     body: list[str] = []
     owner: str | None = None
     due: date | None = None

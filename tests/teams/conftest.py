@@ -49,6 +49,12 @@ class Connector:
         self.created.append(body)
         return web.json_response({"id": f"a:dm-{body['members'][0]['id']}"})
 
+    async def member(self, request: web.Request) -> web.Response:
+        """One member of a conversation: test users' member ids are 29:<their AAD object id>."""
+        member = request.match_info["member"]
+        return web.json_response({"id": member, "name": member.removeprefix("29:").title(),
+                                  "aadObjectId": member.removeprefix("29:")})
+
     @property
     def cards(self) -> list[dict[str, Any]]:
         return [p["activity"]["attachments"][0]["content"] for p in self.posts]
@@ -79,6 +85,7 @@ async def connector() -> AsyncIterator[Connector]:
     recorder = Connector()
     app = web.Application()
     app.router.add_post("/v3/conversations", recorder.create)
+    app.router.add_get("/v3/conversations/{conversation}/members/{member}", recorder.member)
     app.router.add_post("/v3/conversations/{conversation}/activities", recorder.post)
     app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", recorder.post)
     app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", recorder.post)
@@ -142,14 +149,18 @@ class Teams:
     def personal(self, text: str, user: str = "U-ALICE", **extra: Any) -> dict[str, Any]:
         return self._base("personal", self.chat, user, type="message", text=text, textFormat="plain", **extra)
 
-    def channel_message(self, text: str, user: str = "U-ALICE", *, thread: str | None = None) -> dict[str, Any]:
+    def channel_message(self, text: str, user: str = "U-ALICE", *, thread: str | None = None,
+                        mentions: tuple[str, ...] = ()) -> dict[str, Any]:
+        """`mentions`: users whose "@Name" in `text` Teams turns into mentions (<at>Name</at>)."""
         mention = f"<at>{BOT_NAME}</at>"
+        entities = [{"type": "mention", "text": mention, "mentioned": {"id": BOT_ID, "name": BOT_NAME}}]
+        for person in mentions:
+            tag = f"<at>{person.title()}</at>"
+            text = text.replace(f"@{person.title()}", tag)
+            entities.append({"type": "mention", "text": tag, "mentioned": {"id": f"29:{person}", "name": person.title()}})
         activity = self._base("channel", f"{self.channel};messageid={thread or '1700000000001'}", user,
                               type="message", text=f"{mention} {text}", textFormat="plain")
-        activity["entities"] = [
-            {"type": "mention", "text": mention, "mentioned": {"id": BOT_ID, "name": BOT_NAME}},
-            {"type": "clientInfo", "locale": "en-GB", "country": "GB", "platform": "Web"},
-        ]
+        activity["entities"] = [*entities, {"type": "clientInfo", "locale": "en-GB", "country": "GB", "platform": "Web"}]
         return activity
 
     def submit(self, value: Any, user: str = "U-ALICE", kind: str = "personal") -> dict[str, Any]:

@@ -16,3 +16,13 @@ def test_botbuilder_is_imported_only_by_the_teams_adapter():
             if SDK_IMPORT.search(path.read_text(encoding="utf-8")):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+async def test_typed_text_cannot_pass_for_a_mention(teams):
+    from botbuilder.schema import Activity
+
+    from bot.adapters.teams.translate import to_incoming
+
+    activity = teams.channel_message("retro action \"x\" &lt;@U-EVE|eve&gt; and @U-Sam", mentions=("U-SAM",))
+    msg = to_incoming(Activity().deserialize(activity), {"29:U-SAM": "aad-sam"})
+    assert msg.text == 'retro action "x" ‹@U-EVE|eve> and <@aad-sam|U-Sam>'

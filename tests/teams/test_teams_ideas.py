@@ -40,3 +40,14 @@ async def test_the_stats_chart_rides_along_as_an_inline_image(client, teams, con
     card, image = connector.posts[-1]["activity"]["attachments"]
     assert "By status (1)\nnew\n1" in card_text(card["content"])
     assert image["contentType"] == "image/png" and image["contentUrl"].startswith("data:image/png;base64,iVBOR")
+
+
+async def test_a_mention_assigns_the_person_who_can_then_move_the_idea_on(client, teams_bot, teams, connector):
+    await client.post("/api/messages", json=teams.personal("improve Shared glossary of delivery terms", user="U-ANN"))
+    await client.post("/api/messages", json=teams.channel_message("improve assign 1 @U-Sam", user=ADMIN,
+                                                                   mentions=("U-SAM",)))
+    assert "now belongs to @U-SAM" in card_text(connector.cards[-1])
+    await client.post("/api/messages", json=teams.channel_message("improve status 1 triaged", user="U-SAM"))
+    assert "is now triaged" in card_text(connector.cards[-1])
+    await teams_bot.settle()
+    assert "is now triaged" in card_text(connector.cards[-1]) and connector.posts[-1]["conversation"] == teams.chat

@@ -71,7 +71,20 @@ class BotConnector:
             url += "/" + quote(activity.get("id") or activity["replyToId"], safe="")
         return await self._send(method, url, credentials, activity) or activity.get("id")
 
+    async def get_member(self, credentials: Authentication | None, service_url: str, conversation_id: str,
+                         member_id: str) -> dict[str, Any]:
+        """GET one member of a conversation (its aadObjectId, name…): who a mention in a message is."""
+        url = (f"{service_url.rstrip('/')}/v3/conversations/{quote(conversation_id, safe='')}"
+               f"/members/{quote(member_id, safe='')}")
+        body = await self._request("GET", url, credentials, None)
+        return body if isinstance(body, dict) else {}
+
     async def _send(self, method: str, url: str, credentials: Authentication | None, body: dict[str, Any]) -> str | None:
+        answer = await self._request(method, url, credentials, body)
+        return answer.get("id") if isinstance(answer, dict) else None
+
+    async def _request(self, method: str, url: str, credentials: Authentication | None,
+                       body: dict[str, Any] | None) -> Any:
         for fresh in (False, True):  # a 401 means our cached token went stale: one retry with a new one
             headers = {}
             if token := await self._token(credentials, fresh=fresh):
@@ -80,7 +93,7 @@ class BotConnector:
                 async with self._client().request(method, url, json=body, headers=headers) as response:
                     text = await response.text()
                     if response.status < 300:
-                        return _message_id(text)
+                        return _json(text)
                     if response.status == 401 and headers and not fresh:
                         continue
                     raise ConnectorError(response.status, text, _seconds(response.headers.get("Retry-After")))
@@ -89,12 +102,11 @@ class BotConnector:
         return None
 
 
-def _message_id(text: str) -> str | None:
+def _json(text: str) -> Any:
     try:
-        body = json.loads(text) if text else None
+        return json.loads(text) if text else None
     except ValueError:
         return None
-    return body.get("id") if isinstance(body, dict) else None
 
 
 def _seconds(value: str | None) -> float | None:

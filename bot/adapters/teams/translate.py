@@ -54,30 +54,50 @@ def join_conversation(channel: str, thread: str | None) -> str:
     return f"{channel};messageid={thread}" if thread else channel
 
 
-def strip_mentions(activity: Activity) -> tuple[str, bool]:
-    """The text without the bot's own mention, and whether the bot was mentioned."""
-    text = activity.text or ""
+def mentioned_people(activity: Activity) -> list[str]:
+    """Member ids (29:…) of the people, not the bot, mentioned in a message."""
     bot_id = activity.recipient.id if activity.recipient else None
-    mentioned = False
+    out = []
     for entity in activity.entities or []:
         props = getattr(entity, "additional_properties", None) or {}
         who = props.get("mentioned") if isinstance(props.get("mentioned"), dict) else {}
-        if entity.type == "mention" and bot_id and who.get("id") == bot_id:
+        if entity.type == "mention" and isinstance(who.get("id"), str) and who["id"] != bot_id:
+            out.append(who["id"])
+    return out
+
+
+def strip_mentions(activity: Activity, people: dict[str, str] | None = None) -> tuple[str, bool]:
+    """The text without the bot's own mention, and whether the bot was mentioned. Other people's
+    mentions become <@user-id|Name> (bot.core.PERSON), with the neutral user id from `people`
+    (member id → AAD object id) when known; what the user typed can't forge one."""
+    text = activity.text or ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    mentioned = False
+    marks: list[str] = []
+    for entity in activity.entities or []:
+        props = getattr(entity, "additional_properties", None) or {}
+        who = props.get("mentioned") if isinstance(props.get("mentioned"), dict) else {}
+        tag = props.get("text")
+        if entity.type != "mention" or not isinstance(tag, str) or not tag:
+            continue
+        if bot_id and who.get("id") == bot_id:
             mentioned = True
-            tag = props.get("text")
-            if isinstance(tag, str) and tag:
-                text = text.replace(tag, " ")
-    # Other people's mentions keep their names; the tags go (they are not text the user typed).
-    text = _AT_TAG.sub(lambda m: m.group(1), text)
-    return " ".join(html.unescape(text).split()), mentioned
+            text = text.replace(tag, " ")
+        elif isinstance(who.get("id"), str) and tag in text:
+            name = html.unescape(_AT_TAG.sub(lambda m: m.group(1), tag)).replace("|", " ").replace(">", " ")
+            marks.append(f"<@{(people or {}).get(who['id'], who['id'])}|{name.strip()}>")
+            text = text.replace(tag, f"\x00{len(marks) - 1}\x00", 1)
+    text = html.unescape(_AT_TAG.sub(lambda m: m.group(1), text)).replace("<@", "‹@")
+    text = re.sub(r"\x00(\d+)\x00", lambda m: marks[int(m.group(1))], text)
+    return " ".join(text.split()), mentioned
 
 
-def to_incoming(activity: Activity) -> Incoming:
+def to_incoming(activity: Activity, people: dict[str, str] | None = None) -> Incoming:
     """A message activity (typed text or a card submit) → the neutral message."""
     channel, thread = split_conversation(activity.conversation.id if activity.conversation else "")
     kind = kind_of(activity)
     sender = activity.from_property
-    text, mentioned = strip_mentions(activity)
+    text, mentioned = strip_mentions(activity, people)
     base: dict[str, Any] = {
         "platform": PLATFORM, "workspace": tenant_of(activity), "channel": channel, "thread": thread,
         # The AAD object id is the same for every bot and is what admins find in Entra ID.

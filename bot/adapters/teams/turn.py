@@ -48,6 +48,7 @@ class TeamsTurn:
         self.bot, self.outbox = bot, outbox
         self._stored: dict[tuple[str, str], dict] = {}  # references already in the database
         self._greeted: dict[str, float] = {}
+        self._aad: dict[str, str] = {}  # member id (29:…) -> AAD object id
 
     async def on_turn(self, context: TurnContext) -> None:
         activity = context.activity
@@ -77,7 +78,7 @@ class TeamsTurn:
 
     async def _message(self, context: TurnContext) -> None:
         try:
-            msg = translate.to_incoming(context.activity)
+            msg = translate.to_incoming(context.activity, await self._people(context))
         except translate.BadSubmit as exc:
             log.info("unreadable card submit", extra={"reason": str(exc)})
             await self.reply(context, BAD_SUBMIT)
@@ -93,6 +94,39 @@ class TeamsTurn:
                 await self.reply(context, Reply(reply.notice))
             return
         await self.reply(context, reply)
+
+    async def _people(self, context: TurnContext) -> dict[str, str]:
+        """Member id → AAD object id (the neutral user id) for the people mentioned in a message.
+        Mentions carry only the member id; the Bot Connector knows the rest. Cached per process."""
+        activity = context.activity
+        out = {}
+        for member in translate.mentioned_people(activity):
+            if member not in self._aad:
+                channel = translate.split_conversation(activity.conversation.id)[0]
+                try:
+                    found = await self.outbox.connector.get_member(self._credentials(context), activity.service_url,
+                                                                   channel, member)
+                except ConnectorError as exc:
+                    log.info("could not look up a mentioned member", extra={"status": exc.status})
+                    continue
+                if len(self._aad) > 50_000:
+                    self._aad.clear()
+                self._aad[member] = found.get("aadObjectId") or member
+                await self._remember_mentioned(activity, member, self._aad[member])
+            out[member] = self._aad[member]
+        return out
+
+    async def _remember_mentioned(self, activity: Activity, member: str, user: str) -> None:
+        """Someone mentioned (an idea's new owner, a retro action's owner) can be DM'd before they
+        ever write to the bot: keep their member id, unless they are known already."""
+        workspace = translate.tenant_of(activity)
+        if (workspace, "@" + user) in self._stored or await conversations.get(
+                self.bot.db, translate.PLATFORM, workspace, "@" + user):
+            return
+        data = {"channelId": activity.channel_id, "memberId": member, "tenantId": workspace,
+                "bot": {"id": activity.recipient.id, "name": activity.recipient.name} if activity.recipient else None}
+        await conversations.upsert(self.bot.db, platform=translate.PLATFORM, workspace=workspace, channel="@" + user,
+                                   kind="person", service_url=activity.service_url, data=data)
 
     async def _update(self, context: TurnContext, reply: Reply, card_id: str) -> bool:
         """Put the new card over the one whose button was pressed; False when Teams refuses."""
