@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.adapters.slack import translate
+from bot.adapters.slack import eager, translate
 from bot.adapters.slack.render import OPEN_FORM_ACTION, open_form_button, render_message, render_modal
 from bot.adapters.slack.sender import post
 from bot.app import Bot
@@ -97,10 +97,11 @@ class SlackAdapter:
 
     async def on_command(self, ack, body: dict[str, Any], client: AsyncWebClient) -> None:
         msg = translate.command_incoming(body)
-        task = asyncio.ensure_future(self._handle(msg))
-        done, _ = await asyncio.wait((task,), timeout=ACK_BUDGET)
+        task = eager.start(self._handle(msg))  # the usual answer is ready here, without a task
+        if not task.done():
+            await asyncio.wait((task,), timeout=ACK_BUDGET)
         response_url = body.get("response_url")
-        if not done:  # slow: acknowledge now, answer through response_url when ready
+        if not task.done():  # slow: acknowledge now, answer through response_url when ready
             await ack()
             self.spawn(self._command_later(task, msg, client, response_url, body.get("trigger_id")))
             return
