@@ -252,3 +252,25 @@ async def test_a_retro_action_that_needs_outside_help_becomes_an_idea_in_one_ste
     out = await ann.say(f"retro escalate A{action}")  # a second press: the look-alike offer, nothing saved
     assert "+1 #1 instead" in out and "Nothing is saved until you choose" in out
     assert "There is no action A999999 here" in await ann.say("retro escalate A999999")
+
+
+async def test_the_scheduler_plans_an_hourly_sweep_and_each_workspaces_next_digest(bot, person, posts, clock):
+    from handlers.ideas import jobs
+
+    admin = person(ADMIN, channel="pmo-leads")
+    await admin.say("improve digest here")
+    workspace = admin.session.workspace
+
+    async def planned(now: datetime) -> dict[str, datetime]:
+        clock.now = now
+        return {spec.id: spec.run_at for spec in await jobs.plan(bot, now)}
+
+    specs = await planned(datetime(2026, 11, 23, 9, 30, tzinfo=UTC))  # Monday, half an hour after the digest
+    assert specs["ideas:escalate"] == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    assert specs[f"ideas:digest:{workspace}"] == datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # not sent yet: catch up
+    await jobs.post_digest(bot, workspace)
+    specs = await planned(datetime(2026, 11, 23, 9, 31, tzinfo=UTC))
+    assert specs[f"ideas:digest:{workspace}"] == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # sent: next Monday
+    specs = await planned(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))  # too late for a catch-up on Wednesday
+    assert specs[f"ideas:digest:{workspace}"] == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    assert len([reply for ref, reply in posts if ref.channel == "pmo-leads"]) == 1
