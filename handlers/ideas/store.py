@@ -21,7 +21,7 @@ from storage.models import Idea, IdeaEvent, IdeaVote, IdeaWord
 
 SIMILAR_AT = 72  # token-set similarity of the identifying words, out of 100
 CANDIDATES = 25  # ideas sharing the most words that get a closer look
-POSTINGS = 1500  # newest ideas read per query word
+POSTINGS = 1000  # newest ideas read per query word
 PAGE = 10
 COUNT_UP_TO = 1000  # "…and 990+ more" is as useful as an exact count of 60,000, and far cheaper
 
