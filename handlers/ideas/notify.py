@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from bot.core import ConversationRef
@@ -20,8 +22,30 @@ if TYPE_CHECKING:
     from bot.app import Bot
 
 log = logging.getLogger(__name__)
-# One idea's DMs go out in the order its changes were made (asyncio locks are first come, first served).
-_order: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+
+class InOrder:
+    """One queue per key (an idea): its DMs go out in the order its changes were made, since
+    asyncio locks serve first come, first served. A key's lock lives only while someone uses it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: Counter[int] = Counter()
+
+    @asynccontextmanager
+    async def turn(self, key: int) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key], self._locks[key]
+
+
+_in_order = InOrder()
 
 
 async def followers(bot: Bot, idea: Idea) -> list[tuple[ConversationRef, str]]:
@@ -39,15 +63,12 @@ async def followers(bot: Bot, idea: Idea) -> list[tuple[ConversationRef, str]]:
 
 async def tell_followers(bot: Bot, idea: Idea, event: IdeaEvent, *, actor: tuple[str, str]) -> None:
     """DM each follower about `event`, except the person who made the change (`actor`: platform, user)."""
-    lock = _order[idea.id]
-    async with lock:
+    async with _in_order.turn(idea.id):
         for ref, why in await followers(bot, idea):
             if (ref.platform, ref.user) == actor or ref.platform not in bot.senders:
                 continue
             await deliver(bot, ref, replies.update_dm(idea, event, why), kind="idea.update",
                           subject=f"event:{event.id}", due_at=event.at)
-    if not lock.locked() and not lock._waiters:  # nobody queued behind: forget it
-        _order.pop(idea.id, None)
 
 
 async def announce(bot: Bot, idea: Idea, contact: ConversationRef | None, reason: str, *, kind: str) -> bool:
