@@ -78,3 +78,25 @@ async def test_assign_takes_a_slack_mention_and_the_new_owner_may_move_it_on(sla
     assert "now belongs to @USAM" in ack["text"]
     moved = await (await slack.command("status 1 triaged", command="/improve", user="USAM")).json()
     assert "is now triaged" in moved["text"]
+
+
+async def test_an_anonymous_idea_from_the_modal_reaches_the_owner_without_a_name(slack: Slack, standin: StandIn):
+    response = await slack.command("", command="/improve", user="USECRET")
+    assert response.status == 200 and await response.text() == ""  # the modal is the answer
+    [opened] = standin.of("views.open")
+    view = json.loads(opened.args["view"]) if isinstance(opened.args["view"], str) else opened.args["view"]
+    assert [b["block_id"] for b in view["blocks"]] == ["title", "details", "area", "anonymous"]
+    roadmap = next(o["value"] for o in view["blocks"][2]["element"]["options"] if o["text"]["text"] == "Enterprise roadmap")
+    values = {"title": {"title": {"type": "plain_text_input", "value": "Publish the roadmap monthly"}},
+              "details": {"details": {"type": "plain_text_input", "value": "Teams plan around it."}},
+              "area": {"area": {"type": "static_select", "selected_option": {"value": roadmap}}},
+              "anonymous": {"anonymous": {"type": "checkboxes", "selected_options": [{"value": "true"}]}}}
+    await slack.interactive({"type": "view_submission", "user": {"id": "USECRET", "team_id": slack.team},
+                             "view": {**view, "id": "V1", "state": {"values": values}}})
+    await settle(slack)
+    [confirmation] = standin.of("response_url")
+    assert confirmation.args["response_type"] == "ephemeral" and "Logged idea #1" in confirmation.args["text"]
+    assert "anonymously" in texts(confirmation)
+    [notice] = standin.of("chat.postMessage")  # the PMO's contact, #pmo, by name
+    assert notice.args["channel"] == "#pmo" and "Publish the roadmap monthly" in texts(notice)
+    assert "USECRET" not in json.dumps([c.args for c in standin.calls if c.method != "views.open"], default=str)

@@ -51,3 +51,14 @@ async def test_a_mention_assigns_the_person_who_can_then_move_the_idea_on(client
     assert "is now triaged" in card_text(connector.cards[-1])
     await teams_bot.settle()
     assert "is now triaged" in card_text(connector.cards[-1]) and connector.posts[-1]["conversation"] == teams.chat
+
+
+async def test_the_idea_form_as_card_inputs(client, teams, connector):
+    await client.post("/api/messages", json=teams.personal("improve", user="U-CARA"))
+    form = connector.cards[-1]
+    inputs = [item["id"] for item in form["body"] if item["type"].startswith("Input.")]
+    assert inputs == ["title", "details", "area", "anonymous"]
+    submit = next(a for a in form["actions"] if a["type"] == "Action.Submit")
+    await client.post("/api/messages", json=teams.submit(submit_data(submit, title="Rotate the retro facilitator",
+                                                                      details="", area="", anonymous="")))
+    assert "Logged idea #1: Rotate the retro facilitator." in card_text(connector.cards[-1])
