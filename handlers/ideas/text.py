@@ -17,7 +17,7 @@ help idea improve improvement just let like make maybe more much need needs new 
 should some start stop suggest suggestion than that their them there they thing things this use very
 want way ways we what when where which while why will with without would you your
 """.split())
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")  # a sentence ends at . ! ? or a line break
 
 
 class IdeaInputError(ValueError):
@@ -25,7 +25,9 @@ class IdeaInputError(ValueError):
 
 
 def check(text: str, *, limit: int = MAX_IDEA, what: str = "An idea") -> str:
-    text = " ".join(text.split())
+    """Tidy the text (spaces collapsed, line breaks kept) and refuse empty or over-long ones."""
+    lines = (" ".join(line.split()) for line in text.strip().splitlines())
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if not text:
         raise IdeaInputError("What's your idea? For example: improve Share retro templates across teams")
     if len(text) > limit:

@@ -18,11 +18,12 @@ from storage.models.ownership import (
     UnansweredQuestion,
 )
 from storage.models.platform import ConversationRecord, ProcessedEvent
-from storage.models.retros import Retro, RetroAction, RetroCard, RetroVote  # noqa: F401  (registers the tables)
+from storage.models.retros import Retro, RetroAction, RetroCard, RetroVote
 
 __all__ = [
     "ROLES", "ROLE_NAMES", "Area", "AreaAlias", "Assignment", "AuditEntry", "ConversationRecord", "Delivery",
     "Idea", "IdeaChannels", "IdeaEvent", "IdeaVote", "IdeaWord",
-    "MeetupOccurrence", "MeetupRsvp", "MeetupSeries", "Party", "ProcessedEvent", "UnansweredQuestion",
+    "MeetupOccurrence", "MeetupRsvp", "MeetupSeries", "Party", "ProcessedEvent", "Retro", "RetroAction", "RetroCard",
+    "RetroVote", "UnansweredQuestion",
     "Workspace", "utcnow",
 ]
