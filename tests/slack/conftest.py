@@ -171,7 +171,7 @@ class Slack:
         return self.client.server.app[SLACK]
 
     async def settle(self) -> None:
-        await self.adapter.drain()
+        await self.bot.settle()
 
     async def post(self, body: str, content_type: str, *, timestamp: int | None = None, secret: str = SECRET,
                    headers: dict[str, str] | None = None):

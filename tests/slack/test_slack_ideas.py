@@ -14,19 +14,13 @@ def button(call, label: str) -> dict:
                 if e["text"]["text"].startswith(label))
 
 
-async def settle(slack: Slack) -> None:
-    await slack.settle()
-    await slack.bot.settle()
-    await slack.settle()
-
-
 async def test_an_idea_from_slash_command_to_done_with_everyone_told(slack: Slack, standin: StandIn):
     await slack.command("party set PMO; contact: <@UPMOLEAD|pmo-lead>", user=ADMIN)
     ack = await (await slack.command("Publish the enterprise roadmap monthly <!channel> <@UCEO>", command="/improve",
                                      user="UANN")).json()
     assert "Logged idea #1: Publish the enterprise roadmap monthly &lt;!channel&gt; &lt;@UCEO&gt;" in ack["text"]
     assert "<!channel>" not in json.dumps(ack) and "<@UCEO>" not in json.dumps(ack)
-    await settle(slack)
+    await slack.settle()
     [notice] = standin.of("chat.postMessage")
     assert notice.args["channel"] == "UPMOLEAD" and "New idea for Enterprise roadmap" in notice.args["text"]
     assert "<!channel>" not in json.dumps(notice.args)
@@ -37,16 +31,16 @@ async def test_an_idea_from_slash_command_to_done_with_everyone_told(slack: Slac
     plus = next(e for b in offer["blocks"] if b["type"] == "actions" for e in b["elements"]
                 if e["text"]["text"] == "+1 #1 instead")
     await slack.click(plus["action_id"], plus["value"], user="UBOB", ephemeral=True)
-    await settle(slack)
+    await slack.settle()
     assert "You voted for idea #1" in texts(standin.of("response_url")[-1])
 
     accept = button(notice, "Accept")
     await slack.click(accept["action_id"], accept["value"], user="UBOB")  # not the owner: refused
-    await settle(slack)
+    await slack.settle()
     [refusal] = standin.of("chat.postEphemeral")  # only Bob sees it
     assert refusal.args["user"] == "UBOB" and "Only admins and idea #1's owner" in refusal.args["text"]
     await slack.click(accept["action_id"], accept["value"], user="UPMOLEAD")
-    await settle(slack)
+    await slack.settle()
     update = [c for c in standin.of("response_url") if c.args.get("replace_original") is True][-1]
     assert "is now accepted" in texts(update)
     dms = {c.args["channel"]: c.args["text"] for c in standin.of("chat.postMessage")[1:]}
@@ -57,7 +51,7 @@ async def test_an_idea_from_slash_command_to_done_with_everyone_told(slack: Slac
     done = await (await slack.command('status 1 done "first edition is out"', command="/improve",
                                       user="UPMOLEAD")).json()
     assert "is now done: “first edition is out”" in done["text"]
-    await settle(slack)
+    await slack.settle()
     assert len([c for c in standin.of("chat.postMessage") if c.args["channel"] in ("UANN", "UBOB")]) == 4
 
 
@@ -65,7 +59,7 @@ async def test_stats_chart_is_uploaded_to_the_channel(slack: Slack, standin: Sta
     await slack.command("Shared glossary of delivery terms", command="/improve", user="UANN")
     ack = await (await slack.command("stats", command="/improve", user="UANN")).json()
     assert "1 idea: 1 new" in ack["text"]
-    await settle(slack)
+    await slack.settle()
     [complete] = standin.of("files.completeUploadExternal")
     assert complete.args["channel_id"] == "C-GENERAL"
     [upload] = standin.of("upload")
@@ -93,7 +87,7 @@ async def test_an_anonymous_idea_from_the_modal_reaches_the_owner_without_a_name
               "anonymous": {"anonymous": {"type": "checkboxes", "selected_options": [{"value": "true"}]}}}
     await slack.interactive({"type": "view_submission", "user": {"id": "USECRET", "team_id": slack.team},
                              "view": {**view, "id": "V1", "state": {"values": values}}})
-    await settle(slack)
+    await slack.settle()
     [confirmation] = standin.of("response_url")
     assert confirmation.args["response_type"] == "ephemeral" and "Logged idea #1" in confirmation.args["text"]
     assert "anonymously" in texts(confirmation)

@@ -80,7 +80,7 @@ def _lifetime(adapter: SlackAdapter, bot: Bot):
         yield
         stop.set()  # not cancel(): a query cut off mid-flight can wedge the connection pool
         await pruning
-        await adapter.drain(timeout=10)  # let answers already being worked on reach Slack
+        await bot.settle(timeout=10)  # let answers already being worked on reach Slack
         await adapter.client.session.close()
 
     return lifetime

@@ -3,7 +3,7 @@
 process_before_response=True: Bolt answers as soon as a listener returns instead of polling for
 ack() every 10 ms. Slash command answers that are ready within ACK_BUDGET go back in the ack
 body itself; everything else (events, button presses, slow answers) is acknowledged at once and
-finished in a tracked background task, drained on shutdown.
+finished after the ack through `Bot.later` (tracked, and drained on shutdown).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Coroutine
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,7 +45,6 @@ class SlackAdapter:
                  installation_store: Any = None) -> None:
         self.bot = bot
         self.client = client
-        self.tasks: set[asyncio.Task] = set()
         api = urlsplit(str(client.base_url))
         self._trusted_hooks = ("https://hooks.slack.com/", f"{api.scheme}://{api.netloc}/")
         self.bolt = AsyncApp(
@@ -63,27 +61,6 @@ class SlackAdapter:
         self.bolt.view_submission(_ANY)(self.on_view_submission)
 
     # ------------------------------------------------------------------------------ plumbing
-
-    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(self._guard(work))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-
-    @staticmethod
-    async def _guard(work: Coroutine[Any, Any, None]) -> None:
-        try:
-            await work
-        except Exception:
-            ERRORS.labels("slack").inc()
-            log.exception("Slack background work failed")
-
-    async def drain(self, timeout: float | None = None) -> None:
-        """Wait for background work (shutdown, and tests that assert on what was posted)."""
-        while self.tasks:
-            done, pending = await asyncio.wait(list(self.tasks), timeout=timeout)
-            if pending and timeout is not None:
-                log.warning("Slack background work still running at shutdown", extra={"tasks": len(pending)})
-                return
 
     async def _handle(self, msg: Incoming) -> Reply | None:
         try:
@@ -103,7 +80,7 @@ class SlackAdapter:
         response_url = body.get("response_url")
         if not task.done():  # slow: acknowledge now, answer through response_url when ready
             await ack()
-            self.spawn(self._command_later(task, msg, client, response_url, body.get("trigger_id")))
+            self.bot.later(self._command_later(task, msg, client, response_url, body.get("trigger_id")))
             return
         reply = task.result()
         if reply is None:
@@ -115,7 +92,7 @@ class SlackAdapter:
             return
         await ack(response_type="ephemeral", **self._message(reply, msg.text))
         if reply.files:
-            self.spawn(self._upload(client, reply, msg, response_url))
+            self.bot.later(self._upload(client, reply, msg, response_url))
 
     async def _command_later(self, task: asyncio.Future, msg: Incoming, client: AsyncWebClient,
                              response_url: str | None, trigger: str | None) -> None:
@@ -127,7 +104,7 @@ class SlackAdapter:
 
     async def on_event(self, ack, body: dict[str, Any], client: AsyncWebClient, context) -> None:
         await ack()  # Slack retries anything not acknowledged within 3 s
-        self.spawn(self._answer_event(body, client, context.bot_user_id, context.bot_id))
+        self.bot.later(self._answer_event(body, client, context.bot_user_id, context.bot_id))
 
     async def _answer_event(self, body: dict[str, Any], client: AsyncWebClient,
                             bot_user_id: str | None, bot_id: str | None) -> None:
@@ -148,7 +125,7 @@ class SlackAdapter:
 
     async def on_block_action(self, ack, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        self.spawn(self._answer_action(body, client))
+        self.bot.later(self._answer_action(body, client))
 
     async def _answer_action(self, body: dict[str, Any], client: AsyncWebClient) -> None:
         action = translate.block_action(body)
@@ -171,7 +148,7 @@ class SlackAdapter:
 
     async def on_view_submission(self, ack, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()  # closes the modal; the answer is posted where the form came from
-        self.spawn(self._answer_submission(body, client))
+        self.bot.later(self._answer_submission(body, client))
 
     async def _answer_submission(self, body: dict[str, Any], client: AsyncWebClient) -> None:
         action, meta = translate.view_submission(body)
