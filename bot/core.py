@@ -16,6 +16,8 @@ from typing import Any, Literal
 # A person mentioned in Incoming.text, as every adapter writes it: <@user-id> or <@user-id|name>
 # (Slack's own form; the Teams adapter rewrites its <at>…</at> mentions to it). Group 1 is the id.
 PERSON = re.compile(r"<@([^|>\s]+)(?:\|([^>]*))?>")
+# A channel named in text: <#C123|name> as Slack escapes it (group 1, the id) or #name (group 3).
+CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>|#([\w.-]+)")
 
 
 @dataclass(slots=True, frozen=True)

@@ -81,6 +81,9 @@ async def deliver(bot: Bot, ref: ConversationRef, reply: Reply, *, kind: str, su
     for attempt in range(SEND_TRIES):
         try:
             message_id = await bot.send(ref, reply)
+        except LookupError as exc:  # nowhere to send it (no adapter, conversation or person known): final
+            error = f"{type(exc).__name__}: {exc}"[:1000]
+            break
         except Exception as exc:  # recorded below; the platform adapters already retried 429s
             error = f"{type(exc).__name__}: {exc}"[:1000]
             await asyncio.sleep(0.2 * 2**attempt)

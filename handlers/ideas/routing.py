@@ -3,20 +3,18 @@ and how to reach the party's contact; unmatched or unreachable ideas go to the t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlmodel import select
 
-from bot.core import PERSON, ConversationRef
+from bot.core import CHANNEL, PERSON, ConversationRef
 from handlers.ownership.questions import cache
 from storage.models import IdeaChannels
 
 if TYPE_CHECKING:
     from bot.app import Bot
 
-_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 @dataclass(slots=True)
@@ -53,19 +51,18 @@ async def route(bot: Bot, platform: str, workspace: str, area_id: int | None) ->
 
 
 def contact_ref(platform: str, workspace: str, contact: str) -> ConversationRef | None:
-    """A party's contact as somewhere to post: a person (DM) or a channel, when it names one."""
+    """A party's contact as somewhere to post: a person (a DM) or a channel (by id or name; the
+    platform takes what it can reach, and a notice it can't deliver goes to the triage queue)."""
     c = contact.strip()
+    if not c or " " in c:
+        return None  # a description ("ask Sam in the PMO"), not an address
     if m := PERSON.fullmatch(c):
         return ConversationRef.direct(platform, workspace, m[1])
-    if m := _CHANNEL.fullmatch(c):
-        return ConversationRef(platform, workspace, m[1])
-    if platform == "teams":  # only a conversation id can be posted to
-        return ConversationRef(platform, workspace, c) if c.startswith("19:") else None
-    if len(c) > 1 and c[0] == "#" and " " not in c:  # Slack takes a channel name as well as an id
-        return ConversationRef(platform, workspace, c if platform == "slack" else c[1:])
-    if len(c) > 1 and c[0] == "@" and " " not in c and platform == "console":
-        return ConversationRef.direct(platform, workspace, c[1:])
-    return None
+    if m := CHANNEL.fullmatch(c):
+        return ConversationRef(platform, workspace, m[1] or m[3])
+    if c.startswith("@"):
+        return ConversationRef.direct(platform, workspace, c[1:]) if len(c) > 1 else None
+    return ConversationRef(platform, workspace, c)  # a bare id, e.g. a Teams conversation 19:…
 
 
 async def channels(bot: Bot, workspace: str) -> IdeaChannels | None:

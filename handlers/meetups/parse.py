@@ -14,13 +14,12 @@ import shlex
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from bot.core import PERSON
+from bot.core import CHANNEL, PERSON
 from scheduler.recurrence import RuleError, parse_phrase, parse_time, zone
 
 OPTIONS = ("at", "for", "in", "host", "topic", "link", "location", "capacity")
 RECURRENCE_START = ("every", "once", "monthly", "weekly", "daily", "on", "weekdays")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
-_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>|#([\w.-]+)")
 
 
 class MeetupInputError(ValueError):
@@ -57,7 +56,7 @@ def parse_duration(text: str) -> int:
 
 
 def parse_channel(text: str) -> str:
-    m = _CHANNEL.fullmatch(text)
+    m = CHANNEL.fullmatch(text)
     if not m:
         raise MeetupInputError(f"“{text}” is not a channel (write #channel-name).")
     return m[1] or m[3]

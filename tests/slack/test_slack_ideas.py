@@ -91,6 +91,6 @@ async def test_an_anonymous_idea_from_the_modal_reaches_the_owner_without_a_name
     [confirmation] = standin.of("response_url")
     assert confirmation.args["response_type"] == "ephemeral" and "Logged idea #1" in confirmation.args["text"]
     assert "anonymously" in texts(confirmation)
-    [notice] = standin.of("chat.postMessage")  # the PMO's contact, #pmo, by name
-    assert notice.args["channel"] == "#pmo" and "Publish the roadmap monthly" in texts(notice)
+    [notice] = standin.of("chat.postMessage")  # the PMO's contact, #pmo: Slack takes a channel's name
+    assert notice.args["channel"] == "pmo" and "Publish the roadmap monthly" in texts(notice)
     assert "USECRET" not in json.dumps([c.args for c in standin.calls if c.method != "views.open"], default=str)

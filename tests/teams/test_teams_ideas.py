@@ -62,3 +62,13 @@ async def test_the_idea_form_as_card_inputs(client, teams, connector):
     await client.post("/api/messages", json=teams.submit(submit_data(submit, title="Rotate the retro facilitator",
                                                                       details="", area="", anonymous="")))
     assert "Logged idea #1: Rotate the retro facilitator." in card_text(connector.cards[-1])
+
+
+async def test_a_contact_teams_cannot_reach_sends_the_notice_to_the_triage_queue(client, teams_bot, teams, connector):
+    await client.post("/api/messages", json=teams.channel_message("improve triage here", user=ADMIN))
+    # The default model's PMO contact is "#pmo": a name, which Teams can't post to.
+    await client.post("/api/messages", json=teams.personal("improve Publish the enterprise roadmap monthly"))
+    await teams_bot.settle()
+    notice = connector.posts[-1]
+    assert notice["conversation"] == teams.channel
+    assert "New idea for Enterprise roadmap, where PMO is accountable" in card_text(connector.cards[-1])
