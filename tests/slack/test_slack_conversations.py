@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.app import Bot
+from tests.conftest import ADMIN
 from tests.slack.conftest import BOT_ID, BOT_USER, TOKEN, Slack, slack_settings, start, texts
 
 ROADMAP = "PMO is accountable for Enterprise roadmap"
@@ -20,6 +21,18 @@ async def test_slash_command_answer_is_in_the_ack(slack: Slack):
                                                             "emoji": True}}
     await slack.settle()
     assert not slack.standin.of("chat.postMessage")  # the ack carried it: no extra round trip
+
+
+async def test_a_repeated_answer_follows_the_registry(slack: Slack):
+    """The ack body of a cached answer is reused until the registry changes, then rebuilt."""
+    first = await (await slack.command("who owns the enterprise roadmap?")).json()
+    again = await (await slack.command("who owns the enterprise roadmap")).json()
+    assert again == first
+    changed = await slack.command("area set enterprise roadmap; accountable: Leadership Team", user=ADMIN)
+    assert "Undo" in await changed.text()
+    after = await (await slack.command("who owns the enterprise roadmap?")).json()
+    assert after["text"].startswith("Leadership Team is accountable for Enterprise roadmap")
+    assert after["blocks"] != first["blocks"]
 
 
 async def test_help_and_feature_commands(slack: Slack, monkeypatch):
