@@ -132,7 +132,10 @@ class Attachment:
 
 @dataclass(slots=True)
 class Reply:
-    """A rich, platform-neutral message. `text` is the plain fallback and is always set."""
+    """A rich, platform-neutral message. `text` is the plain fallback and is always set.
+
+    A handler may return the same Reply again (cached answers), so a reply is finished once a
+    handler returns it: adapters and callers read it and never change it."""
 
     text: str
     title: str | None = None

@@ -9,7 +9,7 @@ from bot.core import PERSON, Reply
 from bot.router import Context, Routes
 from handlers.ownership import registry
 from handlers.ownership.matching import key
-from handlers.ownership.replies import area_reply, choices_reply, party_reply, unknown_reply
+from handlers.ownership.replies import area_answer, choices_reply, party_reply, unknown_reply
 
 if TYPE_CHECKING:
     from bot.app import Bot
@@ -60,7 +60,7 @@ async def answer_area(ctx: Context, question: str, *, record: bool = True) -> Re
     if match.kind == "answer":
         view = await registry_cache.view(ctx.db, workspace, match.best.area_id)
         if view:
-            return area_reply(view)
+            return area_answer(view)
     if match.kind == "ambiguous":
         return choices_reply(question, match.candidates)
     if record:
@@ -113,7 +113,7 @@ async def pick_area(ctx: Context) -> Reply:
     view = await cache(ctx.bot).view(ctx.db, ctx.msg.workspace, ctx.action.int_value)
     if view is None:
         return Reply("That area no longer exists. Ask again to see the current ones.")
-    return area_reply(view)
+    return area_answer(view)
 
 
 @routes.action("ownership.party")

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core import Reply
 from handlers.ownership.matching import AreaIndex, key
 from storage.db import Database
 from storage.models import (
@@ -49,6 +50,7 @@ class AreaView:
     area: Area
     roles: dict[str, list[PartyRef]]  # "A" / "R" / "C" / "I" -> parties
     aliases: list[str]
+    answer: Reply | None = None  # the reply built from this view, kept with it (replies.area_answer)
 
     @property
     def accountable(self) -> PartyRef | None:
@@ -93,10 +95,11 @@ class RegistryCache:
         snap = self._snapshots.get(workspace)
         if snap and time.monotonic() - snap.checked < self.FRESH:
             return snap
+        if snap:  # one check at a time: meanwhile the other questions answer from memory
+            snap.checked = time.monotonic()
         async with db.session() as session:
             version = await registry_version(session, workspace)
             if snap and snap.version == version:
-                snap.checked = time.monotonic()
                 return snap
             areas = (await session.exec(select(Area.id, Area.name).where(Area.workspace == workspace))).all()
             aliases: dict[int, list[str]] = {}

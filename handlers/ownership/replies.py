@@ -39,6 +39,14 @@ def area_reply(view: AreaView) -> Reply:
     return Reply(text=f"{text} (last verified: {verified})", title=area.name, sections=sections, buttons=buttons)
 
 
+def area_answer(view: AreaView) -> Reply:
+    """`area_reply`, built once per cached view: the answer to the most common question costs
+    no rebuilding (a returned Reply is never changed, see bot.core.Reply)."""
+    if view.answer is None:
+        view.answer = area_reply(view)
+    return view.answer
+
+
 def party_reply(party: Party, by_role: dict[str, list[str]], *, only: str | None = None) -> Reply:
     lines = []
     sections = []
