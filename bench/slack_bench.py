@@ -8,6 +8,8 @@ One run starts, each in its own process on 127.0.0.1: a stand-in Slack Web API (
 app with the core replaced by a constant reply (the Slack adapter's own cost). All get the
 same signed `/pmo who owns the enterprise roadmap?` load over real HTTP at concurrency 1 and 16.
 Targets: p50 <= 1.5x the floor, throughput at 16 >= 0.7x the floor, zero errors.
+Also printed: each server's CPU time per request at concurrency 16 (Linux), which a busy
+neighbour on a shared machine disturbs far less than requests/s.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import hashlib
 import hmac
 import logging
 import multiprocessing as mp
+import os
 import statistics
 import sys
 import tempfile
@@ -129,6 +132,15 @@ class Process:
         self.process.start()
         return self.ready.get(timeout=60)
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the server so far (0 where /proc is missing)."""
+        try:
+            with open(f"/proc/{self.process.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def __exit__(self, *_exc) -> None:
         self.stop.set()
         self.process.join(10)
@@ -193,21 +205,27 @@ def main() -> int:
     runs: dict[str, list[dict[int, dict[str, float]]]] = {name: [] for name in apps}
     with Process(run_api) as api_port, ExitStack() as servers:
         api_url = f"http://127.0.0.1:{api_port}/api/"
-        urls = {name: f"http://127.0.0.1:{servers.enter_context(Process(target, api_url))}/slack/events"
-                for name, target in apps.items()}
+        processes = {name: Process(target, api_url) for name, target in apps.items()}
+        urls = {name: f"http://127.0.0.1:{servers.enter_context(process)}/slack/events"
+                for name, process in processes.items()}
         # The apps take turns, round after round, so a slow spell of a shared machine falls on all
         # of them alike; the ratios are taken within each round, then their median is reported.
         for _ in range(args.rounds):
             for name, url in urls.items():
-                runs[name].append({c: asyncio.run(load(url, args.requests, c)) for c in (1, 16)})
+                figures = {1: asyncio.run(load(url, args.requests, 1))}
+                before = processes[name].cpu_seconds()
+                figures[16] = asyncio.run(load(url, args.requests, 16))
+                figures[16]["cpu"] = (processes[name].cpu_seconds() - before) / (args.requests + 200) * 1e6
+                runs[name].append(figures)
     print(f"/pmo {QUESTION}  ({args.rounds} rounds x {args.requests} requests per level, 127.0.0.1, "
           "each server in its own process; medians over the rounds)")
-    print(f"{'app':<10}{'conc':>5}{'p50 ms':>9}{'p99 ms':>9}{'req/s':>9}{'errors':>8}")
+    print(f"{'app':<10}{'conc':>5}{'p50 ms':>9}{'p99 ms':>9}{'req/s':>9}{'errors':>8}{'CPU µs/req':>12}")
     for name, rounds in runs.items():
         for c in (1, 16):
-            med = {k: statistics.median(r[c][k] for r in rounds) for k in ("p50", "p99", "rps")}
+            med = {k: statistics.median(r[c].get(k, 0.0) for r in rounds) for k in ("p50", "p99", "rps", "cpu")}
             errors = sum(r[c]["errors"] for r in rounds)
-            print(f"{name:<10}{c:>5}{med['p50']:>9.2f}{med['p99']:>9.2f}{med['rps']:>9.0f}{errors:>8}")
+            cpu = f"{med['cpu']:>12.0f}" if c == 16 and med["cpu"] else ""
+            print(f"{name:<10}{c:>5}{med['p50']:>9.2f}{med['p99']:>9.2f}{med['rps']:>9.0f}{errors:>8}{cpu}")
 
     def ratio(app: str, c: int, key: str) -> float:
         return statistics.median(a[c][key] / f[c][key] for a, f in zip(runs[app], runs["floor"], strict=True))

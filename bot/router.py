@@ -158,10 +158,9 @@ class Router:
         return self._fallback, text, None
 
 
-_SPACES = re.compile(r"\s+")
-_TRAILING = re.compile(r"[\s?!.¿¡。？！]+$")
+_TRAILING = " ?!.¿¡。？！"
 
 
 def clean_text(text: str) -> str:
     """Collapse whitespace and drop trailing punctuation so patterns see the words only."""
-    return _TRAILING.sub("", _SPACES.sub(" ", text).strip())
+    return " ".join(text.split()).rstrip(_TRAILING)
