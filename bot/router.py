@@ -146,8 +146,8 @@ class Router:
             return self._actions.get(msg.action_id), msg.value, None
         text = clean_text(msg.text)
         words = text.split()
-        lowered = [w.lower() for w in words]
-        for n in range(min(self._longest, len(words)), 0, -1):
+        lowered = [w.lower() for w in words[:self._longest]]
+        for n in range(len(lowered), 0, -1):
             hit = self._commands.get(tuple(lowered[:n]))
             if hit:
                 return hit[1], " ".join(words[n:]), None
