@@ -120,6 +120,8 @@ async def serve(bot: Bot, host: str, port: int, *, drain_seconds: float = 20.0) 
         await stop.wait()
         log.info("stopping: draining in-flight requests")
     finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
         await scheduler.stop()
         await runner.cleanup()
         await bot.settle(timeout=drain_seconds)  # notices and DMs started by the last requests
