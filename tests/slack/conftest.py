@@ -56,6 +56,7 @@ class StandIn:
     socket_acks: asyncio.Queue = field(default_factory=asyncio.Queue)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     refuse_sockets: bool = False
+    dropped: dict[str, int] = field(default_factory=dict)  # method -> connections to cut before answering
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -83,6 +84,11 @@ class StandIn:
         auth = request.headers.get("Authorization", "")
         self.calls.append(Call(method, args, auth.removeprefix("Bearer ") or None))
         self.changed.set()
+        if self.dropped.get(method):  # the connection dies mid-request, as a flaky network's would
+            self.dropped[method] -= 1
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response()
         if self.scripted.get(method):
             status, headers, body = self.scripted[method].pop(0)
             return web.json_response(body, status=status, headers=headers)

@@ -1,4 +1,4 @@
-"""Web API use: proactive sends, HTTP 429 retried after Retry-After, and the event de-dup table."""
+"""Web API use: proactive sends, HTTP 429 and dropped connections retried, and the event de-dup table."""
 
 from __future__ import annotations
 
@@ -26,6 +26,15 @@ async def test_rate_limited_post_is_retried_after_retry_after(slack: Slack):
     posts = await slack.standin.wait_for("chat.postMessage", count=2, timeout=5)
     assert time.monotonic() - started >= 0.9  # it waited as Slack asked
     assert posts[0].args == posts[1].args
+    await slack.settle()
+    assert len(slack.standin.of("chat.postMessage")) == 2
+
+
+async def test_a_dropped_connection_is_retried(slack: Slack):
+    slack.standin.dropped["chat.postMessage"] = 1
+    await slack.mention("who owns the enterprise roadmap?")
+    first, second = await slack.standin.wait_for("chat.postMessage", count=2, timeout=5)
+    assert first.args == second.args
     await slack.settle()
     assert len(slack.standin.of("chat.postMessage")) == 2
 
