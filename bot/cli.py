@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import getpass
 import json
 import logging
@@ -132,11 +133,8 @@ async def _chat(args: argparse.Namespace, settings: Settings, db) -> int:
 
     def show(replies) -> None:
         for reply in replies:
-            for file in reply.files:  # a terminal can't show a chart: save it beside the database
-                path = Path("pmo-bot-files") / file.name
-                path.parent.mkdir(exist_ok=True)
-                path.write_bytes(file.data)
-                file.title = f"{file.title} (saved to {path})".strip()
+            if reply.files:  # a terminal can't show a chart: save it, and say where, on a copy of the reply
+                reply = dataclasses.replace(reply, files=[_save(file) for file in reply.files])
             print(json.dumps(reply.to_dict(), ensure_ascii=False, default=str) if args.json else render(reply), flush=True)
 
     def post(conversation, reply) -> None:  # the bot posting on its own, e.g. a meetup announcement
@@ -168,6 +166,13 @@ async def _chat(args: argparse.Namespace, settings: Settings, db) -> int:
         await scheduler.stop()
         await bot.settle(timeout=10)
     return 0
+
+
+def _save(file):
+    path = Path("pmo-bot-files") / file.name
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(file.data)
+    return dataclasses.replace(file, title=f"{file.title} (saved to {path})".strip())
 
 
 def _read_line(interactive: bool) -> str | None:

@@ -37,6 +37,15 @@ def test_chat_reads_one_message_per_line_and_prints_json(tmp_path):
     assert replies[1]["title"] == "PMO"
 
 
+def test_a_chart_is_saved_beside_the_database_and_its_place_shown(tmp_path):
+    stdin = "improve Publish the enterprise roadmap monthly\nimprove stats\n"
+    result = run(["chat"], tmp_path, stdin)
+    assert result.returncode == 0, result.stderr
+    [chart] = (tmp_path / "pmo-bot-files").iterdir()
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    assert f"saved to pmo-bot-files/{chart.name}" in result.stdout
+
+
 def test_a_multi_person_conversation_against_one_database(tmp_path):
     env = {"PMO_BOT_ADMINS": "U-ADMIN"}
     denied = run(["ask", "area set Risk register; accountable: PMO", "--user", "U-BOB"], tmp_path, **env)
