@@ -27,7 +27,10 @@ WorkspaceHook = Callable[[AsyncSession, str], Awaitable[None]]
 
 
 class Sender(Protocol):
-    """What an adapter offers for messages the bot starts itself (announcements, reminders, DMs)."""
+    """What an adapter offers for messages the bot starts itself (announcements, reminders, DMs).
+
+    It may also offer `can_post(conversation) -> str | None` (why the bot can't post there) and
+    `is_member(channel, user) -> bool` (see Bot.is_member)."""
 
     async def send(self, conversation: ConversationRef, reply: Reply) -> str | None:
         """Post `reply` into `conversation`; returns the platform's message id when it has one."""
@@ -121,6 +124,21 @@ class Bot:
         if sender is None:
             raise LookupError(f"no adapter can send to {conversation.platform!r} conversations")
         return await sender.send(conversation, reply)
+
+    async def is_member(self, channel: ConversationRef, user: str) -> bool:
+        """Whether `user` is in `channel`, as its platform says. The console has no channels to
+        keep apart (True); a platform that can't say, or fails to, counts as no: fail closed."""
+        if channel.platform == "console":
+            return True
+        check = getattr(self.senders.get(channel.platform), "is_member", None)
+        if check is None:
+            return False
+        try:
+            return await check(channel, user)
+        except Exception:
+            log.warning("membership check failed; treated as not a member",
+                         exc_info=True, extra={"workspace": channel.workspace, "channel": channel.channel})
+            return False
 
     async def ensure_workspace(self, workspace: str, platform: str, *, seed: bool = True) -> None:
         """Create the workspace row on first contact and seed it (default operating model).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core import Button, Form, Input, Reply
 from bot.router import Context, Routes
 from handlers.retros import replies, store
-from handlers.retros.common import NO_RETRO, key, not_open, retro_by_value, retro_here
+from handlers.retros.common import NO_RETRO, key, may_take_part, not_open, retro_by_value, retro_here
 from handlers.retros.parse import ANON_FLAGS, RetroInputError, check_card_text, match_column, take_flag
 from storage.models.retros import Retro
 
@@ -20,11 +20,14 @@ async def _target(ctx: Context) -> tuple[Retro | None, Reply | None]:
         return retro, None if retro else Reply(NO_RETRO)
     async with ctx.db.session() as session:
         candidates = await store.open_in_workspace(session, ctx.msg.workspace, ctx.msg.platform)
-        if len(candidates) > 1:  # prefer the retros this person already took part in
+    candidates = [r for r in candidates if await may_take_part(ctx, r)]  # never name another team's retro
+    if len(candidates) > 1:  # prefer the retros this person already took part in
+        async with ctx.db.session() as session:
             mine = [r for r in candidates if any(c.author_key == key(ctx) for c in await store.cards(session, r.id))]
-            candidates = mine if len(mine) == 1 else candidates
+        candidates = mine if len(mine) == 1 else candidates
     if not candidates:
-        return None, Reply("No retro is open right now. A facilitator starts one in the team's channel: retro start.")
+        return None, Reply("No retro is open in a channel you are in. A facilitator starts one in the team's "
+                           "channel: retro start.")
     if len(candidates) == 1:
         return candidates[0], None
     buttons = [Button(f"#{r.id} {r.title}"[:75], "retro.pick", str(r.id)) for r in candidates[:6]]

@@ -32,11 +32,19 @@ async def retro_here(ctx: Context) -> Retro | None:
 
 
 async def retro_by_value(ctx: Context) -> Retro | None:
-    """The retro a button or form names (its value is the id); None if forged, foreign or unknown."""
+    """The retro a button or form names (its value is the id); None if forged, foreign or unknown,
+    or pressed outside the retro's channel by someone who is not in that channel."""
     if ctx.action.int_value < 0:
         return None
     async with ctx.db.session() as session:
-        return await store.get_retro(session, ctx.msg.workspace, ctx.action.int_value)
+        retro = await store.get_retro(session, ctx.msg.workspace, ctx.action.int_value)
+    return retro if retro and await may_take_part(ctx, retro) else None
+
+
+async def may_take_part(ctx: Context, retro: Retro) -> bool:
+    """A retro is for the people of its channel: asked from there, yes; from elsewhere (a DM),
+    only if the platform says the person is in the channel, so a private team's retro stays theirs."""
+    return ctx.msg.channel == retro.channel or await ctx.bot.is_member(store.channel_of(retro), ctx.msg.user)
 
 
 def facilitator_only(ctx: Context, retro: Retro, what: str) -> Reply | None:

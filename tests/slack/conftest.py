@@ -29,6 +29,7 @@ SECRET = "test-signing-secret"
 BOT_USER = "UBOT"
 BOT_ID = "BBOT"
 TOKEN = "xoxb-test"
+OPEN_CHANNELS = ("C-GENERAL", "C-NEWS", "C0BUSY", "C0COMMUNITY", "C0QUIET", "C1")  # everyone is in these
 
 
 def sign(body: str, timestamp: int | str, secret: str = SECRET) -> str:
@@ -57,6 +58,7 @@ class StandIn:
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     refuse_sockets: bool = False
     dropped: dict[str, int] = field(default_factory=dict)  # method -> connections to cut before answering
+    private: dict[str, set[str]] = field(default_factory=dict)  # channel -> its only members
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -94,8 +96,18 @@ class StandIn:
             return web.json_response(body, status=status, headers=headers)
         return web.json_response(self.answer(method, args))
 
+    def channels_of(self, args: dict[str, Any]) -> dict[str, Any]:
+        """users.conversations, two channels a page as Slack may well do, so cursors are followed."""
+        mine = [*OPEN_CHANNELS, *(c for c, members in self.private.items() if args.get("user") in members)]
+        start = int(args.get("cursor") or 0)
+        page = {"ok": True, "channels": [{"id": c, "is_private": c in self.private} for c in mine[start:start + 2]]}
+        page["response_metadata"] = {"next_cursor": str(start + 2) if start + 2 < len(mine) else ""}
+        return page
+
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ts = f"{time.time():.6f}"
+        if method == "users.conversations":
+            return self.channels_of(args)
         return {
             "auth.test": {"ok": True, "team_id": self.team, "team": "Test", "user_id": BOT_USER, "bot_id": BOT_ID,
                           "user": "pmo-bot", "url": "https://test.slack.com/"},

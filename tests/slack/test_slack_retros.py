@@ -18,8 +18,8 @@ def view_of(call) -> dict:
     return json.loads(view) if isinstance(view, str) else view
 
 
-async def retro(slack: Slack, text: str, user: str) -> dict:
-    response = await slack.command(text, command="/retro", user=user)
+async def retro(slack: Slack, text: str, user: str, **where: str) -> dict:
+    response = await slack.command(text, command="/retro", user=user, **where)
     assert response.status == 200
     body = await response.text()
     return json.loads(body) if body else {}
@@ -97,3 +97,38 @@ async def test_a_full_retro_in_slack(slack: Slack, standin: StandIn):
     assert answers[1].startswith("Closed retro #")
     everything = "\n".join(texts(c) for c in standin.calls if c.method in ("chat.postMessage", "response_url"))
     assert "UANN" not in everything  # the anonymous author, on every channel surface
+
+
+async def test_a_private_channels_retro_stays_with_its_members(slack: Slack, standin: StandIn):
+    slack.bot.senders["slack"].pacer.interval = 0
+    standin.private["C0PRIVATE"] = {"UFAY", "UANN"}
+    await retro(slack, "start Leadership offsite", "UFAY", channel_id="C0PRIVATE", channel_name="leads")
+    [board] = standin.of("chat.postMessage")
+    add = buttons(board)["Add card"]
+
+    # A member writes by DM: the card lands in the private retro (the only one open to her).
+    dm = {"channel_id": "D-ANN", "channel_name": "directmessage"}
+    assert "Added card #1 to Start" in (await retro(slack, "add start more offsites", "UANN", **dm))["text"]
+    # Someone outside the channel neither sees the retro nor reaches it.
+    outsider = await retro(slack, "add start peek", "UBOB", channel_id="D-BOB", channel_name="directmessage")
+    assert "No retro is open in a channel you are in" in outsider["text"]
+    assert "Leadership offsite" not in json.dumps(outsider)
+    await slack.click(add["action_id"], add["value"], user="UBOB")  # a forged click from elsewhere
+    [refused] = await standin.wait_for("chat.postEphemeral")
+    assert "not valid any more" in refused.args["text"] and not standin.of("views.open")
+    # With a retro open in his own channel too, his DM goes there without naming the private one.
+    await retro(slack, "start Sprint 13", "UFAY")
+    ack = await retro(slack, "add start pairing", "UBOB", channel_id="D-BOB", channel_name="directmessage")
+    assert "Added card #1 to Start" in ack["text"] and "Sprint 13" in ack["text"]
+    asked = [c for c in standin.of("users.conversations") if c.args.get("user") == "UBOB"]
+    assert len({c.args.get("cursor") for c in asked}) > 1  # every page was read
+
+
+async def test_when_slack_cannot_say_who_is_in_a_channel_a_dm_reaches_no_retro(slack: Slack, standin: StandIn, caplog):
+    standin.private["C0PRIVATE"] = {"UFAY", "UANN"}
+    await retro(slack, "start Leadership offsite", "UFAY", channel_id="C0PRIVATE", channel_name="leads")
+    standin.scripted["users.conversations"] = [(200, {}, {"ok": False, "error": "missing_scope"})]
+    ack = await retro(slack, "add start more offsites", "UANN", channel_id="D-ANN", channel_name="directmessage")
+    assert "No retro is open in a channel you are in" in ack["text"]  # fail closed
+    assert any("membership check failed" in r.message for r in caplog.records)
+    assert "Added card #1" in (await retro(slack, "add start in the channel", "UANN", channel_id="C0PRIVATE"))["text"]

@@ -29,6 +29,7 @@ class Connector:
     posts: list[dict[str, Any]] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)  # bodies of POST /v3/conversations
     failures: list[int] = field(default_factory=list)  # statuses to answer before succeeding
+    rosters: dict[str, set[str]] = field(default_factory=dict)  # conversation -> AAD ids of its only members
     attempts: int = 0
 
     async def post(self, request: web.Request) -> web.Response:
@@ -50,8 +51,13 @@ class Connector:
         return web.json_response({"id": f"a:dm-{body['members'][0]['id']}"})
 
     async def member(self, request: web.Request) -> web.Response:
-        """One member of a conversation: test users' member ids are 29:<their AAD object id>."""
+        """One member of a conversation: test users' member ids are 29:<their AAD object id>.
+        Everyone is in every conversation except those in `rosters`, which have only their own."""
         member = request.match_info["member"]
+        roster = self.rosters.get(request.match_info["conversation"])
+        if roster is not None and member.removeprefix("29:") not in roster:
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation",
+                                                "message": "The member is not part of the conversation."}}, status=404)
         return web.json_response({"id": member, "name": member.removeprefix("29:").title(),
                                   "aadObjectId": member.removeprefix("29:")})
 

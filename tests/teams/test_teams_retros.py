@@ -63,3 +63,16 @@ async def test_a_full_retro_in_teams(client, teams_bot, teams, connector):
     dms = [p for p in connector.posts if p["conversation"] == "a:dm-29:U-BOB"]
     assert len(dms) == 1 and connector.created[-1]["members"][0]["id"] == "29:U-BOB"
     assert "is due tomorrow, Mon 23 Nov 2026" in card_text(dms[0]["activity"]["attachments"][0]["content"])
+
+
+async def test_a_retro_reached_by_dm_only_by_people_of_its_channel(client, teams, connector):
+    async def say(activity) -> str:
+        response = await client.post("/api/messages", json=activity)
+        assert response.status in (200, 201)
+        return card_text(connector.cards[-1])
+
+    connector.rosters[teams.channel] = {"U-FAY", "U-ANN"}  # a private team
+    assert "you are the facilitator" in await say(teams.channel_message("retro start Leads sync", user="U-FAY"))
+    assert "Added card #1 to Start" in await say(teams.personal("retro add start fewer meetings", user="U-ANN"))
+    outsider = await say(teams.personal("retro add start peek", user="U-BOB"))
+    assert "No retro is open in a channel you are in" in outsider and "Leads sync" not in outsider

@@ -89,9 +89,31 @@ class ChannelPacer:
 class SlackSender:
     """bot.senders["slack"]: messages the bot starts itself (announcements, reminders)."""
 
+    MEMBERSHIP_SECONDS = 60.0  # how long a person's channel list is trusted
+
     def __init__(self, client: AsyncWebClient, tokens: Tokens) -> None:
         self.client, self.tokens = client, tokens
         self.pacer = ChannelPacer()
+        self._channels: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}  # (team, user) -> (until, ids)
+
+    async def is_member(self, channel: ConversationRef, user: str) -> bool:
+        """Whether the person is in the channel: the public and private channels Slack lists for
+        them (users.conversations, one call for most people), remembered for a minute."""
+        token = await self.tokens.bot_token(channel.workspace)
+        if not token:
+            return False
+        key = (channel.workspace, user)
+        until, channels = self._channels.get(key, (0.0, frozenset()))
+        if until < time.monotonic():
+            found: set[str] = set()
+            async for page in await self.client.users_conversations(
+                    user=user, types="public_channel,private_channel", exclude_archived=True, limit=1000, token=token):
+                found.update(c["id"] for c in page.get("channels") or () if isinstance(c, dict) and "id" in c)
+            channels, now = frozenset(found), time.monotonic()
+            if len(self._channels) > 1000:  # forget the lapsed ones rather than grow without end
+                self._channels = {k: v for k, v in self._channels.items() if v[0] > now}
+            self._channels[key] = (now + self.MEMBERSHIP_SECONDS, channels)
+        return channel.channel in channels
 
     async def can_post(self, conversation: ConversationRef) -> str | None:
         """None if the bot can post in the channel, else why not (for the person asking)."""

@@ -145,6 +145,21 @@ class TeamsSender:
             ERRORS.labels("teams_send").inc()
             raise
 
+    async def is_member(self, channel: ConversationRef, user: str) -> bool:
+        """Whether the person (their AAD object id) is in the channel: Teams answers one member of
+        a conversation, or 404 when they are not in it."""
+        record = await conversations.get(self.db, PLATFORM, channel.workspace, channel.channel)
+        if record is None or not record.service_url:
+            return False
+        client = await self.auth.create_connector_factory(self._identity).create(record.service_url, None)
+        try:
+            await self.outbox.connector.get_member(client.config.credentials, record.service_url, channel.channel, user)
+        except ConnectorError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
     async def _send_direct(self, conversation: ConversationRef, reply: Reply) -> str | None:
         """A DM: into the person's 1:1 chat with the bot, created (and kept) the first time."""
         channel = "@" + (conversation.user or "")
