@@ -58,8 +58,8 @@ class Connector:
         if roster is not None and member.removeprefix("29:") not in roster:
             return web.json_response({"error": {"code": "MemberNotFoundInConversation",
                                                 "message": "The member is not part of the conversation."}}, status=404)
-        return web.json_response({"id": member, "name": member.removeprefix("29:").title(),
-                                  "aadObjectId": member.removeprefix("29:")})
+        aad = member.removeprefix("29:")  # asked by member id or by AAD object id, as Teams allows
+        return web.json_response({"id": f"29:{aad}", "name": aad.title(), "aadObjectId": aad})
 
     @property
     def cards(self) -> list[dict[str, Any]]:

@@ -36,3 +36,24 @@ async def test_announced_in_the_channel_and_rsvp_updates_the_card(client, teams_
     announcements = [p for p in connector.posts if p["method"] == "POST"
                      and "Coming up" in card_text(p["activity"]["attachments"][0]["content"])]
     assert len(announcements) == 1
+
+
+async def test_the_reminder_mentions_the_people_going(client, teams_bot, teams, connector):
+    teams_bot.clock = at("2026-11-21T09:00:00+00:00")
+    await client.post("/api/messages", json=teams.channel_message(
+        'meetup schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London'))
+    series_id = int(card_text(connector.cards[-1]).split("meetup #")[1].split(".")[0])
+    teams_bot.clock = at("2026-11-22T12:30:00+00:00")
+    await jobs.post_due(teams_bot, series_id)
+    going = next(a for a in connector.cards[-1]["actions"] if a["title"].startswith("Going"))
+    for user in ("U-BOB", "U-ANN"):
+        await client.post("/api/messages", json=teams.submit(submit_data(going), user=user, kind="channel"))
+    connector.rosters[teams.channel] = {"U-BOB"}  # U-ANN has left the team since: no mention for her
+
+    teams_bot.clock = at("2026-11-23T12:15:00+00:00")
+    await jobs.post_due(teams_bot, series_id)
+    reminder = connector.posts[-1]["activity"]
+    assert "starts in 15 minutes" in card_text(reminder["attachments"][0]["content"])
+    assert reminder["text"] == "<at>U-Bob</at>" and reminder["textFormat"] == "xml"
+    assert reminder["entities"] == [{"type": "mention", "text": "<at>U-Bob</at>",
+                                     "mentioned": {"id": "29:U-BOB", "name": "U-Bob"}}]

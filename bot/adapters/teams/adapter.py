@@ -11,6 +11,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from msrest.exceptions import DeserializationError
 
 from bot.adapters.teams.auth import AuthUnavailable, BadActivity, BotConfig, CachingAuthentication
+from bot.adapters.teams.people import People
 from bot.adapters.teams.sender import Outbox, TeamsSender
 from bot.adapters.teams.turn import TeamsTurn
 from bot.app import Bot
@@ -25,9 +26,10 @@ class TeamsEndpoint:
         self.auth = CachingAuthentication(config)
         self.adapter = CloudAdapter(self.auth)
         self.outbox = Outbox()
-        self.turn = TeamsTurn(bot, self.outbox)
+        people = People(self.outbox.connector)
+        self.turn = TeamsTurn(bot, self.outbox, people)
         self.adapter.on_turn_error = self.turn.on_error
-        self.sender = TeamsSender(bot.db, self.auth, self.outbox, config.APP_ID)
+        self.sender = TeamsSender(bot.db, self.auth, self.outbox, people, config.APP_ID)
 
     async def close(self, _app: web.Application | None = None) -> None:
         await self.outbox.connector.close()

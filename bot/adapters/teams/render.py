@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from bot.core import Button, Form, Input, Reply, Section
@@ -112,11 +113,16 @@ def render_card(reply: Reply) -> dict[str, Any]:
     return card
 
 
-def render_activity(reply: Reply) -> dict[str, Any]:
+def render_activity(reply: Reply, mentions: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     """The message activity fields for a reply: the card, and a plain summary for notifications.
     Images (a chart) ride along inline as data URIs, which Teams shows under the card; other
-    files would need OneDrive consent, so they are not sent."""
+    files would need OneDrive consent, so they are not sent. `mentions` (entities the adapter
+    looked up for reply.mentions) become the message's text above the card, so they notify:
+    a card may only carry mentions in a Teams-only property the Adaptive Card schema refuses."""
     attachments = [{"contentType": CARD_CONTENT_TYPE, "content": render_card(reply)}]
     attachments += [{"contentType": f.mime, "name": f.name, "contentUrl": f"data:{f.mime};base64,"
                      + base64.b64encode(f.data).decode("ascii")} for f in reply.files if f.mime.startswith("image/")]
-    return {"type": "message", "summary": reply.text[:MAX_RUN], "attachments": attachments}
+    activity = {"type": "message", "summary": reply.text[:MAX_RUN], "attachments": attachments}
+    if mentions:
+        activity.update(text=" ".join(m["text"] for m in mentions), textFormat="xml", entities=list(mentions))
+    return activity

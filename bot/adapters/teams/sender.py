@@ -20,6 +20,7 @@ from msrest.authentication import Authentication
 
 from bot.adapters.teams.auth import CachingAuthentication
 from bot.adapters.teams.connector import BotConnector, ConnectorError
+from bot.adapters.teams.people import People
 from bot.adapters.teams.render import render_activity
 from bot.adapters.teams.translate import PLATFORM, join_conversation, split_conversation
 from bot.core import ConversationRef, Reply
@@ -102,9 +103,9 @@ class Outbox:
 
 def build_activity(reply: Reply, *, conversation_id: str, service_url: str, channel_id: str,
                    bot: dict[str, Any] | None, tenant_id: str | None = None, user: dict[str, Any] | None = None,
-                   reply_to_id: str | None = None) -> dict[str, Any]:
+                   reply_to_id: str | None = None, mentions: list[dict[str, Any]] = ()) -> dict[str, Any]:
     """The JSON of an outgoing message activity (Bot Framework schema)."""
-    activity = render_activity(reply)
+    activity = render_activity(reply, mentions)
     activity.update(serviceUrl=service_url, channelId=channel_id, conversation={"id": conversation_id})
     if bot:
         activity["from"] = bot
@@ -120,8 +121,9 @@ def build_activity(reply: Reply, *, conversation_id: str, service_url: str, chan
 class TeamsSender:
     """`bot.senders["teams"]`: posts into a conversation the bot has seen, from its stored reference."""
 
-    def __init__(self, db: Database, auth: CachingAuthentication, outbox: Outbox, app_id: str | None) -> None:
-        self.db, self.auth, self.outbox = db, auth, outbox
+    def __init__(self, db: Database, auth: CachingAuthentication, outbox: Outbox, people: People,
+                 app_id: str | None) -> None:
+        self.db, self.auth, self.outbox, self.people = db, auth, outbox, people
         claims = {AuthenticationConstants.AUDIENCE_CLAIM: app_id, AuthenticationConstants.APP_ID_CLAIM: app_id}
         self._identity = ClaimsIdentity(claims, True)
 
@@ -133,12 +135,14 @@ class TeamsSender:
             raise LookupError(f"no stored Teams conversation {conversation.channel!r} in {conversation.workspace!r}: "
                               "the bot must be installed there (or have been talked to) first")
         ref = record.data
+        # The cached ConnectorClient carries the credentials (and their token cache) for this service URL.
+        client = await self.auth.create_connector_factory(self._identity).create(record.service_url, None)
+        mentions = await self.people.mentions(client.config.credentials, record.service_url, conversation.channel,
+                                              reply.mentions) if reply.mentions else []
         activity = build_activity(
             reply, conversation_id=join_conversation(conversation.channel, conversation.thread),
             service_url=record.service_url, channel_id=ref.get("channelId") or "msteams", bot=ref.get("bot"),
-            tenant_id=(ref.get("conversation") or {}).get("tenantId"))
-        # The cached ConnectorClient carries the credentials (and their token cache) for this service URL.
-        client = await self.auth.create_connector_factory(self._identity).create(record.service_url, None)
+            tenant_id=(ref.get("conversation") or {}).get("tenantId"), mentions=mentions)
         try:
             return await self.outbox.deliver(client.config.credentials, activity)
         except Exception:
@@ -146,19 +150,12 @@ class TeamsSender:
             raise
 
     async def is_member(self, channel: ConversationRef, user: str) -> bool:
-        """Whether the person (their AAD object id) is in the channel: Teams answers one member of
-        a conversation, or 404 when they are not in it."""
+        """Whether the person (their AAD object id) is in the channel, as a member lookup says."""
         record = await conversations.get(self.db, PLATFORM, channel.workspace, channel.channel)
         if record is None or not record.service_url:
             return False
         client = await self.auth.create_connector_factory(self._identity).create(record.service_url, None)
-        try:
-            await self.outbox.connector.get_member(client.config.credentials, record.service_url, channel.channel, user)
-        except ConnectorError as exc:
-            if exc.status == 404:
-                return False
-            raise
-        return True
+        return await self.people.member(client.config.credentials, record.service_url, channel.channel, user) is not None
 
     async def _send_direct(self, conversation: ConversationRef, reply: Reply) -> str | None:
         """A DM: into the person's 1:1 chat with the bot, created (and kept) the first time."""

@@ -10,6 +10,7 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
 from bot.adapters.teams import translate
 from bot.adapters.teams.connector import ConnectorError
+from bot.adapters.teams.people import People
 from bot.adapters.teams.sender import Outbox, build_activity
 from bot.app import Bot
 from bot.core import Action, Reply, Section
@@ -44,11 +45,11 @@ def _account(account: ChannelAccount | None) -> dict[str, str] | None:
 class TeamsTurn:
     """What CloudAdapter.process() runs for each activity (its `bot` argument)."""
 
-    def __init__(self, bot: Bot, outbox: Outbox) -> None:
-        self.bot, self.outbox = bot, outbox
+    def __init__(self, bot: Bot, outbox: Outbox, people: People) -> None:
+        self.bot, self.outbox, self.people = bot, outbox, people
         self._stored: dict[tuple[str, str], dict] = {}  # references already in the database
         self._greeted: dict[str, float] = {}
-        self._aad: dict[str, str] = {}  # member id (29:…) -> AAD object id
+        self._mentioned: set[tuple[str, str]] = set()  # (tenant, AAD id) of people mentioned and kept
 
     async def on_turn(self, context: TurnContext) -> None:
         activity = context.activity
@@ -97,40 +98,38 @@ class TeamsTurn:
 
     async def _people(self, context: TurnContext) -> dict[str, str]:
         """Member id → AAD object id (the neutral user id) for the people mentioned in a message.
-        Mentions carry only the member id; the Bot Connector knows the rest. Cached per process."""
+        Mentions carry only the member id; the Bot Connector knows the rest."""
         activity = context.activity
         out = {}
         for member in translate.mentioned_people(activity):
-            if member not in self._aad:
-                channel = translate.split_conversation(activity.conversation.id)[0]
-                try:
-                    found = await self.outbox.connector.get_member(self._credentials(context), activity.service_url,
-                                                                   channel, member)
-                except ConnectorError as exc:
-                    log.info("could not look up a mentioned member", extra={"status": exc.status})
-                    continue
-                if len(self._aad) > 50_000:
-                    self._aad.clear()
-                self._aad[member] = found.get("aadObjectId") or member
-                await self._remember_mentioned(activity, member, self._aad[member])
-            out[member] = self._aad[member]
+            try:
+                found = await self.people.member(self._credentials(context), activity.service_url,
+                                                 activity.conversation.id, member)
+            except ConnectorError as exc:
+                log.info("could not look up a mentioned member", extra={"status": exc.status})
+                continue
+            out[member] = (found or {}).get("aadObjectId") or member
+            await self._remember_mentioned(activity, member, out[member])
         return out
 
     async def _remember_mentioned(self, activity: Activity, member: str, user: str) -> None:
         """Someone mentioned (an idea's new owner, a retro action's owner) can be DM'd before they
         ever write to the bot: keep their member id, unless they are known already."""
         workspace = translate.tenant_of(activity)
-        if (workspace, "@" + user) in self._stored or await conversations.get(
-                self.bot.db, translate.PLATFORM, workspace, "@" + user):
+        if (workspace, user) in self._mentioned or (workspace, "@" + user) in self._stored:
             return
-        data = {"channelId": activity.channel_id, "memberId": member, "tenantId": workspace,
-                "bot": {"id": activity.recipient.id, "name": activity.recipient.name} if activity.recipient else None}
-        await conversations.upsert(self.bot.db, platform=translate.PLATFORM, workspace=workspace, channel="@" + user,
-                                   kind="person", service_url=activity.service_url, data=data)
+        if not await conversations.get(self.bot.db, translate.PLATFORM, workspace, "@" + user):
+            data = {"channelId": activity.channel_id, "memberId": member, "tenantId": workspace,
+                    "bot": {"id": activity.recipient.id, "name": activity.recipient.name} if activity.recipient else None}
+            await conversations.upsert(self.bot.db, platform=translate.PLATFORM, workspace=workspace,
+                                       channel="@" + user, kind="person", service_url=activity.service_url, data=data)
+        if len(self._mentioned) > 50_000:
+            self._mentioned.clear()
+        self._mentioned.add((workspace, user))
 
     async def _update(self, context: TurnContext, reply: Reply, card_id: str) -> bool:
         """Put the new card over the one whose button was pressed; False when Teams refuses."""
-        activity = self._outgoing(context, reply, thread=False)
+        activity = await self._outgoing(context, reply, thread=False)
         activity["id"] = card_id
         try:
             await self.outbox.deliver(self._credentials(context), activity)
@@ -150,17 +149,18 @@ class TeamsTurn:
 
     async def reply(self, context: TurnContext, reply: Reply, *, thread: bool = True) -> str | None:
         """Answer in the conversation (and thread) the activity came from."""
-        sent = await self.outbox.deliver(self._credentials(context), self._outgoing(context, reply, thread=thread))
+        sent = await self.outbox.deliver(self._credentials(context), await self._outgoing(context, reply, thread=thread))
         context.responded = True
         return sent
 
-    @staticmethod
-    def _outgoing(context: TurnContext, reply: Reply, *, thread: bool) -> dict:
+    async def _outgoing(self, context: TurnContext, reply: Reply, *, thread: bool) -> dict:
         incoming = context.activity
+        mentions = await self.people.mentions(self._credentials(context), incoming.service_url,
+                                              incoming.conversation.id, reply.mentions) if reply.mentions else []
         return build_activity(
             reply, conversation_id=incoming.conversation.id, service_url=incoming.service_url,
             channel_id=incoming.channel_id, user=_account(incoming.from_property), bot=_account(incoming.recipient),
-            tenant_id=translate.tenant_of(incoming), reply_to_id=incoming.id if thread else None)
+            tenant_id=translate.tenant_of(incoming), reply_to_id=incoming.id if thread else None, mentions=mentions)
 
     @staticmethod
     def _credentials(context: TurnContext):
