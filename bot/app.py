@@ -29,7 +29,8 @@ WorkspaceHook = Callable[[AsyncSession, str], Awaitable[None]]
 class Sender(Protocol):
     """What an adapter offers for messages the bot starts itself (announcements, reminders, DMs).
 
-    It may also offer `can_post(conversation) -> str | None` (why the bot can't post there) and
+    It may also offer `update(conversation, message_id, reply)` (rewrite a message it posted),
+    `can_post(conversation) -> str | None` (why the bot can't post there) and
     `is_member(channel, user) -> bool` (see Bot.is_member)."""
 
     async def send(self, conversation: ConversationRef, reply: Reply) -> str | None:
@@ -124,6 +125,14 @@ class Bot:
         if sender is None:
             raise LookupError(f"no adapter can send to {conversation.platform!r} conversations")
         return await sender.send(conversation, reply)
+
+    async def update(self, conversation: ConversationRef, message_id: str, reply: Reply) -> bool:
+        """Rewrite a message the bot posted (send() gave its id); False where the platform can't."""
+        update = getattr(self.senders.get(conversation.platform), "update", None)
+        if update is None:
+            return False
+        await update(conversation, message_id, reply)
+        return True
 
     async def is_member(self, channel: ConversationRef, user: str) -> bool:
         """Whether `user` is in `channel`, as its platform says. The console has no channels to

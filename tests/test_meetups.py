@@ -96,6 +96,24 @@ async def test_skip_posts_a_notice_and_nothing_else(bot, person, clock, posts):
     assert posts[1][1].text.startswith("Coming up: Circle, Tue 01 Dec 2026")
 
 
+async def test_skip_and_cancel_rewrite_announcements_already_posted(bot, person, clock, posts):
+    organiser, _, sid = await schedule(person, 'meetup schedule "Circle" every Tuesday at 12:00 UTC')
+    await run(bot, clock, "2026-11-23T12:00:00+00:00", sid)  # Tue 24 Nov announced a day before
+    [(_, announcement)] = posts
+    assert any(b.action_id == "meetup.rsvp" for b in announcement.buttons)
+    clock.set("2026-11-23T15:00:00+00:00")
+    await organiser.say(f"meetup skip {sid} 2026-11-24")
+    [(where, message_id, rewritten)] = bot.senders["console"].updated
+    assert message_id == "console-1" and where.channel == "C-GENERAL"
+    assert rewritten.title == "Circle (skipped)" and not rewritten.buttons
+    assert "Circle on Tue 24 Nov 2026, 12:00 UTC will not take place (skipped)." in rewritten.text
+
+    await run(bot, clock, "2026-11-30T12:00:00+00:00", sid)  # Tue 1 Dec announced
+    await person(ADMIN).say(f"meetup cancel {sid}")
+    assert [u[2].title for u in bot.senders["console"].updated] == ["Circle (skipped)", "Circle (cancelled)"]
+    assert "Tue 01 Dec 2026" in bot.senders["console"].updated[-1][2].text
+
+
 async def test_cancel_series_by_admin(bot, person, clock, posts):
     _, _, sid = await schedule(person, 'meetup schedule "Circle" every Tuesday at 12:00 UTC')
     out = await person(ADMIN).say(f"meetup cancel {sid}")

@@ -211,6 +211,7 @@ async def skip(ctx: Context) -> Reply:
                    "See you at the next one!", title=f"{series.title}: skipped")
     await deliver(ctx.bot, store.channel_of(series), notice,
                   kind="meetup.skipped", subject=f"occurrence:{occ.id}", due_at=ctx.now())
+    await jobs.retract_announcements(ctx.bot, series, [occ], "skipped")
     return Reply(f"Skipped {series.title} on {replies.local(series, start)}; the channel has been told.")
 
 
@@ -230,6 +231,10 @@ async def cancel(ctx: Context) -> Reply:
                    title=f"{series.title}: cancelled")
     await deliver(ctx.bot, store.channel_of(series), notice,
                   kind="meetup.cancelled", subject=f"series:{series.id}", due_at=ctx.now())
+    async with ctx.db.session() as session:
+        upcoming = [occ for occ in (await store.known_occurrences(session, series)).values()
+                    if occ.status in ("announced", "reminded")]  # announced, not started yet
+    await jobs.retract_announcements(ctx.bot, series, upcoming, "cancelled")
     return Reply(f"Cancelled meetup #{series.id} “{series.title}”; the channel has been told.")
 
 

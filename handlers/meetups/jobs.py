@@ -9,6 +9,7 @@ missed and skipped, so an outage never ends in a burst of stale posts.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -19,11 +20,12 @@ from sqlmodel import select
 from handlers.meetups import replies, store
 from scheduler.deliveries import backoff, deliver, record_missed, target_of
 from scheduler.service import JobSpec, current_bot, job_function
-from storage.models import Delivery, MeetupSeries
+from storage.models import Delivery, MeetupOccurrence, MeetupSeries
 
 if TYPE_CHECKING:
     from bot.app import Bot
 
+log = logging.getLogger(__name__)
 LATE_AFTER = timedelta(minutes=1)  # later than this is worth saying so
 # Only posts due this soon get a job; the scheduler's refresh (every minute) adds the others as
 # they come near, so 10,000 series cost a few hundred jobs, not 10,000.
@@ -149,6 +151,29 @@ async def post_due(bot: Bot, series_id: int) -> None:
             bot.scheduler.put(job(series.id, at))
         if retry_at:
             bot.scheduler.put(retry_job(series.id, retry_at))
+
+
+async def retract_announcements(bot: Bot, series: MeetupSeries, occurrences: list[MeetupOccurrence],
+                                why: str) -> int:
+    """Rewrite the announcements already posted for these dates (skipped, cancelled) so nobody
+    RSVPs to a meetup that won't happen. Returns how many were rewritten; a platform that refuses
+    leaves that one as it was (the notice in the channel still says it)."""
+    by_subject = {f"occurrence:{occ.id}": occ for occ in occurrences}
+    if not by_subject:
+        return 0
+    ref = store.channel_of(series)
+    async with bot.db.session() as session:
+        rows = (await session.exec(select(Delivery).where(
+            Delivery.kind == "meetup.announce", Delivery.subject.in_(list(by_subject)),
+            Delivery.target == target_of(ref), Delivery.status == "sent", Delivery.message_id.is_not(None)))).all()
+    rewritten = 0
+    for row in rows:
+        try:
+            rewritten += await bot.update(ref, row.message_id, replies.called_off(series, by_subject[row.subject], why))
+        except Exception:
+            log.warning("could not rewrite a meetup announcement", exc_info=True,
+                        extra={"workspace": series.workspace, "series": series.id})
+    return rewritten
 
 
 async def _backoff_for(bot: Bot, delivery_id: int) -> timedelta:

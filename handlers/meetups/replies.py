@@ -55,6 +55,13 @@ def announcement(series: MeetupSeries, occ: MeetupOccurrence, counts: Rsvps, *, 
                  buttons=rsvp_buttons(occ, counts))
 
 
+def called_off(series: MeetupSeries, occ: MeetupOccurrence, why: str) -> Reply:
+    """What an announcement becomes once its date is skipped or the series cancelled: no RSVPs."""
+    headline = f"{series.title} on {local(series, occ.starts_at)} will not take place ({why})."
+    return Reply(text=headline, title=f"{series.title} ({why})",
+                 sections=[Section(text=headline), Section(fields=[when(series, occ.starts_at)])])
+
+
 def reminder(series: MeetupSeries, occ: MeetupOccurrence, counts: Rsvps, *, late: bool = False) -> Reply:
     minutes = series.remind_before_minutes
     headline = f"{series.title} starts in {minutes} minutes" + (" (late reminder)" if late else "") + "."

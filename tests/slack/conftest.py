@@ -43,6 +43,7 @@ class Call:
     method: str
     args: dict[str, Any]
     token: str | None
+    answer: dict[str, Any] = field(default_factory=dict)  # what the stand-in said back
 
 
 @dataclass
@@ -84,7 +85,8 @@ class StandIn:
             args = {k: v[0] for k, v in parse_qs(await request.text()).items()}
         args = {**request.query, **args}  # some methods send their arguments as query parameters
         auth = request.headers.get("Authorization", "")
-        self.calls.append(Call(method, args, auth.removeprefix("Bearer ") or None))
+        call = Call(method, args, auth.removeprefix("Bearer ") or None)
+        self.calls.append(call)
         self.changed.set()
         if self.dropped.get(method):  # the connection dies mid-request, as a flaky network's would
             self.dropped[method] -= 1
@@ -92,9 +94,10 @@ class StandIn:
             request.transport.close()
             return web.Response()
         if self.scripted.get(method):
-            status, headers, body = self.scripted[method].pop(0)
-            return web.json_response(body, status=status, headers=headers)
-        return web.json_response(self.answer(method, args))
+            status, headers, call.answer = self.scripted[method].pop(0)
+            return web.json_response(call.answer, status=status, headers=headers)
+        call.answer = self.answer(method, args)
+        return web.json_response(call.answer)
 
     def channels_of(self, args: dict[str, Any]) -> dict[str, Any]:
         """users.conversations, two channels a page as Slack may well do, so cursors are followed."""

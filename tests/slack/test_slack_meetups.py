@@ -74,3 +74,21 @@ async def test_posts_to_one_channel_are_paced_and_other_channels_are_not_held_up
     assert [p.args["channel"] for p in posts].count("C0BUSY") == 3
     assert time.monotonic() - started >= 2.0, "three posts to one channel take at least two seconds"
     assert [p.args["channel"] for p in posts].index("C0QUIET") < 2, "the quiet channel did not wait its turn"
+
+
+async def test_skipping_a_date_rewrites_its_announcement(slack: Slack, standin: StandIn):
+    slack.bot.senders["slack"].pacer.interval = 0  # Slack's 1 post/s per channel is tested elsewhere
+    slack.bot.clock = lambda: at("2026-11-21T09:00:00+00:00")
+    ack = await schedule(slack, 'schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London')
+    series_id = int(ack["text"].split("#")[1].split()[0])
+    slack.bot.clock = lambda: at("2026-11-22T12:30:00+00:00")
+    await jobs.post_due(slack.bot, series_id)
+    [announcement] = standin.of("chat.postMessage")
+    posted_ts = announcement.answer["ts"]
+
+    ack = await schedule(slack, f"skip {series_id} 2026-11-23")
+    assert "the channel has been told" in ack["text"]
+    [update] = standin.of("chat.update")
+    assert update.args["channel"] == announcement.args["channel"] and update.args["ts"] == posted_ts
+    assert "will not take place (skipped)" in update.args["text"]
+    assert not [b for b in update.args["blocks"] if b["type"] == "actions"]  # no more RSVPs

@@ -57,3 +57,19 @@ async def test_the_reminder_mentions_the_people_going(client, teams_bot, teams, 
     assert reminder["text"] == "<at>U-Bob</at>" and reminder["textFormat"] == "xml"
     assert reminder["entities"] == [{"type": "mention", "text": "<at>U-Bob</at>",
                                      "mentioned": {"id": "29:U-BOB", "name": "U-Bob"}}]
+
+
+async def test_cancelling_the_series_rewrites_its_announcement(client, teams_bot, teams, connector):
+    teams_bot.clock = at("2026-11-21T09:00:00+00:00")
+    await client.post("/api/messages", json=teams.channel_message(
+        'meetup schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London'))
+    series_id = int(card_text(connector.cards[-1]).split("meetup #")[1].split(".")[0])
+    teams_bot.clock = at("2026-11-22T12:30:00+00:00")
+    await jobs.post_due(teams_bot, series_id)
+    announced = len(connector.posts)  # the Bot Connector gave it the id m-<that number>
+
+    await client.post("/api/messages", json=teams.channel_message(f"meetup cancel {series_id}"))
+    [update] = [p for p in connector.posts if p["method"] == "PUT"]
+    assert update["conversation"] == teams.channel and update["reply_to"] == f"m-{announced}"
+    card = update["activity"]["attachments"][0]["content"]
+    assert "Coaching circle (cancelled)" in card_text(card) and "actions" not in card

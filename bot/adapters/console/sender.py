@@ -13,8 +13,14 @@ class ConsoleSender:
 
     def __init__(self, show: Callable[[ConversationRef, Reply], None] | None = None) -> None:
         self.outbox: list[tuple[ConversationRef, Reply]] = []
+        self.updated: list[tuple[ConversationRef, str, Reply]] = []  # (where, message id, new content)
         self._show = show
         self._ids = itertools.count(1)
+
+    async def update(self, conversation: ConversationRef, message_id: str, reply: Reply) -> None:
+        self.updated.append((conversation, message_id, reply))
+        if self._show:
+            self._show(conversation, reply)
 
     async def send(self, conversation: ConversationRef, reply: Reply) -> str | None:
         self.outbox.append((conversation, reply))

@@ -132,6 +132,14 @@ class SlackSender:
             return f"I'm not in #{channel.get('name') or conversation.channel}. Invite me there first (/invite @PMO Bot)."
         return None
 
+    async def update(self, conversation: ConversationRef, message_id: str, reply: Reply) -> None:
+        token = await self.tokens.bot_token(conversation.workspace)
+        if not token:
+            raise LookupError(f"no Slack installation for workspace {conversation.workspace!r}")
+        async with self.pacer.turn(f"{conversation.workspace}:{conversation.channel}"):
+            await self.client.chat_update(channel=conversation.channel, ts=message_id, token=token,
+                                          **render_message(reply))
+
     async def send(self, conversation: ConversationRef, reply: Reply) -> str | None:
         token = await self.tokens.bot_token(conversation.workspace)
         if not token:

@@ -130,6 +130,23 @@ class TeamsSender:
     async def send(self, conversation: ConversationRef, reply: Reply) -> str | None:
         if conversation.user:
             return await self._send_direct(conversation, reply)
+        return await self._deliver(*await self._to_channel(conversation, reply))
+
+    async def update(self, conversation: ConversationRef, message_id: str, reply: Reply) -> None:
+        """Put a new card over a message the bot posted in a channel (an update is a PUT of its id)."""
+        credentials, activity = await self._to_channel(conversation, reply)
+        activity["id"] = message_id
+        await self._deliver(credentials, activity)
+
+    async def _deliver(self, credentials: Authentication | None, activity: dict[str, Any]) -> str | None:
+        try:
+            return await self.outbox.deliver(credentials, activity)
+        except Exception:
+            ERRORS.labels("teams_send").inc()
+            raise
+
+    async def _to_channel(self, conversation: ConversationRef, reply: Reply) -> tuple[Authentication | None, dict]:
+        """The credentials and the activity for a post into a stored channel conversation."""
         record = await conversations.get(self.db, PLATFORM, conversation.workspace, conversation.channel)
         if record is None or not record.service_url:
             raise LookupError(f"no stored Teams conversation {conversation.channel!r} in {conversation.workspace!r}: "
@@ -143,11 +160,7 @@ class TeamsSender:
             reply, conversation_id=join_conversation(conversation.channel, conversation.thread),
             service_url=record.service_url, channel_id=ref.get("channelId") or "msteams", bot=ref.get("bot"),
             tenant_id=(ref.get("conversation") or {}).get("tenantId"), mentions=mentions)
-        try:
-            return await self.outbox.deliver(client.config.credentials, activity)
-        except Exception:
-            ERRORS.labels("teams_send").inc()
-            raise
+        return client.config.credentials, activity
 
     async def is_member(self, channel: ConversationRef, user: str) -> bool:
         """Whether the person (their AAD object id) is in the channel, as a member lookup says."""
@@ -181,8 +194,4 @@ class TeamsSender:
         activity = build_activity(reply, conversation_id=person["conversationId"], service_url=record.service_url,
                                   channel_id=person.get("channelId") or "msteams", bot=person.get("bot"),
                                   tenant_id=person.get("tenantId"))
-        try:
-            return await self.outbox.deliver(credentials, activity)
-        except Exception:
-            ERRORS.labels("teams_send").inc()
-            raise
+        return await self._deliver(credentials, activity)
