@@ -1,6 +1,6 @@
 """Community meetups: recurring series, announced, reminded and RSVP'd on schedule."""
 
-from handlers.meetups import commands, jobs
+from handlers.meetups import asks, commands, jobs
 
 routes = (commands.routes,)
-planners = (jobs.plan,)
+planners = (jobs.plan, asks.plan)

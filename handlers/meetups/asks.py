@@ -1,0 +1,86 @@
+"""A week ahead, the organiser is asked by DM for what a meetup still lacks (a host, a topic).
+
+One sweep a day at 09:00 in PMO_BOT_TIMEZONE (a DM in the morning, never at night) looks at every
+active series' dates in the coming seven days. Each question is an exactly-once delivery per
+date, so it is asked once whatever the restarts, replicas or reruns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from sqlmodel import select
+
+from bot.core import ConversationRef, Reply
+from handlers.meetups import replies, store
+from scheduler.deliveries import deliver
+from scheduler.recurrence import zone
+from scheduler.service import JobSpec, current_bot, job_function
+from storage.models import MeetupSeries
+
+if TYPE_CHECKING:
+    from bot.app import Bot
+
+ASK_AHEAD = timedelta(days=7)
+ASK_AT = time(9, 0)
+
+
+def next_sweep(bot: Bot, now: datetime) -> datetime:
+    local = now.astimezone(zone(bot.settings.pmo_bot_timezone))
+    at = datetime.combine(local.date(), ASK_AT, tzinfo=local.tzinfo)
+    return at if at > local else datetime.combine(local.date() + timedelta(days=1), ASK_AT, tzinfo=local.tzinfo)
+
+
+async def plan(bot: Bot, now: datetime) -> Iterable[JobSpec]:
+    return [JobSpec("meetups:ask", next_sweep(bot, now), run_asks, ())]
+
+
+@job_function
+async def run_asks() -> None:
+    bot = current_bot()
+    await ask_organisers(bot)
+    if bot.scheduler is not None:
+        bot.scheduler.put(JobSpec("meetups:ask", next_sweep(bot, bot.clock()), run_asks, ()))
+
+
+async def ask_organisers(bot: Bot) -> list[tuple[MeetupSeries, datetime]]:
+    """DM each organiser whose meetup in the next seven days has no host or no topic; returns
+    the dates asked about this time."""
+    now = bot.clock()
+    async with bot.db.session() as session:
+        active = (await session.exec(select(MeetupSeries).where(MeetupSeries.status == "active"))).all()
+    asked = []
+    for i, series in enumerate(active):
+        if i % 200 == 0:
+            await asyncio.sleep(0)  # expanding many rules must not stall live requests
+        if series.host and series.topic:
+            continue  # every date has both
+        starts = [s for s in store.next_starts(series, after=now, count=7) if s <= now + ASK_AHEAD]  # ≤ daily
+        if not starts:
+            continue
+        async with bot.db.session() as session:
+            known = await store.known_occurrences(session, series)
+            dates = [known.get(start) or await store.occurrence(session, series, start) for start in starts]
+        for start, occ in zip(starts, dates, strict=True):
+            missing = [what for what, value in (("host", occ.host or series.host), ("topic", occ.topic or series.topic))
+                       if not value]
+            if occ.status in ("skipped", "cancelled") or not missing:
+                continue
+            ref = ConversationRef.direct(series.platform, series.workspace, series.organiser)
+            sent = await deliver(bot, ref, _question(series, start, missing), kind="meetup.ask",
+                                 subject=f"occurrence:{occ.id}", due_at=start - ASK_AHEAD)
+            if sent is not None:
+                asked.append((series, start))
+    return asked
+
+
+def _question(series: MeetupSeries, start: datetime, missing: list[str]) -> Reply:
+    when = replies.local(series, start)
+    date = start.astimezone(zone(series.timezone)).date().isoformat()
+    how = {"host": f"meetup host {series.id} {date} @person", "topic": f'meetup topic {series.id} {date} "…"'}
+    text = (f"{series.title} on {when} has no {' and no '.join(missing)} yet. "
+            f"Set {'them' if len(missing) > 1 else 'it'} with: " + "; ".join(how[m] for m in missing) + ".")
+    return Reply(text, title=f"{series.title}: {' and '.join(missing)} wanted")
