@@ -38,13 +38,19 @@ async def test_announced_in_the_channel_and_rsvp_updates_the_card(client, teams_
     assert len(announcements) == 1
 
 
-async def test_the_reminder_mentions_the_people_going(client, teams_bot, teams, connector):
+async def announced_circle(client, teams_bot, teams, connector) -> int:
+    """A one-off meetup scheduled in the channel and announced there (a day ahead); its series id."""
     teams_bot.clock = at("2026-11-21T09:00:00+00:00")
     await client.post("/api/messages", json=teams.channel_message(
         'meetup schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London'))
     series_id = int(card_text(connector.cards[-1]).split("meetup #")[1].split(".")[0])
     teams_bot.clock = at("2026-11-22T12:30:00+00:00")
     await jobs.post_due(teams_bot, series_id)
+    return series_id
+
+
+async def test_the_reminder_mentions_the_people_going(client, teams_bot, teams, connector):
+    series_id = await announced_circle(client, teams_bot, teams, connector)
     going = next(a for a in connector.cards[-1]["actions"] if a["title"].startswith("Going"))
     for user in ("U-BOB", "U-ANN"):
         await client.post("/api/messages", json=teams.submit(submit_data(going), user=user, kind="channel"))
@@ -60,12 +66,7 @@ async def test_the_reminder_mentions_the_people_going(client, teams_bot, teams, 
 
 
 async def test_cancelling_the_series_rewrites_its_announcement(client, teams_bot, teams, connector):
-    teams_bot.clock = at("2026-11-21T09:00:00+00:00")
-    await client.post("/api/messages", json=teams.channel_message(
-        'meetup schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London'))
-    series_id = int(card_text(connector.cards[-1]).split("meetup #")[1].split(".")[0])
-    teams_bot.clock = at("2026-11-22T12:30:00+00:00")
-    await jobs.post_due(teams_bot, series_id)
+    series_id = await announced_circle(client, teams_bot, teams, connector)
     announced = len(connector.posts)  # the Bot Connector gave it the id m-<that number>
 
     await client.post("/api/messages", json=teams.channel_message(f"meetup cancel {series_id}"))
