@@ -233,7 +233,7 @@ async def cancel(ctx: Context) -> Reply:
                   kind="meetup.cancelled", subject=f"series:{series.id}", due_at=ctx.now())
     async with ctx.db.session() as session:
         upcoming = [occ for occ in (await store.known_occurrences(session, series)).values()
-                    if occ.status in ("announced", "reminded")]  # announced, not started yet
+                    if occ.status in ("announced", "reminded") and occ.starts_at > ctx.now()]
     await jobs.retract_announcements(ctx.bot, series, upcoming, "cancelled")
     return Reply(f"Cancelled meetup #{series.id} “{series.title}”; the channel has been told.")
 
