@@ -74,15 +74,36 @@ async def seed(db: Database, workspace: str, n: int, rng: random.Random) -> list
                 t = title(rng)
                 titles.append(t)
                 created = start + timedelta(minutes=number * 5)
-                rows.append(dict(workspace=workspace, number=number, title=t, details="", status=rng.choice(STATUSES),
-                                 area_name="", submitter=f"U{rng.randrange(2000)}", submitter_key="x" * 64,
-                                 anonymous=False, platform="console", channel="bench", votes=rng.randrange(12),
-                                 created_at=created, updated_at=created))
+                rows.append(
+                    dict(
+                        workspace=workspace,
+                        number=number,
+                        title=t,
+                        details="",
+                        status=rng.choice(STATUSES),
+                        area_name="",
+                        submitter=f"U{rng.randrange(2000)}",
+                        submitter_key="x" * 64,
+                        anonymous=False,
+                        platform="console",
+                        channel="bench",
+                        votes=rng.randrange(12),
+                        created_at=created,
+                        updated_at=created,
+                    )
+                )
             await conn.execute(insert(Idea), rows)
-            ids = (await conn.execute(select(Idea.id, Idea.number).where(
-                Idea.workspace == workspace, Idea.number > first, Idea.number <= first + batch))).all()
-            await conn.execute(insert(IdeaWord), [dict(idea_id=i, word=w, workspace=workspace)
-                                                  for i, number in ids for w in words(titles[number - 1])])
+            ids = (
+                await conn.execute(
+                    select(Idea.id, Idea.number).where(
+                        Idea.workspace == workspace, Idea.number > first, Idea.number <= first + batch
+                    )
+                )
+            ).all()
+            await conn.execute(
+                insert(IdeaWord),
+                [dict(idea_id=i, word=w, workspace=workspace) for i, number in ids for w in words(titles[number - 1])],
+            )
     return titles
 
 
@@ -102,11 +123,12 @@ async def run(url: str, label: str, n: int, runs: int, **options) -> tuple[float
     # collections over it (~0.1 s each) land in the tail of whatever is being timed.
     gc.collect()
     gc.freeze()
-    print(f"{label}: seeded {n:,} ideas ({n * 4.5:,.0f} words indexed approx.) in {time.perf_counter() - started:.1f} s")
+    print(
+        f"{label}: seeded {n:,} ideas ({n * 4.5:,.0f} words indexed approx.) in {time.perf_counter() - started:.1f} s"
+    )
 
     floor = []
-    page = select(Idea).where(Idea.workspace == workspace, Idea.status.in_(OPEN)).order_by(
-        Idea.number.desc()).limit(10)
+    page = select(Idea).where(Idea.workspace == workspace, Idea.status.in_(OPEN)).order_by(Idea.number.desc()).limit(10)
     for _ in range(runs):
         t0 = time.perf_counter()
         async with db.session() as session:
@@ -114,8 +136,15 @@ async def run(url: str, label: str, n: int, runs: int, **options) -> tuple[float
         floor.append(time.perf_counter() - t0)
 
     console = ConsoleSession(bot, workspace=workspace, user="U7")
-    lists = ["improve list", "improve list accepted", "improve list mine", "improve list all",
-             "improve list in progress", "improve list done mine", "improve list declined"]
+    lists = [
+        "improve list",
+        "improve list accepted",
+        "improve list mine",
+        "improve list all",
+        "improve list in progress",
+        "improve list done mine",
+        "improve list declined",
+    ]
     listed, by_kind = [], {c: [] for c in lists}
     for i in range(runs):
         t0 = time.perf_counter()
@@ -140,8 +169,10 @@ async def run(url: str, label: str, n: int, runs: int, **options) -> tuple[float
     l99 = report("improve list (console, end to end)", listed)
     s99 = report(f"duplicate check ({found}/{runs} found a look-alike)", similar)
     report("improve <idea> (console, end to end)", submits)
-    print(f"  list p99 vs floor p99: {l99 / f99:.1f}×; slowest list kind: "
-          + max((f"{c!r} max {max(v):.1f} ms" for c, v in by_kind.items()), key=lambda t: float(t.split()[-2])))
+    print(
+        f"  list p99 vs floor p99: {l99 / f99:.1f}×; slowest list kind: "
+        + max((f"{c!r} max {max(v):.1f} ms" for c, v in by_kind.items()), key=lambda t: float(t.split()[-2]))
+    )
     await db.close()
     return l99, s99
 
@@ -161,16 +192,23 @@ async def main() -> None:
         async with admin.engine.begin() as conn:
             await conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
         try:
-            results["PostgreSQL"] = await run(args.postgres, "PostgreSQL", args.ideas, args.runs,
-                                              connect_args={"server_settings": {"search_path": schema}})
+            results["PostgreSQL"] = await run(
+                args.postgres,
+                "PostgreSQL",
+                args.ideas,
+                args.runs,
+                connect_args={"server_settings": {"search_path": schema}},
+            )
         finally:
             async with admin.engine.begin() as conn:
                 await conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
             await admin.close()
     for name, (l99, s99) in results.items():
         ok = l99 < 50 and s99 < 50
-        print(f"target on {name} (list and duplicate check p99 < 50 ms): {'met' if ok else 'MISSED'} "
-              f"(list {l99:.1f} ms, duplicates {s99:.1f} ms)")
+        print(
+            f"target on {name} (list and duplicate check p99 < 50 ms): {'met' if ok else 'MISSED'} "
+            f"(list {l99:.1f} ms, duplicates {s99:.1f} ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ def typo(word: str, rng: random.Random) -> str:
     if len(word) < 6:
         return word
     i = rng.randrange(1, len(word) - 2)
-    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
 def make_areas(n: int, rng: random.Random) -> list[tuple[str, list[str]]]:
@@ -105,7 +105,7 @@ async def seed(db: Database, workspace: str, areas: list[tuple[str, list[str]]],
         rows = [Area(workspace=workspace, name=name, key=key(name)) for name, _ in areas]
         session.add_all(rows)
         await session.flush()
-        for area, (_, aliases) in zip(rows, areas):
+        for area, (_, aliases) in zip(rows, areas, strict=True):
             session.add(Assignment(workspace=workspace, area_id=area.id, party_id=random.choice(parties), role="A"))
             session.add_all(AreaAlias(workspace=workspace, area_id=area.id, alias=a, key=key(a)) for a in aliases)
         await registry._bump(session, workspace)
@@ -127,16 +127,19 @@ async def main() -> None:
         workspace = f"bench-{rng.randrange(1 << 30)}"
         started = time.perf_counter()
         await seed(db, workspace, areas, bot)
-        print(f"seeded {len(areas):,} areas with {sum(len(a) for _, a in areas):,} aliases "
-              f"in {time.perf_counter() - started:.1f} s; {len(questions):,} questions")
+        print(
+            f"seeded {len(areas):,} areas with {sum(len(a) for _, a in areas):,} aliases "
+            f"in {time.perf_counter() - started:.1f} s; {len(questions):,} questions"
+        )
 
         started = time.perf_counter()
         index = (await cache(bot).snapshot(db, workspace)).index
         print(f"index build (first question of a process): {(time.perf_counter() - started) * 1000:.0f} ms")
 
+        import re
+
         from bot.router import clean_text
         from handlers.ownership.questions import AREA_QUESTIONS
-        import re
 
         patterns = [re.compile(p, re.IGNORECASE) for p in AREA_QUESTIONS]
 

@@ -32,8 +32,14 @@ from scheduler.service import Scheduler  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import MeetupSeries  # noqa: E402
 
-RULES = ["FREQ=WEEKLY;BYDAY=TU", "FREQ=MONTHLY;BYDAY=+1TH", "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
-         "FREQ=MONTHLY;BYMONTHDAY=15", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "FREQ=MONTHLY;BYDAY=-1FR"]
+RULES = [
+    "FREQ=WEEKLY;BYDAY=TU",
+    "FREQ=MONTHLY;BYDAY=+1TH",
+    "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
+    "FREQ=MONTHLY;BYMONTHDAY=15",
+    "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+    "FREQ=MONTHLY;BYDAY=-1FR",
+]
 ZONES = ["Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC"]
 
 
@@ -93,21 +99,44 @@ async def main() -> None:
         await db.upgrade()
         rows = []
         for i in range(args.series - args.due):
-            rows.append(MeetupSeries(workspace="bench", title=f"Series {i}", rule=rng.choice(RULES),
-                                     timezone=rng.choice(ZONES), starts_on=now.date(),
-                                     start_time=datetime(2000, 1, 1, rng.randrange(8, 18), rng.choice([0, 30])).time(),
-                                     platform="console", channel=f"C{i % 200}", organiser="U1",
-                                     created_at=now - timedelta(days=30), updated_at=now - timedelta(days=30)))
+            rows.append(
+                MeetupSeries(
+                    workspace="bench",
+                    title=f"Series {i}",
+                    rule=rng.choice(RULES),
+                    timezone=rng.choice(ZONES),
+                    starts_on=now.date(),
+                    start_time=datetime(2000, 1, 1, rng.randrange(8, 18), rng.choice([0, 30])).time(),
+                    platform="console",
+                    channel=f"C{i % 200}",
+                    organiser="U1",
+                    created_at=now - timedelta(days=30),
+                    updated_at=now - timedelta(days=30),
+                )
+            )
         for i, at in enumerate(due):  # one-off meetups whose announcement (1 day before) falls at `at`
             start = at + timedelta(days=1)
-            rows.append(MeetupSeries(workspace="bench", title=f"Due {i}", rule="", timezone="UTC",
-                                     starts_on=start.date(), start_time=start.time(), platform="console",
-                                     channel=f"D{i}", organiser="U1", created_at=now - timedelta(days=30),
-                                     updated_at=now - timedelta(days=30)))
+            rows.append(
+                MeetupSeries(
+                    workspace="bench",
+                    title=f"Due {i}",
+                    rule="",
+                    timezone="UTC",
+                    starts_on=start.date(),
+                    start_time=start.time(),
+                    platform="console",
+                    channel=f"D{i}",
+                    organiser="U1",
+                    created_at=now - timedelta(days=30),
+                    updated_at=now - timedelta(days=30),
+                )
+            )
         async with db.session() as session:
             session.add_all(rows)
-        print(f"{args.series:,} series in the database; {args.due} announcements due within "
-              f"{args.window:.0f} s from {t0:%H:%M:%S}")
+        print(
+            f"{args.series:,} series in the database; {args.due} announcements due within "
+            f"{args.window:.0f} s from {t0:%H:%M:%S}"
+        )
 
         bot = Bot(Settings(_env_file=None, database_url=db.url), db)
         lateness: list[float] = []
@@ -137,19 +166,25 @@ async def main() -> None:
         await db.close()
 
     print(f"floor: APScheduler add {args.series:,} jobs          {floor_add:7.2f} s")
-    print(f"rebuild all jobs from the tables at start    {rebuild:7.2f} s   ({jobs:,} jobs; target ≤ 3 s: "
-          f"{'met' if rebuild <= 3 else 'MISSED'})")
+    print(
+        f"rebuild all jobs from the tables at start    {rebuild:7.2f} s   ({jobs:,} jobs; target ≤ 3 s: "
+        f"{'met' if rebuild <= 3 else 'MISSED'})"
+    )
     print(f"periodic refresh (same work, every minute)   {refresh:7.2f} s")
     print(f"memory (RSS) added by starting the scheduler {held / 1e6:7.1f} MB")
-    print(f"floor: no-op job lateness                    p50 {pct(floor_late, 50) * 1000:7.1f} ms   "
-          f"p99 {pct(floor_late, 99) * 1000:7.1f} ms")
+    print(
+        f"floor: no-op job lateness                    p50 {pct(floor_late, 50) * 1000:7.1f} ms   "
+        f"p99 {pct(floor_late, 99) * 1000:7.1f} ms"
+    )
     if len(lateness) < args.due:
         print(f"only {len(lateness)} of {args.due} announcements arrived")
         return
     p99 = pct(lateness, 99)
-    print(f"announcement lateness ({args.due} in {args.window:.0f} s)       p50 {pct(lateness, 50) * 1000:7.1f} ms   "
-          f"p99 {p99 * 1000:7.1f} ms   max {max(lateness) * 1000:7.1f} ms (target p99 ≤ 1 s: "
-          f"{'met' if p99 <= 1 else 'MISSED'})")
+    print(
+        f"announcement lateness ({args.due} in {args.window:.0f} s)       p50 {pct(lateness, 50) * 1000:7.1f} ms   "
+        f"p99 {p99 * 1000:7.1f} ms   max {max(lateness) * 1000:7.1f} ms (target p99 ≤ 1 s: "
+        f"{'met' if p99 <= 1 else 'MISSED'})"
+    )
 
 
 if __name__ == "__main__":

@@ -71,8 +71,9 @@ def run_floor(api_url: str, ready, stop_event) -> None:
     from slack_sdk.web.async_client import AsyncWebClient
 
     async def main() -> None:
-        bolt = AsyncApp(signing_secret=SECRET, client=AsyncWebClient(token=TOKEN, base_url=api_url),
-                        process_before_response=True)
+        bolt = AsyncApp(
+            signing_secret=SECRET, client=AsyncWebClient(token=TOKEN, base_url=api_url), process_before_response=True
+        )
 
         @bolt.command("/pmo")
         async def pmo(ack):
@@ -103,9 +104,16 @@ def run_pmo_bot(api_url: str, ready, stop_event, fixed: bool = False) -> None:
         with tempfile.TemporaryDirectory() as folder:
             db = Database(f"sqlite:///{folder}/bench.db")
             await db.upgrade()
-            settings = Settings(_env_file=None, database_url=db.url, slack_signing_secret=SECRET,
-                                slack_bot_token=TOKEN, slack_api_url=api_url, slack_app_token=None,
-                                slack_client_id=None, slack_client_secret=None)
+            settings = Settings(
+                _env_file=None,
+                database_url=db.url,
+                slack_signing_secret=SECRET,
+                slack_bot_token=TOKEN,
+                slack_api_url=api_url,
+                slack_app_token=None,
+                slack_client_id=None,
+                slack_client_secret=None,
+            )
             bot = Bot(settings, db)
             if fixed:  # the Slack adapter's own cost: the core answers instantly with the same reply
                 from bot.core import Reply
@@ -152,13 +160,29 @@ class Process:
 def signed(body: str) -> dict[str, str]:
     ts = str(int(time.time()))
     signature = hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-    return {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": f"v0={signature}"}
+    return {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={signature}",
+    }
 
 
-BODY = urlencode({"token": "x", "team_id": TEAM, "team_domain": "bench", "channel_id": "C1", "channel_name": "general",
-                  "user_id": "U1", "user_name": "bench", "command": "/pmo", "text": QUESTION, "api_app_id": "A1",
-                  "response_url": "http://127.0.0.1:9/unused", "trigger_id": "t"})
+BODY = urlencode(
+    {
+        "token": "x",
+        "team_id": TEAM,
+        "team_domain": "bench",
+        "channel_id": "C1",
+        "channel_name": "general",
+        "user_id": "U1",
+        "user_name": "bench",
+        "command": "/pmo",
+        "text": QUESTION,
+        "api_app_id": "A1",
+        "response_url": "http://127.0.0.1:9/unused",
+        "trigger_id": "t",
+    }
+)
 
 
 async def load(url: str, requests: int, concurrency: int) -> dict[str, float]:
@@ -191,8 +215,12 @@ async def load(url: str, requests: int, concurrency: int) -> dict[str, float]:
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
     latencies.sort()
-    return {"p50": statistics.median(latencies) * 1000, "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-            "rps": len(latencies) / elapsed, "errors": errors}
+    return {
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "rps": len(latencies) / elapsed,
+        "errors": errors,
+    }
 
 
 def main() -> int:
@@ -206,8 +234,10 @@ def main() -> int:
     with Process(run_api) as api_port, ExitStack() as servers:
         api_url = f"http://127.0.0.1:{api_port}/api/"
         processes = {name: Process(target, api_url) for name, target in apps.items()}
-        urls = {name: f"http://127.0.0.1:{servers.enter_context(process)}/slack/events"
-                for name, process in processes.items()}
+        urls = {
+            name: f"http://127.0.0.1:{servers.enter_context(process)}/slack/events"
+            for name, process in processes.items()
+        }
         # The apps take turns, round after round, so a slow spell of a shared machine falls on all
         # of them alike; the ratios are taken within each round, then their median is reported.
         for _ in range(args.rounds):
@@ -217,8 +247,10 @@ def main() -> int:
                 figures[16] = asyncio.run(load(url, args.requests, 16))
                 figures[16]["cpu"] = (processes[name].cpu_seconds() - before) / (args.requests + 200) * 1e6
                 runs[name].append(figures)
-    print(f"/pmo {QUESTION}  ({args.rounds} rounds x {args.requests} requests per level, 127.0.0.1, "
-          "each server in its own process; medians over the rounds)")
+    print(
+        f"/pmo {QUESTION}  ({args.rounds} rounds x {args.requests} requests per level, 127.0.0.1, "
+        "each server in its own process; medians over the rounds)"
+    )
     print(f"{'app':<10}{'conc':>5}{'p50 ms':>9}{'p99 ms':>9}{'req/s':>9}{'errors':>8}{'CPU µs/req':>12}")
     for name, rounds in runs.items():
         for c in (1, 16):
@@ -242,8 +274,10 @@ def main() -> int:
     ]
     for text, ok in checks:
         print(("PASS " if ok else "MISS ") + text)
-    print(f"* adapter only (core replaced by a constant reply): p50 {ratio('adapter*', 1, 'p50'):.2f}x / "
-          f"{ratio('adapter*', 16, 'p50'):.2f}x floor, throughput at 16 {ratio('adapter*', 16, 'rps'):.2f}x floor")
+    print(
+        f"* adapter only (core replaced by a constant reply): p50 {ratio('adapter*', 1, 'p50'):.2f}x / "
+        f"{ratio('adapter*', 16, 'p50'):.2f}x floor, throughput at 16 {ratio('adapter*', 16, 'rps'):.2f}x floor"
+    )
     return 1 if args.strict and not all(ok for _, ok in checks) else 0
 
 

@@ -7,7 +7,8 @@ In one run it starts, each in a process of its own on 127.0.0.1:
       PMO_BOT_TEAMS_ALLOW_UNAUTHENTICATED), answering from the ownership registry with an Adaptive Card;
 and, in this process, a stand-in Bot Connector that accepts the replies, and the load generator.
 Both get the same personal-chat "who owns the enterprise roadmap?" activities, from 256 users in
-their own chats, at concurrency 1 and 16. A request's latency includes the bot posting its reply to the connector (the turn awaits it).
+their own chats, at concurrency 1 and 16. A request's latency includes the bot posting its reply to the connector
+(the turn awaits it).
 Targets: p50 ≤ 1.2× the floor, throughput ≥ the floor (stretch: 3×).
 
     .venv/bin/python bench/teams_bench.py [--requests 400] [--warmup 256] [--concurrency 1 16]
@@ -108,8 +109,14 @@ class Connector:
 
 def activity(service_url: str, user: int) -> dict:
     return {
-        "type": "message", "id": uuid.uuid4().hex[:13], "channelId": "msteams", "serviceUrl": service_url,
-        "timestamp": "2025-01-01T12:00:00.000Z", "text": QUESTION, "textFormat": "plain", "locale": "en-GB",
+        "type": "message",
+        "id": uuid.uuid4().hex[:13],
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+        "timestamp": "2025-01-01T12:00:00.000Z",
+        "text": QUESTION,
+        "textFormat": "plain",
+        "locale": "en-GB",
         "from": {"id": f"29:bench-user-{user}", "name": f"User {user}", "aadObjectId": f"bench-user-{user}"},
         "recipient": {"id": "28:bench-bot", "name": "PMO Bot"},
         "conversation": {"id": f"a:bench-chat-{user}", "conversationType": "personal", "tenantId": TENANT},
@@ -117,7 +124,9 @@ def activity(service_url: str, user: int) -> dict:
     }
 
 
-async def load(session: ClientSession, url: str, service_url: str, total: int, concurrency: int) -> tuple[list[float], float]:
+async def load(
+    session: ClientSession, url: str, service_url: str, total: int, concurrency: int
+) -> tuple[list[float], float]:
     latencies: list[float] = []
     remaining = iter(range(total))
 
@@ -138,13 +147,20 @@ async def load(session: ClientSession, url: str, service_url: str, total: int, c
 
 def summary(latencies: list[float], elapsed: float) -> dict[str, float]:
     ordered = sorted(latencies)
-    return {"p50": statistics.median(ordered) * 1000, "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
-            "rps": len(ordered) / elapsed}
+    return {
+        "p50": statistics.median(ordered) * 1000,
+        "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+        "rps": len(ordered) / elapsed,
+    }
 
 
 def start_server(kind: str, port: int, extra: list[str]) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", kind, "--port", str(port), *extra],
-                            stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--serve", kind, "--port", str(port), *extra],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     line = proc.stdout.readline()
     if line.strip() != "ready":
         proc.kill()
@@ -174,8 +190,11 @@ async def bench(args: argparse.Namespace) -> int:
     tmp = tempfile.TemporaryDirectory()
     db_url = f"sqlite+aiosqlite:///{Path(tmp.name) / 'bench.db'}"
     ports = {"floor": free_port(), "pmo-bot": free_port(), "adapter": free_port()}
-    procs = [start_server("floor", ports["floor"], []), start_server("pmo", ports["pmo-bot"], ["--database-url", db_url]),
-             start_server("adapter", ports["adapter"], ["--database-url", db_url.replace("bench.db", "adapter.db")])]
+    procs = [
+        start_server("floor", ports["floor"], []),
+        start_server("pmo", ports["pmo-bot"], ["--database-url", db_url]),
+        start_server("adapter", ports["adapter"], ["--database-url", db_url.replace("bench.db", "adapter.db")]),
+    ]
     results: dict[tuple[str, int], dict[str, float]] = {}
     try:
         async with ClientSession(connector=TCPConnector(limit=64)) as session:
@@ -184,7 +203,9 @@ async def bench(args: argparse.Namespace) -> int:
                 before = connector.replies
                 await load(session, url, service_url, args.warmup, 4)  # also first contact with every user
                 for concurrency in args.concurrency:
-                    results[name, concurrency] = summary(*await load(session, url, service_url, args.requests, concurrency))
+                    results[name, concurrency] = summary(
+                        *await load(session, url, service_url, args.requests, concurrency)
+                    )
                 expected = args.warmup + args.requests * len(args.concurrency)
                 if connector.replies - before != expected:
                     raise RuntimeError(f"{name}: {connector.replies - before} replies for {expected} requests")
@@ -197,8 +218,13 @@ async def bench(args: argparse.Namespace) -> int:
         await runner.cleanup()
         tmp.cleanup()
 
-    print(f"\n{args.requests} requests per run after {args.warmup} warm-up; latency includes the reply to the connector\n")
-    print(f"{'concurrency':>11}  {'bot':<8} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}   {'p50 vs floor':>12} {'req/s vs floor':>14}")
+    print(
+        f"\n{args.requests} requests per run after {args.warmup} warm-up; latency includes the reply to the connector\n"
+    )
+    print(
+        f"{'concurrency':>11}  {'bot':<8} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}   "
+        f"{'p50 vs floor':>12} {'req/s vs floor':>14}"
+    )
     ok = True
     for concurrency in args.concurrency:
         floor = results["floor", concurrency]

@@ -44,7 +44,9 @@ def build_router() -> Router:
     from handlers import help as help_handler
 
     router = Router()
-    router.include(*ownership.routes, *meetups.routes, *ideas.routes, *retros.routes, help_handler.routes, coming_soon.routes)
+    router.include(
+        *ownership.routes, *meetups.routes, *ideas.routes, *retros.routes, help_handler.routes, coming_soon.routes
+    )
     return router
 
 
@@ -62,8 +64,9 @@ def _handler_seconds(platform: str) -> Any:
 
 
 class Bot:
-    def __init__(self, settings: Settings, db: Database, router: Router | None = None,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self, settings: Settings, db: Database, router: Router | None = None, clock: Callable[[], datetime] = utcnow
+    ) -> None:
         self.settings = settings
         self.db = db
         self.router = router or build_router()
@@ -80,8 +83,9 @@ class Bot:
     async def handle(self, msg: Incoming) -> Reply | None:
         text = msg.text or ""
         if len(text) > MAX_TEXT:
-            return Reply(f"That message is {len(text):,} characters long; I read up to {MAX_TEXT:,}. "
-                         "Please ask in fewer words.")
+            return Reply(
+                f"That message is {len(text):,} characters long; I read up to {MAX_TEXT:,}. Please ask in fewer words."
+            )
         await self.ensure_workspace(msg.workspace, msg.platform)
         handler, args, match = self.router.resolve(msg)
         if handler is None:
@@ -93,8 +97,10 @@ class Bot:
         except Exception:
             ERRORS.labels("handler").inc()
             log.exception("handler failed", extra={"workspace": msg.workspace, "user": msg.user})
-            return Reply("Sorry, something went wrong on my side and nothing was changed. "
-                         "Please try again; if it keeps happening, tell your PMO bot admin.")
+            return Reply(
+                "Sorry, something went wrong on my side and nothing was changed. "
+                "Please try again; if it keeps happening, tell your PMO bot admin."
+            )
         finally:
             _handler_seconds(msg.platform).observe(time.perf_counter() - started)
 
@@ -145,8 +151,11 @@ class Bot:
         try:
             return await check(channel, user)
         except Exception:
-            log.warning("membership check failed; treated as not a member",
-                         exc_info=True, extra={"workspace": channel.workspace, "channel": channel.channel})
+            log.warning(
+                "membership check failed; treated as not a member",
+                exc_info=True,
+                extra={"workspace": channel.workspace, "channel": channel.channel},
+            )
             return False
 
     async def ensure_workspace(self, workspace: str, platform: str, *, seed: bool = True) -> None:

@@ -105,9 +105,8 @@ async def _scheduler_only(settings: Settings, db) -> int:
 
     from bot.app import Bot, build_planners
     from bot.logs import setup_json_logging
-    from scheduler.service import Scheduler
-
     from bot.server import create_app
+    from scheduler.service import Scheduler
 
     setup_json_logging()
     bot = Bot(settings, db)
@@ -135,11 +134,15 @@ async def _chat(args: argparse.Namespace, settings: Settings, db) -> int:
         for reply in replies:
             if reply.files:  # a terminal can't show a chart: save it, and say where, on a copy of the reply
                 reply = dataclasses.replace(reply, files=[_save(file) for file in reply.files])
-            print(json.dumps(reply.to_dict(), ensure_ascii=False, default=str) if args.json else render(reply), flush=True)
+            print(
+                json.dumps(reply.to_dict(), ensure_ascii=False, default=str) if args.json else render(reply), flush=True
+            )
 
     def post(conversation, reply) -> None:  # the bot posting on its own, e.g. a meetup announcement
         if not args.json:
-            where = f"direct message to {conversation.user}" if conversation.user else f"posted in #{conversation.channel}"
+            where = (
+                f"direct message to {conversation.user}" if conversation.user else f"posted in #{conversation.channel}"
+            )
             print(f"[{where}]")
         show([reply])
 
@@ -210,8 +213,10 @@ async def _ownership(args: argparse.Namespace, settings: Settings, db) -> int:
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
         return 1
-    print(f"Imported {args.file}: {len(result.created)} area(s) added, {len(result.updated)} updated, "
-          f"{len(result.parties)} party(ies) written.")
+    print(
+        f"Imported {args.file}: {len(result.created)} area(s) added, {len(result.updated)} updated, "
+        f"{len(result.parties)} party(ies) written."
+    )
     return 0
 
 

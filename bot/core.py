@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-
 # A person mentioned in Incoming.text, as every adapter writes it: <@user-id> or <@user-id|name>
 # (Slack's own form; the Teams adapter rewrites its <at>…</at> mentions to it). Group 1 is the id.
 PERSON = re.compile(r"<@([^|>\s]+)(?:\|([^>]*))?>")

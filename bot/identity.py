@@ -30,8 +30,9 @@ DEVELOPMENT_KEY = "pmo-bot development key: not secret, set PMO_BOT_SECRET"
 def _material(settings: Settings) -> str:
     if settings.pmo_bot_secret:
         return "pmo:" + settings.pmo_bot_secret
-    platform = [s for s in (settings.slack_signing_secret, settings.slack_client_secret,
-                            settings.microsoft_app_password) if s]
+    platform = [
+        s for s in (settings.slack_signing_secret, settings.slack_client_secret, settings.microsoft_app_password) if s
+    ]
     return "platform:" + "\x00".join(platform) if platform else DEVELOPMENT_KEY
 
 

@@ -81,8 +81,9 @@ class Routes:
     examples: list[str] = field(default_factory=list)  # natural-language examples for help
     fallback: Handler | None = None
 
-    def command(self, words: str, summary: str, *, usage: str = "", examples: tuple[str, ...] = (),
-                admin: bool = False) -> Callable[[Handler], Handler]:
+    def command(
+        self, words: str, summary: str, *, usage: str = "", examples: tuple[str, ...] = (), admin: bool = False
+    ) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
             info = CommandInfo(words, summary, usage or words, examples, admin, self.group)
             self.commands.append((info, fn))
@@ -146,7 +147,7 @@ class Router:
             return self._actions.get(msg.action_id), msg.value, None
         text = clean_text(msg.text)
         words = text.split()
-        lowered = [w.lower() for w in words[:self._longest]]
+        lowered = [w.lower() for w in words[: self._longest]]
         for n in range(len(lowered), 0, -1):
             hit = self._commands.get(tuple(lowered[:n]))
             if hit:

@@ -62,7 +62,7 @@ async def readyz(request: web.Request) -> web.Response:
     bot = request.app[BOT]
     checks = {"database": bot.db.ping}
     checks.update(request.app[READY_CHECKS])
-    results = dict(zip(checks, await asyncio.gather(*(check() for check in checks.values()))))
+    results = dict(zip(checks, await asyncio.gather(*(check() for check in checks.values())), strict=True))
     ready = all(results.values())
     body = {"ready": ready, "checks": results}
     if bot.scheduler is not None:  # leader or standby are both healthy; "stopped" is not

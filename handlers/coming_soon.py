@@ -6,8 +6,7 @@ from bot.core import Reply
 from bot.router import Context, Routes
 
 routes = Routes("coming soon")
-FEATURES = {
-}
+FEATURES = {}
 
 
 def _soon(feature: str):

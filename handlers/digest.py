@@ -30,53 +30,132 @@ def _lines(items: list[str], total: int | None = None) -> str:
 async def compose(bot: Bot, workspace: str, *, since: datetime, until: datetime) -> Reply:
     waiting_since = until - timedelta(days=bot.settings.pmo_bot_idea_escalate_days)
     async with bot.db.session() as session:
-        new = (await session.exec(select(Idea).where(Idea.workspace == workspace, Idea.created_at >= since,
-                                                     Idea.created_at < until).order_by(col(Idea.number)))).all()
-        changes = (await session.exec(
-            select(IdeaEvent, Idea.number, Idea.title).join(Idea, col(Idea.id) == IdeaEvent.idea_id)
-            .where(IdeaEvent.workspace == workspace, IdeaEvent.kind == "status", IdeaEvent.at >= since,
-                   IdeaEvent.at < until).order_by(col(IdeaEvent.at)))).all()
-        waiting = (await session.exec(select(Idea).where(Idea.workspace == workspace, Idea.status == "new",
-                                                         Idea.created_at < waiting_since)
-                                      .order_by(col(Idea.created_at)))).all()
-        top = (await session.exec(select(Idea).where(Idea.workspace == workspace, col(Idea.status).in_(OPEN),
-                                                     Idea.votes > 0)
-                                  .order_by(col(Idea.votes).desc(), col(Idea.number)).limit(5))).all()
-        actions = (await session.exec(select(RetroAction).where(RetroAction.workspace == workspace,
-                                                                RetroAction.status == "open")
-                                      .order_by(col(RetroAction.due_on).is_(None), col(RetroAction.due_on)))).all()
-        gaps = (await session.exec(select(UnansweredQuestion).where(
-            UnansweredQuestion.workspace == workspace, UnansweredQuestion.last_asked_at >= since)
-            .order_by(col(UnansweredQuestion.asked_count).desc()).limit(SHOW))).all()
-        gap_total = await session.scalar(select(func.count()).select_from(UnansweredQuestion).where(
-            UnansweredQuestion.workspace == workspace, UnansweredQuestion.last_asked_at >= since))
-        series = (await session.exec(select(MeetupSeries).where(MeetupSeries.workspace == workspace,
-                                                                MeetupSeries.status == "active"))).all()
+        new = (
+            await session.exec(
+                select(Idea)
+                .where(Idea.workspace == workspace, Idea.created_at >= since, Idea.created_at < until)
+                .order_by(col(Idea.number))
+            )
+        ).all()
+        changes = (
+            await session.exec(
+                select(IdeaEvent, Idea.number, Idea.title)
+                .join(Idea, col(Idea.id) == IdeaEvent.idea_id)
+                .where(
+                    IdeaEvent.workspace == workspace,
+                    IdeaEvent.kind == "status",
+                    IdeaEvent.at >= since,
+                    IdeaEvent.at < until,
+                )
+                .order_by(col(IdeaEvent.at))
+            )
+        ).all()
+        waiting = (
+            await session.exec(
+                select(Idea)
+                .where(Idea.workspace == workspace, Idea.status == "new", Idea.created_at < waiting_since)
+                .order_by(col(Idea.created_at))
+            )
+        ).all()
+        top = (
+            await session.exec(
+                select(Idea)
+                .where(Idea.workspace == workspace, col(Idea.status).in_(OPEN), Idea.votes > 0)
+                .order_by(col(Idea.votes).desc(), col(Idea.number))
+                .limit(5)
+            )
+        ).all()
+        actions = (
+            await session.exec(
+                select(RetroAction)
+                .where(RetroAction.workspace == workspace, RetroAction.status == "open")
+                .order_by(col(RetroAction.due_on).is_(None), col(RetroAction.due_on))
+            )
+        ).all()
+        gaps = (
+            await session.exec(
+                select(UnansweredQuestion)
+                .where(UnansweredQuestion.workspace == workspace, UnansweredQuestion.last_asked_at >= since)
+                .order_by(col(UnansweredQuestion.asked_count).desc())
+                .limit(SHOW)
+            )
+        ).all()
+        gap_total = await session.scalar(
+            select(func.count())
+            .select_from(UnansweredQuestion)
+            .where(UnansweredQuestion.workspace == workspace, UnansweredQuestion.last_asked_at >= since)
+        )
+        series = (
+            await session.exec(
+                select(MeetupSeries).where(MeetupSeries.workspace == workspace, MeetupSeries.status == "active")
+            )
+        ).all()
 
     today = until.date()
     week = f"{since.strftime('%d %b')} – {until.strftime('%d %b %Y')}"
     sections = [
-        Section(heading=f"New ideas ({len(new)})",
-                text=_lines([f"#{i.number} {i.title} ({LABELS[i.status]})" for i in new]) or "None this week."),
-        Section(heading=f"Status changes ({len(changes)})", text=_lines(
-            [f"#{n} {t}: {LABELS.get(e.from_status or '', '')} → {LABELS.get(e.to_status or '', '')}"
-             + (f" (“{e.comment}”)" if e.comment else "") for e, n, t in changes]) or "None this week."),
-        Section(heading=f"Waiting for triage too long ({len(waiting)})", text=_lines(
-            [f"#{i.number} {i.title}: new for {(until - i.created_at).days} days" for i in waiting]) or "None."),
-        Section(heading="Top-voted open ideas", text=_lines(
-            [f"#{i.number} {i.title}: {i.votes} vote{'s' if i.votes != 1 else ''}" for i in top]) or "No votes yet."),
-        Section(heading=f"Open retro actions ({len(actions)})", text=_lines(
-            [f"{a.text} — {('@' + a.owner) if a.owner else 'owner missing'}, "
-             + (f"due {a.due_on.isoformat()}" + (" (overdue)" if a.due_on < today else "") if a.due_on else "no due date")
-             for a in actions]) or "None."),
-        Section(heading=f"Unanswered “who owns” questions ({gap_total or 0})", text=_lines(
-            [f"“{q.text}” asked {q.asked_count} time{'s' if q.asked_count != 1 else ''}" for q in gaps],
-            gap_total) or "None: every question had an answer."),
+        Section(
+            heading=f"New ideas ({len(new)})",
+            text=_lines([f"#{i.number} {i.title} ({LABELS[i.status]})" for i in new]) or "None this week.",
+        ),
+        Section(
+            heading=f"Status changes ({len(changes)})",
+            text=_lines(
+                [
+                    f"#{n} {t}: {LABELS.get(e.from_status or '', '')} → {LABELS.get(e.to_status or '', '')}"
+                    + (f" (“{e.comment}”)" if e.comment else "")
+                    for e, n, t in changes
+                ]
+            )
+            or "None this week.",
+        ),
+        Section(
+            heading=f"Waiting for triage too long ({len(waiting)})",
+            text=_lines([f"#{i.number} {i.title}: new for {(until - i.created_at).days} days" for i in waiting])
+            or "None.",
+        ),
+        Section(
+            heading="Top-voted open ideas",
+            text=_lines([f"#{i.number} {i.title}: {i.votes} vote{'s' if i.votes != 1 else ''}" for i in top])
+            or "No votes yet.",
+        ),
+        Section(
+            heading=f"Open retro actions ({len(actions)})",
+            text=_lines(
+                [
+                    f"{a.text} — {('@' + a.owner) if a.owner else 'owner missing'}, "
+                    + (
+                        f"due {a.due_on.isoformat()}" + (" (overdue)" if a.due_on < today else "")
+                        if a.due_on
+                        else "no due date"
+                    )
+                    for a in actions
+                ]
+            )
+            or "None.",
+        ),
+        Section(
+            heading=f"Unanswered “who owns” questions ({gap_total or 0})",
+            text=_lines(
+                [f"“{q.text}” asked {q.asked_count} time{'s' if q.asked_count != 1 else ''}" for q in gaps], gap_total
+            )
+            or "None: every question had an answer.",
+        ),
     ]
-    coming = sorted((start, s) for s in series for start in next_starts(s, after=until, count=2)
-                    if start < until + timedelta(days=7))
-    sections.append(Section(heading="Meetups in the coming week", text=_lines(
-        [f"{s.title}: {local(s, start)}" for start, s in coming]) or "None scheduled."))
-    text = (f"PMO weekly digest, {week}: {len(new)} new ideas, {len(changes)} status changes, "
-            f"{len(waiting)} waiting too long, {len(actions)} open retro actions.")
+    coming = sorted(
+        (start, s)
+        for s in series
+        for start in next_starts(s, after=until, count=2)
+        if start < until + timedelta(days=7)
+    )
+    sections.append(
+        Section(
+            heading="Meetups in the coming week",
+            text=_lines([f"{s.title}: {local(s, start)}" for start, s in coming]) or "None scheduled.",
+        )
+    )
+    text = (
+        f"PMO weekly digest, {week}: {len(new)} new ideas, {len(changes)} status changes, "
+        f"{len(waiting)} waiting too long, {len(actions)} open retro actions."
+    )
     return Reply(text, title=f"PMO weekly digest · {week}", sections=sections)

@@ -24,6 +24,8 @@ async def show_help(ctx: Context) -> Reply:
         heading = group.capitalize() + (" (admins only)" if admin else "")
         sections.append(Section(heading=heading, text="\n".join(lines)))
     sections.append(Section(text="Type “help” any time to see this again."))
-    text = ("I answer who owns what in our operating model, take improvement ideas and follow them up, run "
-            "retros and announce meetups. Try: " + "; ".join(ctx.router.examples[:2]))
+    text = (
+        "I answer who owns what in our operating model, take improvement ideas and follow them up, run "
+        "retros and announce meetups. Try: " + "; ".join(ctx.router.examples[:2])
+    )
     return Reply(text=text, title="What I can do", sections=sections)

@@ -46,12 +46,20 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=30 * 2 ** max(attempts - 1, 0) * random.uniform(0.8, 1.2))
 
 
-async def claim(bot: Bot, *, workspace: str, kind: str, subject: str, target: str, due_at: datetime,
-                status: str = "claimed") -> Delivery | None:
+async def claim(
+    bot: Bot, *, workspace: str, kind: str, subject: str, target: str, due_at: datetime, status: str = "claimed"
+) -> Delivery | None:
     try:
         async with bot.db.session() as session:
-            row = Delivery(workspace=workspace, kind=kind, subject=subject, target=target, due_at=due_at,
-                           status=status, claimed_at=utcnow())
+            row = Delivery(
+                workspace=workspace,
+                kind=kind,
+                subject=subject,
+                target=target,
+                due_at=due_at,
+                status=status,
+                claimed_at=utcnow(),
+            )
             session.add(row)
         return row
     except IntegrityError:
@@ -60,8 +68,13 @@ async def claim(bot: Bot, *, workspace: str, kind: str, subject: str, target: st
     async with bot.db.session() as session:
         result = await session.exec(
             update(Delivery)
-            .where(Delivery.kind == kind, Delivery.subject == subject, Delivery.target == target,
-                   Delivery.status == "failed", Delivery.attempts < MAX_ATTEMPTS)
+            .where(
+                Delivery.kind == kind,
+                Delivery.subject == subject,
+                Delivery.target == target,
+                Delivery.status == "failed",
+                Delivery.attempts < MAX_ATTEMPTS,
+            )
             .values(status="claimed", claimed_at=utcnow())
             .returning(Delivery.id)
         )
@@ -69,12 +82,14 @@ async def claim(bot: Bot, *, workspace: str, kind: str, subject: str, target: st
         return await session.get(Delivery, claimed_id) if claimed_id else None
 
 
-async def deliver(bot: Bot, ref: ConversationRef, reply: Reply, *, kind: str, subject: str,
-                  due_at: datetime) -> Delivery | None:
+async def deliver(
+    bot: Bot, ref: ConversationRef, reply: Reply, *, kind: str, subject: str, due_at: datetime
+) -> Delivery | None:
     """Send `reply` to `ref` once ever for (kind, subject, ref). Returns the row if this call sent
     (or tried to send) it, None if it had been claimed before."""
-    row = await claim(bot, workspace=ref.workspace, kind=kind, subject=subject, target=target_of(ref, bot.settings),
-                      due_at=due_at)
+    row = await claim(
+        bot, workspace=ref.workspace, kind=kind, subject=subject, target=target_of(ref, bot.settings), due_at=due_at
+    )
     if row is None:
         return None
     error = None
@@ -101,11 +116,19 @@ async def record_missed(bot: Bot, *, workspace: str, kind: str, subject: str, ta
         log.warning("delivery missed its grace window", extra={"kind": kind, "subject": subject, "due_at": due_at})
 
 
-async def _finish(bot: Bot, row: Delivery, *, status: str, message_id: str | None = None, error: str | None = None) -> None:
+async def _finish(
+    bot: Bot, row: Delivery, *, status: str, message_id: str | None = None, error: str | None = None
+) -> None:
     async with bot.db.session() as session:
         await session.exec(
-            update(Delivery).where(Delivery.id == row.id).values(
-                status=status, attempts=Delivery.attempts + 1, message_id=message_id, error=error,
-                sent_at=utcnow() if status == "sent" else None)
+            update(Delivery)
+            .where(Delivery.id == row.id)
+            .values(
+                status=status,
+                attempts=Delivery.attempts + 1,
+                message_id=message_id,
+                error=error,
+                sent_at=utcnow() if status == "sent" else None,
+            )
         )
     row.status, row.message_id, row.error = status, message_id, error

@@ -66,7 +66,9 @@ class Leadership:
             if await self._pause():
                 return
 
-    async def _lead(self, conn, on_elected: Callable[[], Awaitable[None]], on_lost: Callable[[], Awaitable[None]]) -> None:
+    async def _lead(
+        self, conn, on_elected: Callable[[], Awaitable[None]], on_lost: Callable[[], Awaitable[None]]
+    ) -> None:
         self.is_leader = True
         log.info("elected scheduler leader")
         try:

@@ -10,16 +10,22 @@ placed in the zone (zoneinfo), so 12:30 Europe/London stays 12:30 across dayligh
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil.rrule import rrulestr
 
-WEEKDAYS = {"monday": "MO", "tuesday": "TU", "wednesday": "WE", "thursday": "TH", "friday": "FR",
-            "saturday": "SA", "sunday": "SU"}
-ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-            "last": -1}
+WEEKDAYS = {
+    "monday": "MO",
+    "tuesday": "TU",
+    "wednesday": "WE",
+    "thursday": "TH",
+    "friday": "FR",
+    "saturday": "SA",
+    "sunday": "SU",
+}
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
 _DAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
 
 
@@ -65,9 +71,13 @@ def parse_phrase(phrase: str) -> tuple[str, date | None]:
         return f"FREQ=WEEKLY;BYDAY={WEEKDAYS[m[1]]}", None
     if m := re.fullmatch(rf"every (?:other|second|2nd) {_DAY}", text):
         return f"FREQ=WEEKLY;INTERVAL=2;BYDAY={WEEKDAYS[m[1]]}", None
-    if m := re.fullmatch(rf"every (first|1st|second|2nd|third|3rd|fourth|4th|last) {_DAY}(?: of (?:the|each|every) month)?", text):
+    if m := re.fullmatch(
+        rf"every (first|1st|second|2nd|third|3rd|fourth|4th|last) {_DAY}(?: of (?:the|each|every) month)?", text
+    ):
         return f"FREQ=MONTHLY;BYDAY={ORDINALS[m[1]]:+d}{WEEKDAYS[m[2]]}", None
-    if m := re.fullmatch(r"(?:monthly on the|every month on the|on the) (\d{1,2})(?:st|nd|rd|th)?(?: of (?:the|each|every) month)?", text):
+    if m := re.fullmatch(
+        r"(?:monthly on the|every month on the|on the) (\d{1,2})(?:st|nd|rd|th)?(?: of (?:the|each|every) month)?", text
+    ):
         day = int(m[1])
         if not 1 <= day <= 31:
             raise RuleError(f"There is no day {day} in a month.")
@@ -117,8 +127,9 @@ def place(local: datetime, tz: ZoneInfo) -> datetime:
     return hi.replace(second=0, microsecond=0)
 
 
-def occurrences(rule: str, tz_name: str, starts_on: date, at: time, *, after: datetime,
-                count: int = 5, once: date | None = None) -> list[datetime]:
+def occurrences(
+    rule: str, tz_name: str, starts_on: date, at: time, *, after: datetime, count: int = 5, once: date | None = None
+) -> list[datetime]:
     """The next `count` starts (aware UTC) strictly after `after`."""
     tz = zone(tz_name)
     if once or not rule:

@@ -15,18 +15,40 @@ from storage.db import Database
 from storage.models import ConversationRecord, utcnow
 
 
-async def upsert(db: Database, *, platform: str, workspace: str, channel: str, kind: str = "",
-                 service_url: str | None = None, data: dict[str, Any]) -> bool:
+async def upsert(
+    db: Database,
+    *,
+    platform: str,
+    workspace: str,
+    channel: str,
+    kind: str = "",
+    service_url: str | None = None,
+    data: dict[str, Any],
+) -> bool:
     """Insert or refresh a reference; returns True when something was written (new or changed)."""
     for attempt in range(2):  # a concurrent first insert makes ours fail once: then it's an update
         try:
             async with db.session() as session:
-                row = (await session.exec(select(ConversationRecord).where(
-                    ConversationRecord.platform == platform, ConversationRecord.workspace == workspace,
-                    ConversationRecord.channel == channel))).first()
+                row = (
+                    await session.exec(
+                        select(ConversationRecord).where(
+                            ConversationRecord.platform == platform,
+                            ConversationRecord.workspace == workspace,
+                            ConversationRecord.channel == channel,
+                        )
+                    )
+                ).first()
                 if row is None:
-                    session.add(ConversationRecord(platform=platform, workspace=workspace, channel=channel,
-                                                   kind=kind, service_url=service_url, data=data))
+                    session.add(
+                        ConversationRecord(
+                            platform=platform,
+                            workspace=workspace,
+                            channel=channel,
+                            kind=kind,
+                            service_url=service_url,
+                            data=data,
+                        )
+                    )
                     return True
                 if row.kind == kind and row.service_url == service_url and row.data == data:
                     return False
@@ -41,6 +63,12 @@ async def upsert(db: Database, *, platform: str, workspace: str, channel: str, k
 
 async def get(db: Database, platform: str, workspace: str, channel: str) -> ConversationRecord | None:
     async with db.session() as session:
-        return (await session.exec(select(ConversationRecord).where(
-            ConversationRecord.platform == platform, ConversationRecord.workspace == workspace,
-            ConversationRecord.channel == channel))).first()
+        return (
+            await session.exec(
+                select(ConversationRecord).where(
+                    ConversationRecord.platform == platform,
+                    ConversationRecord.workspace == workspace,
+                    ConversationRecord.channel == channel,
+                )
+            )
+        ).first()

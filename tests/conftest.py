@@ -56,7 +56,9 @@ def only_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("CI") == "true" and not PG_URL:
-        raise pytest.UsageError("CI=true but PMO_BOT_TEST_DATABASE_URL is not set: storage tests must run on PostgreSQL")
+        raise pytest.UsageError(
+            "CI=true but PMO_BOT_TEST_DATABASE_URL is not set: storage tests must run on PostgreSQL"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -121,7 +123,9 @@ CARD_SCHEMA = PLATFORM_DATA / "adaptive-card-schema" / "adaptive-card.1.5.0.json
 @pytest.fixture(scope="module")
 def card_validator():
     if not CARD_SCHEMA.exists():
-        pytest.skip(f"Adaptive Card schema not found at {CARD_SCHEMA} (../shared/platform-data is beside the checkout in CI)")
+        pytest.skip(
+            f"Adaptive Card schema not found at {CARD_SCHEMA} (../shared/platform-data is beside the checkout in CI)"
+        )
     schema = json.loads(CARD_SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft6Validator.check_schema(schema)
     return jsonschema.Draft6Validator(schema)

@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def run(args, cwd, stdin=None, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "PMO_BOT_", "SLACK_"))}
     environment.update(PYTHONPATH=str(ROOT), **env)
-    return subprocess.run([*PMO_BOT, *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=60,
-                          env=environment)
+    return subprocess.run(
+        [*PMO_BOT, *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=60, env=environment
+    )
 
 
 def test_ask_works_with_no_configuration(tmp_path):

@@ -54,8 +54,12 @@ async def test_the_life_of_an_idea_from_submission_to_done(bot, person, posts, c
     assert "is now done: “first monthly edition is out”" in out
     await bot.settle()
 
-    expected = ["is now triaged.", "is now accepted: “budget approved”", "is now in progress.",
-                "is now done: “first monthly edition is out”"]
+    expected = [
+        "is now triaged.",
+        "is now accepted: “budget approved”",
+        "is now in progress.",
+        "is now done: “first monthly edition is out”",
+    ]
     for user in ("U-ANN", "U-BOB", "U-CARA"):
         got = dms(posts, user)
         assert len(got) == 4, (user, got)
@@ -67,8 +71,13 @@ async def test_the_life_of_an_idea_from_submission_to_done(bot, person, posts, c
     out = await admin.say("improve status 1 new")
     assert "can't become new: It is done, so its status can't change any more. Nothing was changed." in out
     out = await cara.say("improve show 1")
-    for line in ("submitted by @U-ANN", "new → triaged by @U-PMO-LEAD", "triaged → accepted by @U-PMO-LEAD: “budget approved”",
-                 "accepted → in progress by @U-ADMIN", "in progress → done by @U-ADMIN: “first monthly edition is out”"):
+    for line in (
+        "submitted by @U-ANN",
+        "new → triaged by @U-PMO-LEAD",
+        "triaged → accepted by @U-PMO-LEAD: “budget approved”",
+        "accepted → in progress by @U-ADMIN",
+        "in progress → done by @U-ADMIN: “first monthly edition is out”",
+    ):
         assert line in out
     assert "Idea #1 Publish the enterprise roadmap monthly" in out and "Teams plan their quarters around it" in out
     assert "Votes         2" in out and "Owner         @U-PMO-LEAD" in out
@@ -114,7 +123,7 @@ async def _seed_week(person, clock):
     await admin.say("improve status 3 triaged")  # 2 days to triage
     await bob.say("improve vote 3")
     clock.now = datetime(2026, 11, 17, 15, 0, tzinfo=UTC)
-    await bob.say('improve Stand-up bot for distributed teams')
+    await bob.say("improve Stand-up bot for distributed teams")
     return admin, ann, bob
 
 
@@ -163,7 +172,10 @@ async def test_waiting_ideas_are_escalated_once_and_the_weekly_digest_sums_up_th
     assert digest.title == "PMO weekly digest · 16 Nov – 23 Nov 2026"
     parts = {s.heading: s.text for s in digest.sections}
     assert parts["New ideas (1)"] == "• #4 Stand-up bot for distributed teams (new)"
-    assert parts["Status changes (1)"] == "• #3 A shared RAID log template for every project: triaged → accepted (“go ahead”)"
+    assert (
+        parts["Status changes (1)"]
+        == "• #3 A shared RAID log template for every project: triaged → accepted (“go ahead”)"
+    )
     assert parts["Waiting for triage too long (1)"] == "• #2 Lunch and learn recordings in one place: new for 21 days"
     assert parts["Top-voted open ideas"] == "• #3 A shared RAID log template for every project: 1 vote"
     assert parts["Open retro actions (1)"] == "• Fix the build radiator — @U-BOB, due 2026-11-20 (overdue)"
@@ -185,7 +197,8 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(bot, person, p
     assert "Only the person who submitted idea #1 can withdraw it" in await bob.say("improve withdraw 1")
     assert "“finished-ish” is not a status" in await admin.say("improve status 1 finished-ish")
     assert "It is new; from there it can go to triaged, accepted, declined, duplicate" in await admin.say(
-        "improve status 1 done")
+        "improve status 1 done"
+    )
     assert "Duplicate of which idea?" in await admin.say("improve status 1 duplicate")
     assert "can't be the original" in await admin.say("improve status 1 duplicate 1")
     assert "Only PMO bot admins" in await ann.say("improve digest here")
@@ -214,9 +227,15 @@ async def test_an_anonymous_idea_never_shows_its_author_but_they_still_hear_back
     shown.append(await author.say("yes"))  # anonymously
     assert "Logged idea #1" in shown[-1] and "anonymously" in shown[-1]
     assert author.reply.private
-    shown += [await bob.say("improve vote 1"), await bob.say("improve show 1"), await admin.say("improve list"),
-              await admin.say("improve search blameless"), await admin.say('improve status 1 accepted "yes please"'),
-              await admin.say("improve digest"), await admin.say("improve stats")]
+    shown += [
+        await bob.say("improve vote 1"),
+        await bob.say("improve show 1"),
+        await admin.say("improve list"),
+        await admin.say("improve search blameless"),
+        await admin.say('improve status 1 accepted "yes please"'),
+        await admin.say("improve digest"),
+        await admin.say("improve stats"),
+    ]
     assert "Submitted by  anonymous" in shown[6] and "submitted by anonymous" in shown[6]
     shown.append(await author.say("improve detail 1 Start with the next incident."))  # still theirs to manage
     assert "Added detail" in shown[-1]
@@ -229,6 +248,7 @@ async def test_an_anonymous_idea_never_shows_its_author_but_they_still_hear_back
         from sqlmodel import select
 
         from storage.models import Idea, IdeaEvent
+
         idea = (await session.exec(select(Idea).where(Idea.workspace == author.session.workspace))).one()
         events = (await session.exec(select(IdeaEvent).where(IdeaEvent.idea_id == idea.id))).all()
     stored = [str(idea.model_dump())] + [str(e.model_dump()) for e in events]

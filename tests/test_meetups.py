@@ -22,8 +22,11 @@ async def run(bot, clock, when, series_id):
 
 
 async def test_schedule_shows_next_five_dates_in_local_time(person, clock):
-    _, out, _ = await schedule(person, 'meetup schedule "Lunch & Learn: risk registers" every first Thursday '
-                                       "at 12:30 Europe/London for 60m in #pmo-community")
+    _, out, _ = await schedule(
+        person,
+        'meetup schedule "Lunch & Learn: risk registers" every first Thursday '
+        "at 12:30 Europe/London for 60m in #pmo-community",
+    )
     assert "Scheduled meetup #" in out
     assert "• Thu 03 Dec 2026, 12:30 GMT" in out and "• Thu 01 Apr 2027, 12:30 BST" in out
     assert out.count("• Thu") == 5
@@ -31,8 +34,11 @@ async def test_schedule_shows_next_five_dates_in_local_time(person, clock):
 
 
 async def test_announce_remind_start_each_exactly_once(bot, person, clock, posts):
-    _, _, sid = await schedule(person, 'meetup schedule "Coaching circle" once on 2026-11-23 at 12:30 '
-                                       'Europe/London for 45m link https://meet.example/cc topic "Retros that work"')
+    _, _, sid = await schedule(
+        person,
+        'meetup schedule "Coaching circle" once on 2026-11-23 at 12:30 '
+        'Europe/London for 45m link https://meet.example/cc topic "Retros that work"',
+    )
     await run(bot, clock, "2026-11-22T12:00:00+00:00", sid)
     assert posts == []
     await run(bot, clock, "2026-11-22T12:30:00+00:00", sid)
@@ -43,7 +49,7 @@ async def test_announce_remind_start_each_exactly_once(bot, person, clock, posts
     assert "Coming up: Coaching circle, Mon 23 Nov 2026, 12:30 GMT." in announcement.text
     assert [b.text for b in announcement.buttons] == ["Going (0)", "Maybe (0)", "Not going (0)"]
 
-    await person("U-ANN").say("meetup rsvp %d going" % sid)
+    await person("U-ANN").say(f"meetup rsvp {sid} going")
     await run(bot, clock, "2026-11-23T12:15:00+00:00", sid)
     reminder = posts[1][1]
     assert "Coaching circle starts in 15 minutes." in reminder.text and reminder.mentions == ["U-ANN"]
@@ -130,8 +136,9 @@ async def test_the_organiser_is_asked_a_week_ahead_for_a_missing_host_or_topic(b
     ours = [p for p in posts if p[0].workspace == organiser.session.workspace]
     [(where, question)] = ours
     assert where.user == "U-ORG" and where.platform == "console"  # a DM to the organiser
-    assert question.text == (f"Circle on Tue 24 Nov 2026, 12:00 UTC has no host yet. "
-                             f"Set it with: meetup host {sid} 2026-11-24 @person.")
+    assert question.text == (
+        f"Circle on Tue 24 Nov 2026, 12:00 UTC has no host yet. Set it with: meetup host {sid} 2026-11-24 @person."
+    )
     assert await sweep() == []  # asked once per date, however often the sweep runs
 
     await organiser.say(f"meetup skip {sid} 2026-12-01")
@@ -163,7 +170,9 @@ async def test_edit_host_topic_and_show(bot, person, clock, posts):
     organiser, _, sid = await schedule(person, 'meetup schedule "Circle" every Tuesday at 12:00 UTC')
     out = await organiser.say(f"meetup edit {sid} at 13:15 Europe/London")
     assert "• Tue 24 Nov 2026, 13:15 GMT" in out
-    assert "Host of Circle on Tue 01 Dec 2026, 13:15 GMT: @sam." in await organiser.say(f"meetup host {sid} 2026-12-01 @sam")
+    assert "Host of Circle on Tue 01 Dec 2026, 13:15 GMT: @sam." in await organiser.say(
+        f"meetup host {sid} 2026-12-01 @sam"
+    )
     await organiser.say(f'meetup topic {sid} 2026-12-01 "Flow metrics"')
     await run(bot, clock, "2026-11-30T13:15:00+00:00", sid)
     fields = {f.label: f.value for s in posts[-1][1].sections for f in s.fields}

@@ -7,8 +7,10 @@ from tests.conftest import ADMIN
 
 async def test_admin_adds_an_area_with_its_raci_and_anyone_can_ask(person):
     admin = person(ADMIN)
-    out = await admin.say("area set Product roadmap; accountable: Oversight Team; responsible: PMO; "
-                          "consulted: Enterprise Architect, Coaching Community; aliases: product plan; notes: Quarterly")
+    out = await admin.say(
+        "area set Product roadmap; accountable: Oversight Team; responsible: PMO; "
+        "consulted: Enterprise Architect, Coaching Community; aliases: product plan; notes: Quarterly"
+    )
     assert "Added “Product roadmap”." in out
     assert "[1] Undo" in out
     out = await person().say("who owns the product plan?")
@@ -50,9 +52,14 @@ async def test_bad_writes_are_refused_and_nothing_changes(person, command, messa
 
 async def test_non_admin_is_told_only_admins_can_and_nothing_changes(person):
     bob = person("U-BOB")
-    for command in ("area set Risk register; accountable: PMO", "area remove Enterprise roadmap",
-                    "area alias Enterprise roadmap; the plan", "area verify Enterprise roadmap",
-                    "party set PMO; contact: #elsewhere", "audit"):
+    for command in (
+        "area set Risk register; accountable: PMO",
+        "area remove Enterprise roadmap",
+        "area alias Enterprise roadmap; the plan",
+        "area verify Enterprise roadmap",
+        "party set PMO; contact: #elsewhere",
+        "audit",
+    ):
         out = await bob.say(command)
         assert out.startswith("Only admins can"), out
     out = await bob.say("who owns the enterprise roadmap?")
@@ -144,8 +151,13 @@ async def test_forged_buttons_are_harmless(bot, workspace):
     from bot.core import Action
 
     base = dict(platform="console", workspace=workspace, channel="C", user="U-BOB")
-    for action_id, value in [("ownership.area", "999999"), ("ownership.area", "abc"), ("ownership.undo", "1"),
-                             ("nope.nothing", ""), ("ownership.party", "-5")]:
+    for action_id, value in [
+        ("ownership.area", "999999"),
+        ("ownership.area", "abc"),
+        ("ownership.undo", "1"),
+        ("nope.nothing", ""),
+        ("ownership.party", "-5"),
+    ]:
         reply = await bot.handle(Action(**base, action_id=action_id, value=value))
         assert reply is not None and "something went wrong" not in reply.text
 
@@ -161,6 +173,14 @@ async def test_an_area_id_from_another_workspace_is_not_shown(bot, person, works
 
     async with bot.db.session() as session:
         area = await registry.find_area(session, workspace + "-other", "Secret plan")
-    reply = await bot.handle(Action(platform="console", workspace=workspace, channel="C", user="U-BOB",
-                                    action_id="ownership.area", value=str(area.id)))
+    reply = await bot.handle(
+        Action(
+            platform="console",
+            workspace=workspace,
+            channel="C",
+            user="U-BOB",
+            action_id="ownership.area",
+            value=str(area.id),
+        )
+    )
     assert "no longer exists" in reply.text and secret_id

@@ -26,13 +26,13 @@ async def test_bad_file_reports_every_bad_line_and_imports_nothing(bot, db, work
     await bot.ensure_workspace(workspace, "console")
     text = (
         "area,accountable,responsible,consulted,informed,aliases,notes\n"
-        "Risk register,PMO,,,,,\n"                        # line 2: fine
-        ",PMO,,,,,\n"                                      # line 3: no name
-        "Budget review,PMO; Oversight Team,,,,,\n"        # line 4: two Accountables
-        "Hiring,Human Resources,,,,,\n"                   # line 5: unknown party
-        "Risk register,PMO,,,,,\n"                        # line 6: duplicate
-        "Vendor list,,,,,,\n"                             # line 7: no Accountable
-        "Tooling,PMO,,,,,,,,\n"                           # line 8: too many cells
+        "Risk register,PMO,,,,,\n"  # line 2: fine
+        ",PMO,,,,,\n"  # line 3: no name
+        "Budget review,PMO; Oversight Team,,,,,\n"  # line 4: two Accountables
+        "Hiring,Human Resources,,,,,\n"  # line 5: unknown party
+        "Risk register,PMO,,,,,\n"  # line 6: duplicate
+        "Vendor list,,,,,,\n"  # line 7: no Accountable
+        "Tooling,PMO,,,,,,,,\n"  # line 8: too many cells
     )
     with pytest.raises(matrix.ImportFailed) as failure:
         await matrix.import_matrix(db, workspace, text, "csv", actor=ADMIN)
@@ -52,8 +52,12 @@ async def test_bad_file_reports_every_bad_line_and_imports_nothing(bot, db, work
         ("areas:\n  - area: X\n    accountable: [PMO\n", "yaml", "not valid YAML"),
         ("just a string", "yaml", "expected a mapping"),
         ("areas:\n  - area: X\n    accountable: [PMO, Oversight Team]\n", "yaml", "line 2: “X” has 2 Accountable"),
-        ("parties:\n  - name: Finance\nareas:\n  - area: X\n    accountable: Finance\n  - area: Y\n    accountable: Nobody\n",
-         "yaml", "line 6: unknown party “Nobody”"),
+        (
+            "parties:\n  - name: Finance\nareas:\n  - area: X\n    accountable: Finance\n"
+            "  - area: Y\n    accountable: Nobody\n",
+            "yaml",
+            "line 6: unknown party “Nobody”",
+        ),
     ],
 )
 async def test_malformed_files_get_clear_messages(bot, db, workspace, text, fmt, message):

@@ -11,8 +11,11 @@ from tests.conftest import ADMIN
         ("who owns the enterprise roadmap?", "Enterprise roadmap", "PMO"),
         ("Who owns the enterprize roadmap?", "Enterprise roadmap", "PMO"),
         ("who is accountable for the delivery framework", "Delivery framework", "Coaching Community"),
-        ("who do I talk to about the architecture description?", "Enterprise architecture description",
-         "Enterprise Architect"),
+        (
+            "who do I talk to about the architecture description?",
+            "Enterprise architecture description",
+            "Enterprise Architect",
+        ),
         ("owner of initiative budgets", "Enterprise initiative budgets", "PMO"),
         ("who's responsible for value delivery", "Value discovery and delivery", "Oversight Team"),
         ("who owns EA?", "Enterprise architecture description", "Enterprise Architect"),
@@ -42,8 +45,12 @@ async def test_answer_shows_raci_contact_and_verification(person):
 async def test_what_a_party_owns_by_role(person):
     out = await person().say("what does the PMO own?")
     assert "Accountable for:" in out
-    for area in ("Enterprise roadmap", "Enterprise initiative budgets", "Project management practice",
-                 "Community and knowledge sharing"):
+    for area in (
+        "Enterprise roadmap",
+        "Enterprise initiative budgets",
+        "Project management practice",
+        "Community and knowledge sharing",
+    ):
         assert f"• {area}" in out
     assert "Consulted on:" in out and "• Delivery framework" in out
 
@@ -146,8 +153,17 @@ async def test_workspaces_never_see_each_others_areas(person, workspace):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "?!?...", "🙂🙂🙂", "מי אחראי על מפת הדרכים?", "'; DROP TABLE area; --", "x" * 10_000,
-     "<!channel> *bold* <script>alert(1)</script>", "who owns \x1b[31mred\x1b[0m?"],
+    [
+        "",
+        "   ",
+        "?!?...",
+        "🙂🙂🙂",
+        "מי אחראי על מפת הדרכים?",
+        "'; DROP TABLE area; --",
+        "x" * 10_000,
+        "<!channel> *bold* <script>alert(1)</script>",
+        "who owns \x1b[31mred\x1b[0m?",
+    ],
 )
 async def test_bad_input_gets_a_clear_answer(person, text):
     alice = person()

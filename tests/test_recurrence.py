@@ -46,20 +46,47 @@ def local(instants, zone):
     "rule, expected",
     [
         ("FREQ=DAILY;COUNT=10", [f"1997-09-{d:02d} 09:00 EDT" for d in range(2, 12)]),
-        ("FREQ=MONTHLY;COUNT=10;BYDAY=1FR",
-         ["1997-09-05 09:00 EDT", "1997-10-03 09:00 EDT", "1997-11-07 09:00 EST", "1997-12-05 09:00 EST",
-          "1998-01-02 09:00 EST", "1998-02-06 09:00 EST", "1998-03-06 09:00 EST", "1998-04-03 09:00 EST",  # US DST began 1998-04-05
-          "1998-05-01 09:00 EDT", "1998-06-05 09:00 EDT"]),
-        ("FREQ=WEEKLY;INTERVAL=2;WKST=SU;COUNT=4", ["1997-09-02 09:00 EDT", "1997-09-16 09:00 EDT",
-                                                    "1997-09-30 09:00 EDT", "1997-10-14 09:00 EDT"]),
-        ("FREQ=MONTHLY;BYMONTHDAY=-3;COUNT=6", ["1997-09-28 09:00 EDT", "1997-10-29 09:00 EST",
-                                                "1997-11-28 09:00 EST", "1997-12-29 09:00 EST",
-                                                "1998-01-29 09:00 EST", "1998-02-26 09:00 EST"]),
+        (
+            "FREQ=MONTHLY;COUNT=10;BYDAY=1FR",
+            [
+                "1997-09-05 09:00 EDT",
+                "1997-10-03 09:00 EDT",
+                "1997-11-07 09:00 EST",
+                "1997-12-05 09:00 EST",
+                "1998-01-02 09:00 EST",
+                "1998-02-06 09:00 EST",
+                "1998-03-06 09:00 EST",
+                "1998-04-03 09:00 EST",  # US DST began 1998-04-05
+                "1998-05-01 09:00 EDT",
+                "1998-06-05 09:00 EDT",
+            ],
+        ),
+        (
+            "FREQ=WEEKLY;INTERVAL=2;WKST=SU;COUNT=4",
+            ["1997-09-02 09:00 EDT", "1997-09-16 09:00 EDT", "1997-09-30 09:00 EDT", "1997-10-14 09:00 EDT"],
+        ),
+        (
+            "FREQ=MONTHLY;BYMONTHDAY=-3;COUNT=6",
+            [
+                "1997-09-28 09:00 EDT",
+                "1997-10-29 09:00 EST",
+                "1997-11-28 09:00 EST",
+                "1997-12-29 09:00 EST",
+                "1998-01-29 09:00 EST",
+                "1998-02-26 09:00 EST",
+            ],
+        ),
     ],
 )
 def test_rfc5545_examples(rule, expected):
-    got = occurrences(rule, "America/New_York", date(1997, 9, 2), time(9, 0),
-                      after=datetime(1997, 1, 1, tzinfo=UTC), count=len(expected) + 2)
+    got = occurrences(
+        rule,
+        "America/New_York",
+        date(1997, 9, 2),
+        time(9, 0),
+        after=datetime(1997, 1, 1, tzinfo=UTC),
+        count=len(expected) + 2,
+    )
     assert local(got, "America/New_York") == expected
 
 
@@ -69,8 +96,12 @@ def test_wall_clock_matches_dateutil_across_2026_and_2027(zone, rule):
     """12:30 stays 12:30 local across every DST change of both years, same dates as dateutil."""
     got = occurrences(rule, zone, date(2026, 1, 1), time(12, 30), after=START, count=800)
     got = [g for g in got if g.year < 2028]
-    naive = [d for d in rrulestr(rule, dtstart=datetime(2026, 1, 1, 12, 30)).between(
-        datetime(2026, 1, 1), datetime(2028, 1, 1), inc=True)]
+    naive = [
+        d
+        for d in rrulestr(rule, dtstart=datetime(2026, 1, 1, 12, 30)).between(
+            datetime(2026, 1, 1), datetime(2028, 1, 1), inc=True
+        )
+    ]
     walls = [g.astimezone(ZoneInfo(zone)).replace(tzinfo=None) for g in got]
     assert walls == naive[: len(walls)] and len(walls) >= len(naive) - 1
     offsets = {g.astimezone(ZoneInfo(zone)).utcoffset() for g in got}
@@ -88,8 +119,9 @@ def test_wall_clock_matches_dateutil_across_2026_and_2027(zone, rule):
         ("Australia/Sydney", "2027-10-03", "02:30", "2027-10-03 03:00 AEDT", "2027-04-04", "2027-04-04 02:30 AEDT"),
     ],
 )
-def test_gaps_move_forward_and_ambiguous_times_take_the_first(zone, gap_day, gap_local, expected_gap,
-                                                              fold_day, expected_fold):
+def test_gaps_move_forward_and_ambiguous_times_take_the_first(
+    zone, gap_day, gap_local, expected_gap, fold_day, expected_fold
+):
     tz = ZoneInfo(zone)
     gap = place(datetime.fromisoformat(f"{gap_day} {gap_local}"), tz)
     assert local([gap], zone) == [expected_gap]
@@ -97,6 +129,7 @@ def test_gaps_move_forward_and_ambiguous_times_take_the_first(zone, gap_day, gap
     first = place(datetime.fromisoformat(f"{fold_day} {fold_local}"), tz)
     assert local([first], zone) == [expected_fold]
     # The daily series keeps going normally on both sides of each change.
-    series = occurrences("FREQ=DAILY", zone, date.fromisoformat(gap_day), time.fromisoformat(gap_local),
-                         after=START, count=2)
+    series = occurrences(
+        "FREQ=DAILY", zone, date.fromisoformat(gap_day), time.fromisoformat(gap_local), after=START, count=2
+    )
     assert local(series, zone)[0] == expected_gap

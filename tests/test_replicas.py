@@ -56,8 +56,11 @@ async def slack_api():
     async def api(request: web.Request) -> web.Response:
         method = request.match_info["method"]
         body = await request.text()
-        args = json.loads(body) if request.content_type == "application/json" else \
-            {k: v[0] for k, v in parse_qs(body).items()}
+        args = (
+            json.loads(body)
+            if request.content_type == "application/json"
+            else {k: v[0] for k, v in parse_qs(body).items()}
+        )
         if method == "chat.postMessage":
             posts.append({"at": utcnow(), **args})
             return web.json_response({"ok": True, "channel": args.get("channel"), "ts": str(len(posts))})
@@ -88,18 +91,42 @@ async def test_leader_killed_before_an_announcement_exactly_one_arrives(database
     due = utcnow() + timedelta(seconds=12)
     start = due + timedelta(days=1)  # announced a day before: at `due`
     async with db.session() as session:
-        session.add(MeetupSeries(workspace="T1", title="Lunch & Learn", rule="", timezone="UTC",
-                                 starts_on=start.date(), start_time=start.time(), platform="slack",
-                                 channel="C1", organiser="U1", created_at=utcnow() - timedelta(days=2),
-                                 updated_at=utcnow() - timedelta(days=2)))
+        session.add(
+            MeetupSeries(
+                workspace="T1",
+                title="Lunch & Learn",
+                rule="",
+                timezone="UTC",
+                starts_on=start.date(),
+                start_time=start.time(),
+                platform="slack",
+                channel="C1",
+                organiser="U1",
+                created_at=utcnow() - timedelta(days=2),
+                updated_at=utcnow() - timedelta(days=2),
+            )
+        )
     await db.close()
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_", "PMO_BOT_"))}
-    env.update(DATABASE_URL=database_url, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="secret",
-               SLACK_API_URL=api_url, HOST="127.0.0.1", PYTHONPATH=str(ROOT))
+    env.update(
+        DATABASE_URL=database_url,
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="secret",
+        SLACK_API_URL=api_url,
+        HOST="127.0.0.1",
+        PYTHONPATH=str(ROOT),
+    )
     ports = [free_port(), free_port()]
-    replicas = [subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], env={**env, "PORT": str(p)},
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for p in ports]
+    replicas = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve"],
+            env={**env, "PORT": str(p)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for p in ports
+    ]
     try:
         async with aiohttp.ClientSession() as http:
             leader = None

@@ -24,8 +24,9 @@ def clock(bot):
 
 async def action_ids(bot, workspace):
     async with bot.db.session() as session:
-        rows = (await session.exec(select(RetroAction).where(RetroAction.workspace == workspace)
-                                   .order_by(RetroAction.id))).all()
+        rows = (
+            await session.exec(select(RetroAction).where(RetroAction.workspace == workspace).order_by(RetroAction.id))
+        ).all()
     return [a.id for a in rows]
 
 
@@ -52,16 +53,19 @@ async def test_owner_is_reminded_the_day_before_and_on_the_day_exactly_once(bot,
     specs = list(await jobs.plan(bot, clock.now))
     mine = [s for s in specs if s.args[0] in (booked, unowned, finished)]
     assert [(s.id, s.run_at) for s in mine] == [
-        (f"retro-remind:{booked}:before", datetime(2026, 11, 23, 8, 0, tzinfo=UTC))]
+        (f"retro-remind:{booked}:before", datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+    ]
     await at(bot, clock, "2026-11-23T07:59:00+00:00", booked, "before")  # not yet
     assert posts == []
     await at(bot, clock, "2026-11-23T08:00:00+00:00", booked, "before")
     await at(bot, clock, "2026-11-23T08:00:30+00:00", booked, "before")  # a retry or a second replica
-    (ref, dm), = posts
+    ((ref, dm),) = posts
     assert ref.user == "U-BOB" and ref.channel == ""
     assert dm.text.startswith("Reminder: your action “Book the room” is due tomorrow, Tue 24 Nov 2026.")
     assert [(b.text, b.action_id, b.value) for b in dm.buttons] == [
-        ("Mark done", "retro.done", str(booked)), ("Needs outside help: make it an idea", "retro.escalate", str(booked))]
+        ("Mark done", "retro.done", str(booked)),
+        ("Needs outside help: make it an idea", "retro.escalate", str(booked)),
+    ]
 
     await at(bot, clock, "2026-11-24T08:00:00+00:00", booked, "due")
     await at(bot, clock, "2026-11-24T08:05:00+00:00", booked, "due")
@@ -86,7 +90,7 @@ async def test_a_reminder_missed_by_more_than_the_grace_window_is_not_sent_late(
     fay = person("U-FAY")
     await fay.say("retro start")
     await fay.say('retro action "Write it up" @U-BOB due 2026-11-24')
-    action_id, = await action_ids(bot, workspace)
+    (action_id,) = await action_ids(bot, workspace)
     await at(bot, clock, "2026-11-23T12:00:00+00:00", action_id, "before")  # 4 h late: the bot was down
     await at(bot, clock, "2026-11-24T08:30:00+00:00", action_id, "due")  # within the hour: sent
     assert [r.title for _, r in posts[1:]] == [f"Action A{action_id} is due today"]
@@ -101,7 +105,7 @@ async def test_carried_action_is_not_reminded_twice(bot, person, clock, posts, w
     await fay.say("retro close")
     await at(bot, clock, "2026-11-23T08:00:00+00:00", (await action_ids(bot, workspace))[0], "before")
     await fay.say("retro start")
-    first, = await action_ids(bot, workspace)
+    (first,) = await action_ids(bot, workspace)
     assert "Carried action" in await fay.say(f"retro carry A{first}")
     copy = (await action_ids(bot, workspace))[1]
     await at(bot, clock, "2026-11-23T08:10:00+00:00", copy, "before")
@@ -118,8 +122,14 @@ async def test_an_anonymous_authors_id_and_name_appear_nowhere(bot, person, cloc
     seen: list[str] = []
 
     async def secret(text="", *, channel="C-GENERAL", **action):
-        base = dict(platform="console", workspace=workspace, channel=channel, user=SECRET_ID,
-                    user_name=SECRET_NAME, direct=channel.startswith("D"))
+        base = dict(
+            platform="console",
+            workspace=workspace,
+            channel=channel,
+            user=SECRET_ID,
+            user_name=SECRET_NAME,
+            direct=channel.startswith("D"),
+        )
         msg = Action(**base, **action) if action else Incoming(**base, text=text)
         reply = await bot.handle(msg)
         seen.append(render(reply))
@@ -133,8 +143,11 @@ async def test_an_anonymous_authors_id_and_name_appear_nowhere(bot, person, cloc
     await other("U-FAY", "retro start Sprint 5")
     retro_id = int(posts[-1][1].title.split("#")[1].split(":")[0])
     assert "anonymously" in await secret("retro add stop blaming the testers --anon")
-    assert "anonymously" in await secret(action_id="retro.add.form", value=str(retro_id),
-                                         form={"column": "Start", "text": "pairing with ops", "anonymous": "true"})
+    assert "anonymously" in await secret(
+        action_id="retro.add.form",
+        value=str(retro_id),
+        form={"column": "Start", "text": "pairing with ops", "anonymous": "true"},
+    )
     assert "anonymously" in await secret("retro add continue the demos --anon", channel="D-SECRET")
     await secret("retro add stop " + "x" * 1200 + " --anon")  # refused: the error names nobody
     await other("U-ANN", "retro add start code reviews within a day")

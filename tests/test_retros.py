@@ -25,7 +25,7 @@ async def test_full_retro_of_several_people(bot, person, clock, posts):
     fay, ann, bob, cat = person("U-FAY"), person("U-ANN"), person("U-BOB"), person("U-CAT")
     out = await fay.say("retro start 4ls Sprint 12")
     assert "Started retro #" in out and "you are the facilitator" in out
-    (ref, board), = posts
+    ((ref, board),) = posts
     assert ref.channel == "C-GENERAL" and board.title.endswith("Sprint 12")
     assert "• Liked: 0 cards\n• Learned: 0 cards\n• Lacked: 0 cards\n• Longed for: 0 cards" in render(board)
     assert [b.text for b in board.buttons] == ["Add card", "Close"]
@@ -109,7 +109,10 @@ async def test_full_retro_of_several_people(bot, person, clock, posts):
     out = await ann.say("retro start")
     board = render(posts[-1][1])
     assert "Open actions from earlier retros: review these first" in board
-    assert "Book a quiet room for focus days — owner U-BOB, due Sat 05 Dec 2026, OVERDUE by 2 days, opened 16 days ago" in board
+    assert (
+        "Book a quiet room for focus days — owner U-BOB, due Sat 05 Dec 2026, OVERDUE by 2 days, opened 16 days ago"
+        in board
+    )
     assert "Write the CI how-to — owner missing, due date missing" in board
     assert "Update an action" in board
     first_action = int(board.split("• A")[1].split()[0])
@@ -130,7 +133,7 @@ async def test_templates_custom_columns_and_one_open_retro_per_channel(person, c
     out = await person("U-ANN").say("retro add wind more coffee")
     assert "“wind” is not a column of retro #" in out and "Went well, To improve, Ideas" in out
     assert "Nothing was added" in out
-    assert 'Added card #1 to To improve' in await person("U-ANN").say('retro add "to improve" fewer meetings')
+    assert "Added card #1 to To improve" in await person("U-ANN").say('retro add "to improve" fewer meetings')
     out = await person("U-ANN", channel="C-OTHER").say("retro start sailboat")  # another channel: fine
     assert "Started retro #" in out and "Wind, Anchors, Rocks, Island" in render(posts[-1][1])
     out = await fay.say('retro start custom "Only one"')
@@ -226,7 +229,7 @@ async def test_export_markdown_and_csv(person, clock, posts):
     fay = person("U-FAY")
     await fay.say("retro start Sprint 3")
     await person("U-ANN").say("retro add start =HYPERLINK(1) --anon")
-    await person("U-BOB").say("retro add stop long, \"quoted\" meetings")
+    await person("U-BOB").say('retro add stop long, "quoted" meetings')
     assert "still hidden" in await fay.say("retro export")
     await fay.say("retro vote")
     await person("U-BOB").say("retro vote 1")
@@ -243,7 +246,8 @@ async def test_export_markdown_and_csv(person, clock, posts):
     assert 'card,2,Stop,"long, ""quoted"" meetings",U-BOB,0,,' in csv_part
     assert "U-ANN" not in out
     assert "belongs to another channel" in await person("U-X", channel="C-OTHER").say(
-        "retro export " + out.split("# Retro #")[1].split(":")[0])
+        "retro export " + out.split("# Retro #")[1].split(":")[0]
+    )
 
 
 async def test_help_lists_retro_commands(person):

@@ -14,8 +14,18 @@ from storage.models import MeetupSeries, utcnow
 
 
 async def add_series(db, workspace, start, **extra) -> MeetupSeries:
-    series = MeetupSeries(workspace=workspace, title="Soon", rule="", timezone="UTC", starts_on=start.date(),
-                          start_time=start.time(), platform="console", channel="C-1", organiser="U-1", **extra)
+    series = MeetupSeries(
+        workspace=workspace,
+        title="Soon",
+        rule="",
+        timezone="UTC",
+        starts_on=start.date(),
+        start_time=start.time(),
+        platform="console",
+        channel="C-1",
+        organiser="U-1",
+        **extra,
+    )
     async with db.session() as session:
         session.add(series)
     return series

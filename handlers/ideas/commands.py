@@ -21,13 +21,15 @@ routes.examples.append("improve Share retro templates across teams")
 _NUMBER = re.compile(r"#?(\d{1,9})\b\s*(.*)$", re.S)
 _STATUS = re.compile(r"#?(\d{1,9})\s+(in[ _-]?progress|\S+)\s*(?:of\s+)?(?:#?(\d{1,9})\b)?\s*(.*)$", re.S | re.I)
 _PERSON = re.compile(PERSON.pattern + r"|@(\S+)")
-USAGE = ("improve <your idea> · improve list [status] [area] [mine] · improve show N · improve vote N · "
-         "improve unvote N · improve search <words> · improve withdraw N · improve detail N <text> · "
-         "improve status N <status> [\"comment\"] · improve assign N @person · improve stats · improve digest")
+USAGE = (
+    "improve <your idea> · improve list [status] [area] [mine] · improve show N · improve vote N · "
+    "improve unvote N · improve search <words> · improve withdraw N · improve detail N <text> · "
+    'improve status N <status> ["comment"] · improve assign N @person · improve stats · improve digest'
+)
 
 
 def _unquote(text: str) -> str:
-    return text.strip().strip('"“”\'‘’').strip()
+    return text.strip().strip("\"“”'‘’").strip()
 
 
 def _me(ctx: Context) -> tuple[str, str]:
@@ -47,7 +49,11 @@ async def _idea(ctx: Context, text: str) -> tuple[Idea | None, str, Reply | None
     """The idea named by a leading number (in this workspace only), and the text after it."""
     m = _NUMBER.match(text.strip())
     if not m:
-        return None, "", Reply("Which idea? Give its number, e.g. `improve show 12` (see `improve list`).", private=True)
+        return (
+            None,
+            "",
+            Reply("Which idea? Give its number, e.g. `improve show 12` (see `improve list`).", private=True),
+        )
     async with ctx.db.session() as session:
         idea = await store.get(session, ctx.msg.workspace, int(m[1]))
     if idea is None:
@@ -58,8 +64,12 @@ async def _idea(ctx: Context, text: str) -> tuple[Idea | None, str, Reply | None
 # ------------------------------------------------------------------------------ submitting
 
 
-@routes.command("improve", "Log an improvement idea in one step (or open a form)", usage="improve <your idea>",
-                examples=("improve Share retro templates across teams",))
+@routes.command(
+    "improve",
+    "Log an improvement idea in one step (or open a form)",
+    usage="improve <your idea>",
+    examples=("improve Share retro templates across teams",),
+)
 async def improve(ctx: Context) -> Reply:
     if not ctx.args.strip():
         return await idea_form(ctx)
@@ -80,13 +90,22 @@ async def improve_help(ctx: Context) -> Reply:
 async def idea_form(ctx: Context) -> Reply:
     snapshot = await cache(ctx.bot).snapshot(ctx.db, ctx.msg.workspace)
     areas = sorted(snapshot.index.names.items(), key=lambda item: item[1].lower())[:99]
-    return Reply("Fill in the idea form, or type: improve <your idea>", form=Form(
-        title="Log an improvement idea", submit_action_id="idea.form", submit_label="Log idea", inputs=[
-            Input("title", "Your idea in one line", placeholder="Share retro templates across teams"),
-            Input("details", "Details", kind="multiline", optional=True, placeholder="What would change, for whom?"),
-            Input("area", "Area", kind="select", optional=True, choices=[(str(i), n) for i, n in areas]),
-            Input("anonymous", "Submit anonymously", kind="checkbox", optional=True),
-        ]))
+    return Reply(
+        "Fill in the idea form, or type: improve <your idea>",
+        form=Form(
+            title="Log an improvement idea",
+            submit_action_id="idea.form",
+            submit_label="Log idea",
+            inputs=[
+                Input("title", "Your idea in one line", placeholder="Share retro templates across teams"),
+                Input(
+                    "details", "Details", kind="multiline", optional=True, placeholder="What would change, for whom?"
+                ),
+                Input("area", "Area", kind="select", optional=True, choices=[(str(i), n) for i, n in areas]),
+                Input("anonymous", "Submit anonymously", kind="checkbox", optional=True),
+            ],
+        ),
+    )
 
 
 @routes.action("idea.form")
@@ -95,11 +114,14 @@ async def idea_form_submit(ctx: Context) -> Reply:
     anonymous = (form.get("anonymous") or "").lower() in ("true", "yes", "y", "1", "on")
     try:
         title = check(form.get("title", ""), limit=300, what="The one-line idea")
-        details = check(form["details"], limit=MAX_DETAILS, what="Details") if (form.get("details") or "").strip() else ""
+        details = (
+            check(form["details"], limit=MAX_DETAILS, what="Details") if (form.get("details") or "").strip() else ""
+        )
     except IdeaInputError as exc:
         return Reply(f"{exc} Nothing was saved.", private=True)
-    return await _submit(ctx, title, details=details, area=form.get("area") or "", anonymous=anonymous,
-                         check_similar=True)
+    return await _submit(
+        ctx, title, details=details, area=form.get("area") or "", anonymous=anonymous, check_similar=True
+    )
 
 
 @routes.action("idea.submit")
@@ -118,8 +140,9 @@ async def submit(ctx: Context, title: str, *, details: str = "") -> Reply:
     return await _submit(ctx, title, details=details, check_similar=True)
 
 
-async def _submit(ctx: Context, text: str, *, details: str = "", area: str = "", anonymous: bool = False,
-                  check_similar: bool) -> Reply:
+async def _submit(
+    ctx: Context, text: str, *, details: str = "", area: str = "", anonymous: bool = False, check_similar: bool
+) -> Reply:
     try:
         text = check(text, limit=300 if details else 1000)
     except IdeaInputError as exc:
@@ -139,12 +162,27 @@ async def _submit(ctx: Context, text: str, *, details: str = "", area: str = "",
     route = await routing.route(ctx.bot, ctx.msg.platform, workspace, area_id)
     now = ctx.now()
     user, key = _me(ctx)
-    idea = await store.create(ctx.db, Idea(
-        workspace=workspace, number=0, title=title, details=details, area_id=route.area_id,
-        area_name=route.area_name or area_name, owner=route.owner, submitter=None if anonymous else user,
-        submitter_key=key, anonymous=anonymous, reply_to=seal(ctx.settings, user) if anonymous else None,
-        platform=ctx.msg.platform, channel="" if anonymous else ctx.msg.channel, created_at=now, updated_at=now),
-        actor=None if anonymous else user)
+    idea = await store.create(
+        ctx.db,
+        Idea(
+            workspace=workspace,
+            number=0,
+            title=title,
+            details=details,
+            area_id=route.area_id,
+            area_name=route.area_name or area_name,
+            owner=route.owner,
+            submitter=None if anonymous else user,
+            submitter_key=key,
+            anonymous=anonymous,
+            reply_to=seal(ctx.settings, user) if anonymous else None,
+            platform=ctx.msg.platform,
+            channel="" if anonymous else ctx.msg.channel,
+            created_at=now,
+            updated_at=now,
+        ),
+        actor=None if anonymous else user,
+    )
     if route.party:
         where = f"It is about {route.area_name}, so it goes to {route.party} (accountable)."
         reason = f"New idea for {route.area_name}, where {route.party} is accountable"
@@ -158,8 +196,12 @@ async def _submit(ctx: Context, text: str, *, details: str = "", area: str = "",
 # ------------------------------------------------------------------------------ reading
 
 
-@routes.command("improve list", "Open ideas, newest first", usage="improve list [status] [area] [mine]",
-                examples=("improve list", "improve list accepted mine"))
+@routes.command(
+    "improve list",
+    "Open ideas, newest first",
+    usage="improve list [status] [area] [mine]",
+    examples=("improve list", "improve list accepted mine"),
+)
 async def list_ideas(ctx: Context) -> Reply:
     words = ctx.args.split()
     statuses: tuple[str, ...] = OPEN
@@ -183,9 +225,12 @@ async def list_ideas(ctx: Context) -> Reply:
     if rest:
         match = (await cache(ctx.bot).snapshot(ctx.db, ctx.msg.workspace)).index.match(" ".join(rest))
         if match.kind != "answer":
-            return Reply(f"I don't know the area “{' '.join(rest)}”. Try `improve list [status] [area] [mine]`, "
-                         "e.g. improve list accepted roadmap mine; to log an idea starting with “list”, "
-                         "write improve idea …", private=True)
+            return Reply(
+                f"I don't know the area “{' '.join(rest)}”. Try `improve list [status] [area] [mine]`, "
+                "e.g. improve list accepted roadmap mine; to log an idea starting with “list”, "
+                "write improve idea …",
+                private=True,
+            )
         area_id = match.best.area_id
         heading.append(f"for {match.best.name}")
     ideas, total = await store.listing(ctx.db, ctx.msg.workspace, statuses=statuses, area_id=area_id, mine=mine)
@@ -248,13 +293,20 @@ async def _vote(ctx: Context, idea: Idea, *, add: bool) -> Reply:
     changed = await store.vote(ctx.db, idea, ctx.msg.user, ctx.msg.platform, add=add)
     count = f"It has {idea.votes} vote{'s' if idea.votes != 1 else ''}."
     if add:
-        text = f"You voted for idea {replies.label(idea)}. {count}" if changed else \
-            f"You have already voted for idea #{idea.number}: one vote each. {count} (`improve unvote {idea.number}` takes it back.)"
+        text = (
+            f"You voted for idea {replies.label(idea)}. {count}"
+            if changed
+            else f"You have already voted for idea #{idea.number}: one vote each. {count} "
+            f"(`improve unvote {idea.number}` takes it back.)"
+        )
         if changed:
             text += " I'll tell you when its status changes."
     else:
-        text = f"Your vote for idea #{idea.number} is taken back. {count}" if changed else \
-            f"You had not voted for idea #{idea.number}. {count}"
+        text = (
+            f"Your vote for idea #{idea.number} is taken back. {count}"
+            if changed
+            else f"You had not voted for idea #{idea.number}. {count}"
+        )
     return Reply(text, private=True)
 
 
@@ -275,15 +327,17 @@ async def withdraw_button(ctx: Context) -> Reply:
 
 async def _withdraw(ctx: Context, idea: Idea) -> Reply:
     if not _is_submitter(ctx, idea):
-        return Reply(f"Only the person who submitted idea #{idea.number} can withdraw it. Nothing was changed.",
-                     private=True)
+        return Reply(
+            f"Only the person who submitted idea #{idea.number} can withdraw it. Nothing was changed.", private=True
+        )
     if idea.status in CLOSED:
         return Reply(f"Idea #{idea.number} is already {LABELS[idea.status]}. Nothing was changed.", private=True)
     return await _change_status(ctx, idea, "withdrawn", "", actor=None if idea.anonymous else ctx.msg.user)
 
 
-@routes.command("improve detail", "Add detail to an idea (its submitter, owner or an admin)",
-                usage="improve detail N <text>")
+@routes.command(
+    "improve detail", "Add detail to an idea (its submitter, owner or an admin)", usage="improve detail N <text>"
+)
 async def detail(ctx: Context) -> Reply:
     idea, text, problem = await _idea(ctx, ctx.args)
     if problem:
@@ -296,9 +350,15 @@ async def detail_button(ctx: Context) -> Reply:
     idea, _, problem = await _idea(ctx, ctx.action.value)
     if problem:
         return problem
-    return Reply(f"Add detail to idea #{idea.number}", form=Form(
-        title=f"Idea #{idea.number}: add detail", submit_action_id="idea.detail_form", value=str(idea.number),
-        inputs=[Input("details", "Detail to add", kind="multiline")]))
+    return Reply(
+        f"Add detail to idea #{idea.number}",
+        form=Form(
+            title=f"Idea #{idea.number}: add detail",
+            submit_action_id="idea.detail_form",
+            value=str(idea.number),
+            inputs=[Input("details", "Detail to add", kind="multiline")],
+        ),
+    )
 
 
 @routes.action("idea.detail_form")
@@ -311,19 +371,25 @@ async def detail_form(ctx: Context) -> Reply:
 
 async def _add_detail(ctx: Context, idea: Idea, text: str) -> Reply:
     if not (_is_submitter(ctx, idea) or _may_manage(ctx, idea)):
-        return Reply(f"Only idea #{idea.number}'s submitter, its owner or an admin can add detail. Nothing was changed.",
-                     private=True)
+        return Reply(
+            f"Only idea #{idea.number}'s submitter, its owner or an admin can add detail. Nothing was changed.",
+            private=True,
+        )
     try:
         text = check(_unquote(text), limit=1000, what="A detail")
     except IdeaInputError as exc:
         return Reply(f"{exc} Nothing was saved.", private=True)
     details = f"{idea.details}\n\n{text}".strip()
     if len(details) > MAX_DETAILS:
-        return Reply(f"Idea #{idea.number} already has {len(idea.details):,} characters of detail; "
-                     f"{MAX_DETAILS:,} is the most. Nothing was saved.", private=True)
+        return Reply(
+            f"Idea #{idea.number} already has {len(idea.details):,} characters of detail; "
+            f"{MAX_DETAILS:,} is the most. Nothing was saved.",
+            private=True,
+        )
     actor = None if idea.anonymous and _is_submitter(ctx, idea) else ctx.msg.user
-    event = await store.change(ctx.db, idea, actor=actor, now=ctx.now(), kind="detail", comment=text[:1000],
-                               details=details)
+    event = await store.change(
+        ctx.db, idea, actor=actor, now=ctx.now(), kind="detail", comment=text[:1000], details=details
+    )
     if event is None:
         return Reply(f"Idea #{idea.number} changed while you were writing; nothing was saved. Try again.", private=True)
     return Reply(f"Added detail to idea {replies.label(idea)}.", private=True)
@@ -332,22 +398,31 @@ async def _add_detail(ctx: Context, idea: Idea, text: str) -> Reply:
 # ------------------------------------------------------------------------------ owners and admins
 
 
-@routes.command("improve status", "Move an idea on (owner or admin); declining needs a reason",
-                usage='improve status N <triaged|accepted|in progress|done|declined|duplicate M> ["comment"]',
-                examples=('improve status 12 accepted "budget approved"',))
+@routes.command(
+    "improve status",
+    "Move an idea on (owner or admin); declining needs a reason",
+    usage='improve status N <triaged|accepted|in progress|done|declined|duplicate M> ["comment"]',
+    examples=('improve status 12 accepted "budget approved"',),
+)
 async def status(ctx: Context) -> Reply:
     m = _STATUS.match(ctx.args.strip())
     if not m:
-        return Reply('Usage: improve status N <status> ["comment"], e.g. improve status 12 accepted "budget approved"',
-                     private=True)
+        return Reply(
+            'Usage: improve status N <status> ["comment"], e.g. improve status 12 accepted "budget approved"',
+            private=True,
+        )
     idea, _, problem = await _idea(ctx, m[1])
     if problem:
         return problem
     wanted = parse_status(m[2])
     if wanted is None:
-        return Reply(f"“{m[2]}” is not a status. Use one of: " + ", ".join(LABELS[s] for s in LABELS if s != "withdrawn")
-                     + ". Nothing was changed.", private=True)
-    comment = m[4] if wanted == "duplicate" else ctx.args.strip()[m.end(2):]
+        return Reply(
+            f"“{m[2]}” is not a status. Use one of: "
+            + ", ".join(LABELS[s] for s in LABELS if s != "withdrawn")
+            + ". Nothing was changed.",
+            private=True,
+        )
+    comment = m[4] if wanted == "duplicate" else ctx.args.strip()[m.end(2) :]
     return await _status_change(ctx, idea, wanted, _unquote(comment), duplicate_of=m[3])
 
 
@@ -361,9 +436,15 @@ async def status_button(ctx: Context) -> Reply:
         inputs = [Input("comment", "Reason (the submitter and voters will read it)", kind="multiline")]
         if wanted == "duplicate":
             inputs = [Input("of", "Duplicate of idea number"), Input("comment", "Comment", optional=True)]
-        return Reply(f"Idea #{idea.number}: {LABELS[wanted]}", form=Form(
-            title=f"Idea #{idea.number}: {LABELS[wanted]}"[:24], submit_action_id="idea.status_form",
-            value=f"{idea.number}:{wanted}", inputs=inputs))
+        return Reply(
+            f"Idea #{idea.number}: {LABELS[wanted]}",
+            form=Form(
+                title=f"Idea #{idea.number}: {LABELS[wanted]}"[:24],
+                submit_action_id="idea.status_form",
+                value=f"{idea.number}:{wanted}",
+                inputs=inputs,
+            ),
+        )
     return await _status_change(ctx, idea, wanted, "", replace=True)
 
 
@@ -377,37 +458,56 @@ async def status_form(ctx: Context) -> Reply:
     return await _status_change(ctx, idea, wanted, ctx.action.form.get("comment", ""), duplicate_of=of)
 
 
-async def _status_change(ctx: Context, idea: Idea, wanted: str, comment: str, *, duplicate_of: str | None = None,
-                         replace: bool = False) -> Reply:
+async def _status_change(
+    ctx: Context, idea: Idea, wanted: str, comment: str, *, duplicate_of: str | None = None, replace: bool = False
+) -> Reply:
     if wanted not in LABELS:
         return Reply("That button has expired. See `improve show N`.", private=True)
     if not _may_manage(ctx, idea):
         owner = f" (@{idea.owner})" if idea.owner else ""
-        return Reply(f"Only admins and idea #{idea.number}'s owner{owner} can change its status. Nothing was changed.",
-                     private=True)
+        return Reply(
+            f"Only admins and idea #{idea.number}'s owner{owner} can change its status. Nothing was changed.",
+            private=True,
+        )
     if why := refusal(idea.status, wanted):
         return Reply(f"Idea #{idea.number} can't become {LABELS[wanted]}: {why} Nothing was changed.", private=True)
     comment = " ".join(comment.split())
     if wanted in NEEDS_COMMENT and not comment:
-        return Reply(f"Declining idea #{idea.number} needs a reason, which its submitter and voters will read: "
-                     f'improve status {idea.number} declined "why". Nothing was changed.', private=True)
+        return Reply(
+            f"Declining idea #{idea.number} needs a reason, which its submitter and voters will read: "
+            f'improve status {idea.number} declined "why". Nothing was changed.',
+            private=True,
+        )
     if len(comment) > 1000:
         return Reply("A comment can be up to 1,000 characters. Nothing was changed.", private=True)
     original = None
     if wanted == "duplicate":
         if not duplicate_of or not duplicate_of.isdigit():
-            return Reply(f"Duplicate of which idea? e.g. improve status {idea.number} duplicate 7. Nothing was changed.",
-                         private=True)
+            return Reply(
+                f"Duplicate of which idea? e.g. improve status {idea.number} duplicate 7. Nothing was changed.",
+                private=True,
+            )
         async with ctx.db.session() as session:
             original = await store.get(session, ctx.msg.workspace, int(duplicate_of))
         if original is None or original.id == idea.id or original.status in ("duplicate", "withdrawn"):
-            return Reply(f"Idea #{duplicate_of} can't be the original: it doesn't exist here, is this idea, or is "
-                         "itself a duplicate or withdrawn. Nothing was changed.", private=True)
+            return Reply(
+                f"Idea #{duplicate_of} can't be the original: it doesn't exist here, is this idea, or is "
+                "itself a duplicate or withdrawn. Nothing was changed.",
+                private=True,
+            )
     return await _change_status(ctx, idea, wanted, comment, actor=ctx.msg.user, original=original, replace=replace)
 
 
-async def _change_status(ctx: Context, idea: Idea, wanted: str, comment: str, *, actor: str | None,
-                         original: Idea | None = None, replace: bool = False) -> Reply:
+async def _change_status(
+    ctx: Context,
+    idea: Idea,
+    wanted: str,
+    comment: str,
+    *,
+    actor: str | None,
+    original: Idea | None = None,
+    replace: bool = False,
+) -> Reply:
     now = ctx.now()
     values = {}
     if wanted in TRIAGED and idea.triaged_at is None:
@@ -416,11 +516,23 @@ async def _change_status(ctx: Context, idea: Idea, wanted: str, comment: str, *,
         values["done_at"] = now
     if original is not None:
         values["duplicate_of"] = original.number
-    event = await store.change(ctx.db, idea, actor=actor, now=now, kind="status", to_status=wanted, comment=comment,
-                               merge_into=original, **values)
+    event = await store.change(
+        ctx.db,
+        idea,
+        actor=actor,
+        now=now,
+        kind="status",
+        to_status=wanted,
+        comment=comment,
+        merge_into=original,
+        **values,
+    )
     if event is None:
-        return Reply(f"Idea #{idea.number} was changed by someone else a moment ago; nothing was changed. "
-                     f"See `improve show {idea.number}`.", private=True)
+        return Reply(
+            f"Idea #{idea.number} was changed by someone else a moment ago; nothing was changed. "
+            f"See `improve show {idea.number}`.",
+            private=True,
+        )
     ctx.bot.later(notify.tell_followers(ctx.bot, idea, event, actor=(ctx.msg.platform, ctx.msg.user)))
     text = f"Idea {replies.label(idea)} is now {LABELS[wanted]}" + (f" of #{original.number}" if original else "")
     text += (f": “{comment}”." if comment else ".") + " Its submitter and voters are being told."
@@ -431,7 +543,9 @@ async def _change_status(ctx: Context, idea: Idea, wanted: str, comment: str, *,
     return Reply(text, private=True)
 
 
-@routes.command("improve assign", "Give an idea an owner (admins, or its current owner)", usage="improve assign N @person")
+@routes.command(
+    "improve assign", "Give an idea an owner (admins, or its current owner)", usage="improve assign N @person"
+)
 async def assign(ctx: Context) -> Reply:
     idea, rest, problem = await _idea(ctx, ctx.args)
     if problem:
@@ -442,15 +556,23 @@ async def assign(ctx: Context) -> Reply:
     if not _may_manage(ctx, idea):
         return Reply(f"Only admins and idea #{idea.number}'s owner can assign it. Nothing was changed.", private=True)
     if idea.status in CLOSED:
-        return Reply(f"Idea #{idea.number} is {LABELS[idea.status]}; it needs no owner now. Nothing was changed.",
-                     private=True)
+        return Reply(
+            f"Idea #{idea.number} is {LABELS[idea.status]}; it needs no owner now. Nothing was changed.", private=True
+        )
     owner = m[1] or m[3]
-    event = await store.change(ctx.db, idea, actor=ctx.msg.user, now=ctx.now(), kind="assigned", comment="", owner=owner)
+    event = await store.change(
+        ctx.db, idea, actor=ctx.msg.user, now=ctx.now(), kind="assigned", comment="", owner=owner
+    )
     if event is None:
-        return Reply(f"Idea #{idea.number} was changed by someone else a moment ago; nothing was changed.", private=True)
+        return Reply(
+            f"Idea #{idea.number} was changed by someone else a moment ago; nothing was changed.", private=True
+        )
     ctx.bot.later(notify.tell_followers(ctx.bot, idea, event, actor=(ctx.msg.platform, ctx.msg.user)))
-    return Reply(f"Idea {replies.label(idea)} now belongs to @{owner}. They can change its status.",
-                 private=True, mentions=[owner] if m[1] else [])  # only a real mention pings
+    return Reply(
+        f"Idea {replies.label(idea)} now belongs to @{owner}. They can change its status.",
+        private=True,
+        mentions=[owner] if m[1] else [],
+    )  # only a real mention pings
 
 
 @routes.command("improve stats", "Ideas per status and area, how fast they move, and a chart of the trend")
@@ -470,8 +592,9 @@ async def digest_now(ctx: Context) -> Reply:
     return await digest.compose(ctx.bot, ctx.msg.workspace, since=now - timedelta(days=7), until=now)
 
 
-@routes.command("improve triage here", "Post new ideas that match no area (and waiting ones) in this channel",
-                admin=True)
+@routes.command(
+    "improve triage here", "Post new ideas that match no area (and waiting ones) in this channel", admin=True
+)
 async def triage_here(ctx: Context) -> Reply:
     return await _set_channel(ctx, "triage_channel", "Unmatched and long-waiting ideas")
 
@@ -486,7 +609,8 @@ async def _set_channel(ctx: Context, column: str, what: str) -> Reply:
         return Reply("Only PMO bot admins can choose where that goes. Nothing was changed.", private=True)
     async with ctx.db.session() as session:
         row = await session.get(IdeaChannels, ctx.msg.workspace) or IdeaChannels(
-            workspace=ctx.msg.workspace, platform=ctx.msg.platform, updated_by=ctx.msg.user)
+            workspace=ctx.msg.workspace, platform=ctx.msg.platform, updated_by=ctx.msg.user
+        )
         setattr(row, column, ctx.msg.channel)
         row.platform, row.updated_by, row.updated_at = ctx.msg.platform, ctx.msg.user, ctx.now()
         session.add(row)

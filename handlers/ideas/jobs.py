@@ -52,10 +52,17 @@ async def plan(bot: Bot, now: datetime) -> Iterable[JobSpec]:
     sweep_at = now + (SWEEP_EVERY - (now - epoch) % SWEEP_EVERY)
     specs = [JobSpec("ideas:escalate", sweep_at, run_escalation, ())]
     async with bot.db.session() as session:
-        rows = (await session.exec(select(IdeaChannels.workspace).where(col(IdeaChannels.digest_channel).is_not(None)))).all()
+        rows = (
+            await session.exec(select(IdeaChannels.workspace).where(col(IdeaChannels.digest_channel).is_not(None)))
+        ).all()
         at, last = next_digest_time(bot, now), last_digest_time(bot, now)
-        done = set((await session.exec(select(Delivery.workspace).where(
-            Delivery.kind == "digest.weekly", Delivery.subject == _week(last)))).all())
+        done = set(
+            (
+                await session.exec(
+                    select(Delivery.workspace).where(Delivery.kind == "digest.weekly", Delivery.subject == _week(last))
+                )
+            ).all()
+        )
     for workspace in rows:
         # Catch up on this week's digest if it has not gone out (a restart on Monday morning).
         when = last if now - last < DIGEST_GRACE and workspace not in done else at
@@ -77,25 +84,44 @@ async def run_digest(workspace: str) -> None:
     bot = current_bot()
     await post_digest(bot, workspace)
     if bot.scheduler is not None:
-        bot.scheduler.put(JobSpec(f"ideas:digest:{workspace}", next_digest_time(bot, bot.clock()), run_digest, (workspace,)))
+        bot.scheduler.put(
+            JobSpec(f"ideas:digest:{workspace}", next_digest_time(bot, bot.clock()), run_digest, (workspace,))
+        )
 
 
 async def escalate(bot: Bot) -> list[Idea]:
     """Mark ideas waiting in "new" too long and post each to the triage queue once; returns them."""
     now = bot.clock()
     async with bot.db.session() as session:
-        waiting = (await session.exec(select(Idea).where(
-            Idea.status == "new", col(Idea.escalated_at).is_(None), Idea.created_at <= now - escalate_after(bot))
-            .order_by(col(Idea.id)).limit(500))).all()
+        waiting = (
+            await session.exec(
+                select(Idea)
+                .where(
+                    Idea.status == "new", col(Idea.escalated_at).is_(None), Idea.created_at <= now - escalate_after(bot)
+                )
+                .order_by(col(Idea.id))
+                .limit(500)
+            )
+        ).all()
     escalated = []
     for idea in waiting:
         async with bot.db.session() as session:
-            marked = await session.exec(update(Idea).where(Idea.id == idea.id, col(Idea.escalated_at).is_(None),
-                                                           Idea.status == "new").values(escalated_at=now))
+            marked = await session.exec(
+                update(Idea)
+                .where(Idea.id == idea.id, col(Idea.escalated_at).is_(None), Idea.status == "new")
+                .values(escalated_at=now)
+            )
             if not marked.rowcount:
                 continue
-            session.add(IdeaEvent(workspace=idea.workspace, idea_id=idea.id, at=now, kind="escalated",
-                                  comment=f"still new after {bot.settings.pmo_bot_idea_escalate_days} days"))
+            session.add(
+                IdeaEvent(
+                    workspace=idea.workspace,
+                    idea_id=idea.id,
+                    at=now,
+                    kind="escalated",
+                    comment=f"still new after {bot.settings.pmo_bot_idea_escalate_days} days",
+                )
+            )
         escalated.append(idea)
         days = (now - idea.created_at).days
         await notify.announce(bot, idea, None, f"Waiting for triage for {days} days", kind="idea.escalate")
@@ -112,8 +138,9 @@ async def post_digest(bot: Bot, workspace: str) -> None:
     ref = ConversationRef(row.platform, workspace, row.digest_channel)
     subject = _week(due)
     if now - due > DIGEST_GRACE:
-        await record_missed(bot, workspace=workspace, kind="digest.weekly", subject=subject, target=target_of(ref),
-                            due_at=due)
+        await record_missed(
+            bot, workspace=workspace, kind="digest.weekly", subject=subject, target=target_of(ref), due_at=due
+        )
         return
     reply = await digest.compose(bot, workspace, since=due - timedelta(days=7), until=due)
     await deliver(bot, ref, reply, kind="digest.weekly", subject=subject, due_at=due)

@@ -4,8 +4,14 @@ or withdrawn by its submitter. Steps may be skipped forwards, never taken back."
 from __future__ import annotations
 
 LABELS = {
-    "new": "new", "triaged": "triaged", "accepted": "accepted", "in_progress": "in progress", "done": "done",
-    "declined": "declined", "duplicate": "duplicate", "withdrawn": "withdrawn",
+    "new": "new",
+    "triaged": "triaged",
+    "accepted": "accepted",
+    "in_progress": "in progress",
+    "done": "done",
+    "declined": "declined",
+    "duplicate": "duplicate",
+    "withdrawn": "withdrawn",
 }
 OPEN = ("new", "triaged", "accepted", "in_progress")
 CLOSED = ("done", "declined", "duplicate", "withdrawn")
@@ -22,10 +28,22 @@ TRIAGED = ("triaged", "accepted", "in_progress", "done", "declined", "duplicate"
 def parse_status(word: str) -> str | None:
     """'In progress', 'in-progress', 'inprogress', 'accept' → the status, or None."""
     w = word.lower().replace("-", "_").replace(" ", "_")
-    aliases = {"inprogress": "in_progress", "started": "in_progress", "doing": "in_progress", "accept": "accepted",
-               "decline": "declined", "reject": "declined", "rejected": "declined", "triage": "triaged",
-               "dup": "duplicate", "duplicated": "duplicate", "complete": "done", "completed": "done",
-               "finished": "done", "open": "new"}
+    aliases = {
+        "inprogress": "in_progress",
+        "started": "in_progress",
+        "doing": "in_progress",
+        "accept": "accepted",
+        "decline": "declined",
+        "reject": "declined",
+        "rejected": "declined",
+        "triage": "triaged",
+        "dup": "duplicate",
+        "duplicated": "duplicate",
+        "complete": "done",
+        "completed": "done",
+        "finished": "done",
+        "open": "new",
+    }
     w = aliases.get(w, w)
     return w if w in LABELS else None
 

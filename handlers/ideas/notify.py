@@ -53,11 +53,15 @@ async def followers(bot: Bot, idea: Idea) -> list[tuple[ConversationRef, str]]:
     out: dict[tuple[str, str], tuple[ConversationRef, str]] = {}
     submitter = idea.submitter or (unseal(bot.settings, idea.reply_to) if idea.reply_to else None)
     if submitter:
-        out[(idea.platform, submitter)] = (ConversationRef.direct(idea.platform, idea.workspace, submitter),
-                                           "You get this because you submitted the idea.")
+        out[(idea.platform, submitter)] = (
+            ConversationRef.direct(idea.platform, idea.workspace, submitter),
+            "You get this because you submitted the idea.",
+        )
     for voter, platform in await store.voters(bot.db, idea.id):
-        out.setdefault((platform, voter), (ConversationRef.direct(platform, idea.workspace, voter),
-                                           "You get this because you voted for the idea."))
+        out.setdefault(
+            (platform, voter),
+            (ConversationRef.direct(platform, idea.workspace, voter), "You get this because you voted for the idea."),
+        )
     return list(out.values())
 
 
@@ -67,8 +71,14 @@ async def tell_followers(bot: Bot, idea: Idea, event: IdeaEvent, *, actor: tuple
         for ref, why in await followers(bot, idea):
             if (ref.platform, ref.user) == actor or ref.platform not in bot.senders:
                 continue
-            await deliver(bot, ref, replies.update_dm(idea, event, why), kind="idea.update",
-                          subject=f"event:{event.id}", due_at=event.at)
+            await deliver(
+                bot,
+                ref,
+                replies.update_dm(idea, event, why),
+                kind="idea.update",
+                subject=f"event:{event.id}",
+                due_at=event.at,
+            )
 
 
 async def announce(bot: Bot, idea: Idea, contact: ConversationRef | None, reason: str, *, kind: str) -> bool:
@@ -76,8 +86,9 @@ async def announce(bot: Bot, idea: Idea, contact: ConversationRef | None, reason
     for ref in (contact, await routing.triage_ref(bot, idea.workspace)):
         if ref is None or ref.platform not in bot.senders:
             continue
-        row = await deliver(bot, ref, replies.notice(idea, reason), kind=kind, subject=f"idea:{idea.id}",
-                            due_at=bot.clock())
+        row = await deliver(
+            bot, ref, replies.notice(idea, reason), kind=kind, subject=f"idea:{idea.id}", due_at=bot.clock()
+        )
         if row is None or row.status == "sent":
             return True
         log.warning("idea notice not delivered; trying the triage queue", extra={"idea": idea.id})

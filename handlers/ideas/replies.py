@@ -28,26 +28,41 @@ def day(at: datetime) -> str:
 def idea_buttons(idea: Idea) -> list[Button]:
     if idea.status not in OPEN:
         return []
-    return [Button(f"Vote ({idea.votes})", "idea.vote", str(idea.number), style="primary"),
-            Button("Add detail", "idea.detail", str(idea.number)),
-            Button("Withdraw", "idea.withdraw", str(idea.number), style="danger")]
+    return [
+        Button(f"Vote ({idea.votes})", "idea.vote", str(idea.number), style="primary"),
+        Button("Add detail", "idea.detail", str(idea.number)),
+        Button("Withdraw", "idea.withdraw", str(idea.number), style="danger"),
+    ]
 
 
 def triage_buttons(idea: Idea) -> list[Button]:
-    names = {"triaged": "Triage", "accepted": "Accept", "in_progress": "Start", "done": "Done",
-             "declined": "Decline…", "duplicate": "Duplicate of…"}
-    return [Button(names[s], "idea.status", f"{idea.number}:{s}", style="danger" if s == "declined" else None)
-            for s in NEXT.get(idea.status, ()) if s in names]
+    names = {
+        "triaged": "Triage",
+        "accepted": "Accept",
+        "in_progress": "Start",
+        "done": "Done",
+        "declined": "Decline…",
+        "duplicate": "Duplicate of…",
+    }
+    return [
+        Button(names[s], "idea.status", f"{idea.number}:{s}", style="danger" if s == "declined" else None)
+        for s in NEXT.get(idea.status, ())
+        if s in names
+    ]
 
 
 def logged(idea: Idea, where: str) -> Reply:
-    text = (f"Logged idea #{idea.number}: {idea.title}. {where} "
-            "You'll hear from me every time its status changes.")
+    text = f"Logged idea #{idea.number}: {idea.title}. {where} You'll hear from me every time its status changes."
     fields = [Field("Status", LABELS[idea.status]), Field("Area", idea.area_name or "not matched yet")]
     if idea.anonymous:
         fields.append(Field("Submitted", "anonymously: your name is not stored or shown"))
-    return Reply(text, title=f"Idea #{idea.number} logged", sections=[Section(text=text, fields=fields)],
-                 buttons=idea_buttons(idea), private=idea.anonymous)
+    return Reply(
+        text,
+        title=f"Idea #{idea.number} logged",
+        sections=[Section(text=text, fields=fields)],
+        buttons=idea_buttons(idea),
+        private=idea.anonymous,
+    )
 
 
 def draft_value(title: str, details: str, area: str, anonymous: bool) -> str | None:
@@ -57,26 +72,40 @@ def draft_value(title: str, details: str, area: str, anonymous: bool) -> str | N
 
 def looks_like(draft: str, ideas: list[Idea], title: str) -> Reply:
     lines = [f"#{i.number} {i.title} ({LABELS[i.status]}, {i.votes} vote{'s' if i.votes != 1 else ''})" for i in ideas]
-    text = (f"Before I log “{title}”: it looks like {'this open idea' if len(ideas) == 1 else 'these open ideas'}. "
-            "Add your vote to one instead, or log yours anyway. Nothing is saved until you choose.")
+    text = (
+        f"Before I log “{title}”: it looks like {'this open idea' if len(ideas) == 1 else 'these open ideas'}. "
+        "Add your vote to one instead, or log yours anyway. Nothing is saved until you choose."
+    )
     buttons = [Button(f"+1 #{i.number} instead", "idea.plus_one", str(i.number), style="primary") for i in ideas]
     buttons.append(Button("Log mine anyway", "idea.submit", draft))
-    return Reply(text + "\n" + "\n".join(lines), title="Looks like an existing idea",
-                 sections=[Section(text=text), Section(text="\n".join(f"• {line}" for line in lines))],
-                 buttons=buttons, private=True)
+    return Reply(
+        text + "\n" + "\n".join(lines),
+        title="Looks like an existing idea",
+        sections=[Section(text=text), Section(text="\n".join(f"• {line}" for line in lines))],
+        buttons=buttons,
+        private=True,
+    )
 
 
 def card(idea: Idea, history: list[IdeaEvent]) -> Reply:
-    fields = [Field("Status", LABELS[idea.status]), Field("Votes", str(idea.votes)),
-              Field("Area", idea.area_name or "not matched: in the triage queue"),
-              Field("Owner", who(idea.owner) if idea.owner else "not assigned"),
-              Field("Submitted by", who(idea.submitter)), Field("Submitted", day(idea.created_at), at=idea.created_at)]
+    fields = [
+        Field("Status", LABELS[idea.status]),
+        Field("Votes", str(idea.votes)),
+        Field("Area", idea.area_name or "not matched: in the triage queue"),
+        Field("Owner", who(idea.owner) if idea.owner else "not assigned"),
+        Field("Submitted by", who(idea.submitter)),
+        Field("Submitted", day(idea.created_at), at=idea.created_at),
+    ]
     if idea.duplicate_of:
         fields.append(Field("Duplicate of", f"#{idea.duplicate_of}"))
     sections = [Section(text=idea.details or idea.title, fields=fields)]
     sections.append(Section(heading="History", text="\n".join(history_line(e) for e in history)))
-    return Reply(f"Idea {label(idea)} ({LABELS[idea.status]}, {idea.votes} votes).", title=f"Idea {label(idea)}"[:150],
-                 sections=sections, buttons=idea_buttons(idea))
+    return Reply(
+        f"Idea {label(idea)} ({LABELS[idea.status]}, {idea.votes} votes).",
+        title=f"Idea {label(idea)}"[:150],
+        sections=sections,
+        buttons=idea_buttons(idea),
+    )
 
 
 def history_line(e: IdeaEvent) -> str:
@@ -85,7 +114,9 @@ def history_line(e: IdeaEvent) -> str:
     if e.kind == "submitted":
         text = f"submitted by {by}"
     elif e.kind == "status":
-        text = f"{LABELS.get(e.from_status or '', e.from_status)} → {LABELS.get(e.to_status or '', e.to_status)} by {by}"
+        text = (
+            f"{LABELS.get(e.from_status or '', e.from_status)} → {LABELS.get(e.to_status or '', e.to_status)} by {by}"
+        )
     elif e.kind == "assigned":
         text = f"assigned by {by}"
     elif e.kind == "escalated":
@@ -98,14 +129,25 @@ def history_line(e: IdeaEvent) -> str:
 def listing(ideas: list[Idea], total: int, heading: str, more_hint: str) -> Reply:
     if not ideas:
         return Reply(f"No ideas {heading}. Log one with: improve <your idea>", private=True)
-    lines = [f"#{i.number} {i.title} — {LABELS[i.status]}, {i.votes} vote{'s' if i.votes != 1 else ''}"
-             + (f", {i.area_name}" if i.area_name else "") for i in ideas]
+    lines = [
+        f"#{i.number} {i.title} — {LABELS[i.status]}, {i.votes} vote{'s' if i.votes != 1 else ''}"
+        + (f", {i.area_name}" if i.area_name else "")
+        for i in ideas
+    ]
     count = f"{total:,}+" if total >= COUNT_UP_TO else f"{total:,}"
-    more = f"\n…and {total - len(ideas):,}{'+' if total >= COUNT_UP_TO else ''} more. {more_hint}" if total > len(ideas) else ""
+    more = (
+        f"\n…and {total - len(ideas):,}{'+' if total >= COUNT_UP_TO else ''} more. {more_hint}"
+        if total > len(ideas)
+        else ""
+    )
     text = f"Ideas {heading} ({count}):\n" + "\n".join(lines) + more
-    return Reply(text, title=f"Ideas {heading} ({count})", private=True,
-                 sections=[Section(text="\n".join(f"• {line}" for line in lines) + more)],
-                 buttons=[Button(f"Vote #{i.number}", "idea.vote", str(i.number)) for i in ideas[:5] if i.status in OPEN])
+    return Reply(
+        text,
+        title=f"Ideas {heading} ({count})",
+        private=True,
+        sections=[Section(text="\n".join(f"• {line}" for line in lines) + more)],
+        buttons=[Button(f"Vote #{i.number}", "idea.vote", str(i.number)) for i in ideas[:5] if i.status in OPEN],
+    )
 
 
 def update_dm(idea: Idea, event: IdeaEvent, why: str) -> Reply:
@@ -119,15 +161,22 @@ def update_dm(idea: Idea, event: IdeaEvent, why: str) -> Reply:
     else:
         what = f"Idea #{idea.number} “{idea.title}”: {event.kind}"
     text = what + (f": “{event.comment}”" if event.comment else ".")
-    return Reply(text, title=f"Idea #{idea.number}: {LABELS[idea.status]}",
-                 sections=[Section(text=text), Section(text=why)])
+    return Reply(
+        text, title=f"Idea #{idea.number}: {LABELS[idea.status]}", sections=[Section(text=text), Section(text=why)]
+    )
 
 
 def notice(idea: Idea, reason: str) -> Reply:
     """To the owner's contact or the triage queue: a new (or waiting) idea, with triage buttons."""
-    fields = [Field("Area", idea.area_name or "not matched"), Field("Votes", str(idea.votes)),
-              Field("Submitted", day(idea.created_at), at=idea.created_at)]
+    fields = [
+        Field("Area", idea.area_name or "not matched"),
+        Field("Votes", str(idea.votes)),
+        Field("Submitted", day(idea.created_at), at=idea.created_at),
+    ]
     text = f"{reason}: #{idea.number} {idea.title}"
-    return Reply(text, title=f"Idea #{idea.number}: {idea.title}"[:150],
-                 sections=[Section(text=reason), Section(text=idea.details or idea.title, fields=fields)],
-                 buttons=triage_buttons(idea))
+    return Reply(
+        text,
+        title=f"Idea #{idea.number}: {idea.title}"[:150],
+        sections=[Section(text=reason), Section(text=idea.details or idea.title, fields=fields)],
+        buttons=triage_buttons(idea),
+    )

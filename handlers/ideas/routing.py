@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from bot.app import Bot
 
 
-
 @dataclass(slots=True)
 class Route:
     area_id: int | None = None

@@ -18,8 +18,16 @@ from storage.db import Database
 from storage.models import Idea
 
 WEEKS = 12
-COLOURS = {"new": "#9aa5b1", "triaged": "#f0b429", "accepted": "#2186eb", "in_progress": "#7b61ff",
-           "done": "#3ebd93", "declined": "#e12d39", "duplicate": "#cbd2d9", "withdrawn": "#e4e7eb"}
+COLOURS = {
+    "new": "#9aa5b1",
+    "triaged": "#f0b429",
+    "accepted": "#2186eb",
+    "in_progress": "#7b61ff",
+    "done": "#3ebd93",
+    "declined": "#e12d39",
+    "duplicate": "#cbd2d9",
+    "withdrawn": "#e4e7eb",
+}
 
 
 @dataclass
@@ -34,8 +42,13 @@ class Stats:
 
 async def gather(db: Database, workspace: str, now: datetime) -> Stats:
     async with db.session() as session:
-        rows = (await session.exec(select(Idea.status, Idea.area_name, Idea.created_at, Idea.triaged_at, Idea.done_at)
-                                   .where(Idea.workspace == workspace))).all()
+        rows = (
+            await session.exec(
+                select(Idea.status, Idea.area_name, Idea.created_at, Idea.triaged_at, Idea.done_at).where(
+                    Idea.workspace == workspace
+                )
+            )
+        ).all()
     out = Stats()
     monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
     out.weeks = [monday - timedelta(weeks=WEEKS - 1 - i) for i in range(WEEKS)]
@@ -68,14 +81,24 @@ async def stats_reply(db: Database, workspace: str, now: datetime) -> Reply:
     status_fields = [Field(LABELS[k], str(s.by_status[k])) for k in LABELS if s.by_status[k]]
     area_lines = [f"• {area}: {n}" for area, n in s.by_area.most_common(10)]
     timing = [Field("Median time to triage", _days(s.to_triage)), Field("Median time to done", _days(s.to_done))]
-    text = (f"{total} idea{'s' if total != 1 else ''}: " + ", ".join(f"{f.value} {f.label}" for f in status_fields)
-            + f". Median time to triage {_days(s.to_triage)}, to done {_days(s.to_done)}.")
+    text = (
+        f"{total} idea{'s' if total != 1 else ''}: "
+        + ", ".join(f"{f.value} {f.label}" for f in status_fields)
+        + f". Median time to triage {_days(s.to_triage)}, to done {_days(s.to_done)}."
+    )
     chart = await asyncio.to_thread(render_chart, s)
-    return Reply(text, title="Improvement ideas: statistics", sections=[
-        Section(heading=f"By status ({total})", fields=status_fields),
-        Section(heading="By area", text="\n".join(area_lines)),
-        Section(heading="Speed", fields=timing),
-    ], files=[Attachment("ideas-per-week.png", chart, "image/png", title=f"Ideas per week by status, last {WEEKS} weeks")])
+    return Reply(
+        text,
+        title="Improvement ideas: statistics",
+        sections=[
+            Section(heading=f"By status ({total})", fields=status_fields),
+            Section(heading="By area", text="\n".join(area_lines)),
+            Section(heading="Speed", fields=timing),
+        ],
+        files=[
+            Attachment("ideas-per-week.png", chart, "image/png", title=f"Ideas per week by status, last {WEEKS} weeks")
+        ],
+    )
 
 
 def render_chart(s: Stats) -> bytes:

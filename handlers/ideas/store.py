@@ -35,10 +35,20 @@ async def create(db: Database, idea: Idea, *, actor: str | None) -> Idea:
                 row = Idea(**idea.model_dump(exclude={"id", "number"}), number=(top or 0) + 1)
                 session.add(row)
                 await session.flush()
-                session.add_all(IdeaWord(idea_id=row.id, word=w, workspace=row.workspace)
-                                for w in words(f"{row.title} {row.details} {row.area_name}"))
-                session.add(IdeaEvent(workspace=row.workspace, idea_id=row.id, at=row.created_at, actor=actor,
-                                      kind="submitted", to_status="new"))
+                session.add_all(
+                    IdeaWord(idea_id=row.id, word=w, workspace=row.workspace)
+                    for w in words(f"{row.title} {row.details} {row.area_name}")
+                )
+                session.add(
+                    IdeaEvent(
+                        workspace=row.workspace,
+                        idea_id=row.id,
+                        at=row.created_at,
+                        actor=actor,
+                        kind="submitted",
+                        to_status="new",
+                    )
+                )
             return row
         except IntegrityError:
             if attempt == 4:
@@ -50,8 +60,9 @@ async def get(session: AsyncSession, workspace: str, number: int) -> Idea | None
     return (await session.exec(select(Idea).where(Idea.workspace == workspace, Idea.number == number))).first()
 
 
-async def _ranked(session: AsyncSession, workspace: str, query_words: list[str], statuses: Sequence[str] | None,
-                  limit: int) -> list[tuple[Idea, int]]:
+async def _ranked(
+    session: AsyncSession, workspace: str, query_words: list[str], statuses: Sequence[str] | None, limit: int
+) -> list[tuple[Idea, int]]:
     """Ideas sharing the most words with the query, with how many they share.
 
     Each word contributes at most its POSTINGS newest ideas, read in index order, so a common word
@@ -59,14 +70,29 @@ async def _ranked(session: AsyncSession, workspace: str, query_words: list[str],
     rarer words."""
     if not query_words:
         return []
-    per_word = [select(IdeaWord.idea_id).where(IdeaWord.workspace == workspace, IdeaWord.word == w)
-                .order_by(col(IdeaWord.idea_id).desc()).limit(POSTINGS).subquery() for w in query_words]
+    per_word = [
+        select(IdeaWord.idea_id)
+        .where(IdeaWord.workspace == workspace, IdeaWord.word == w)
+        .order_by(col(IdeaWord.idea_id).desc())
+        .limit(POSTINGS)
+        .subquery()
+        for w in query_words
+    ]
     postings = union_all(*(select(p.c.idea_id) for p in per_word)).subquery()
     # Count first, look ideas up after: only the best few hundred are joined to check their status.
-    counted = (select(postings.c.idea_id, func.count().label("hits")).group_by(postings.c.idea_id)
-               .order_by(func.count().desc(), postings.c.idea_id.desc()).limit(limit * 8).subquery())
-    stmt = (select(counted.c.idea_id, counted.c.hits).join(Idea, col(Idea.id) == counted.c.idea_id)
-            .order_by(counted.c.hits.desc(), counted.c.idea_id.desc()).limit(limit))
+    counted = (
+        select(postings.c.idea_id, func.count().label("hits"))
+        .group_by(postings.c.idea_id)
+        .order_by(func.count().desc(), postings.c.idea_id.desc())
+        .limit(limit * 8)
+        .subquery()
+    )
+    stmt = (
+        select(counted.c.idea_id, counted.c.hits)
+        .join(Idea, col(Idea.id) == counted.c.idea_id)
+        .order_by(counted.c.hits.desc(), counted.c.idea_id.desc())
+        .limit(limit)
+    )
     if statuses is not None:
         stmt = stmt.where(col(Idea.status).in_(statuses))
     ranked = (await session.exec(stmt)).all()
@@ -100,8 +126,15 @@ async def search(db: Database, workspace: str, text: str, limit: int = PAGE) -> 
     return [idea for idea, _ in ranked]
 
 
-async def listing(db: Database, workspace: str, *, statuses: Sequence[str], area_id: int | None = None,
-                  mine: str | None = None, limit: int = PAGE) -> tuple[list[Idea], int]:
+async def listing(
+    db: Database,
+    workspace: str,
+    *,
+    statuses: Sequence[str],
+    area_id: int | None = None,
+    mine: str | None = None,
+    limit: int = PAGE,
+) -> tuple[list[Idea], int]:
     """Newest first, and how many there are (counted up to COUNT_UP_TO). `mine` is the person's
     pseudonym: every idea keeps its submitter's, anonymous or not."""
     where: list[Any] = [Idea.workspace == workspace]
@@ -146,19 +179,34 @@ async def _count_votes(session: AsyncSession, idea_id: int | None) -> int:
 async def voters(db: Database, idea_id: int) -> list[tuple[str, str]]:
     """(voter, platform) of everyone who voted, in the order they voted."""
     async with db.session() as session:
-        rows = await session.exec(select(IdeaVote.voter, IdeaVote.platform).where(IdeaVote.idea_id == idea_id)
-                                  .order_by(col(IdeaVote.id)))
+        rows = await session.exec(
+            select(IdeaVote.voter, IdeaVote.platform).where(IdeaVote.idea_id == idea_id).order_by(col(IdeaVote.id))
+        )
         return [tuple(r) for r in rows]
 
 
 async def has_voted(db: Database, idea_id: int, voter: str) -> bool:
     async with db.session() as session:
-        return await session.scalar(select(func.count()).select_from(IdeaVote).where(
-            IdeaVote.idea_id == idea_id, IdeaVote.voter == voter)) > 0
+        return (
+            await session.scalar(
+                select(func.count()).select_from(IdeaVote).where(IdeaVote.idea_id == idea_id, IdeaVote.voter == voter)
+            )
+            > 0
+        )
 
 
-async def change(db: Database, idea: Idea, *, actor: str | None, now: datetime, kind: str, to_status: str | None = None,
-                 comment: str = "", merge_into: Idea | None = None, **values: Any) -> IdeaEvent | None:
+async def change(
+    db: Database,
+    idea: Idea,
+    *,
+    actor: str | None,
+    now: datetime,
+    kind: str,
+    to_status: str | None = None,
+    comment: str = "",
+    merge_into: Idea | None = None,
+    **values: Any,
+) -> IdeaEvent | None:
     """Apply one change if the idea is still in the status it was read in; record it in the history.
     Returns the history entry, or None when someone else changed the idea first."""
     values["updated_at"] = now
@@ -168,8 +216,16 @@ async def change(db: Database, idea: Idea, *, actor: str | None, now: datetime, 
         done = await session.exec(update(Idea).where(Idea.id == idea.id, Idea.status == idea.status).values(**values))
         if not done.rowcount:
             return None
-        event = IdeaEvent(workspace=idea.workspace, idea_id=idea.id, at=now, actor=actor, kind=kind,
-                          from_status=idea.status if to_status else None, to_status=to_status, comment=comment)
+        event = IdeaEvent(
+            workspace=idea.workspace,
+            idea_id=idea.id,
+            at=now,
+            actor=actor,
+            kind=kind,
+            from_status=idea.status if to_status else None,
+            to_status=to_status,
+            comment=comment,
+        )
         session.add(event)
         if merge_into is not None:
             await _merge_votes(session, idea, merge_into)
@@ -182,7 +238,9 @@ async def change(db: Database, idea: Idea, *, actor: str | None, now: datetime, 
 async def _merge_votes(session: AsyncSession, duplicate: Idea, original: Idea) -> None:
     """The duplicate's voters (and its named submitter) back the original; nobody counts twice."""
     already = set((await session.exec(select(IdeaVote.voter).where(IdeaVote.idea_id == original.id))).all())
-    backers = (await session.exec(select(IdeaVote.voter, IdeaVote.platform).where(IdeaVote.idea_id == duplicate.id))).all()
+    backers = (
+        await session.exec(select(IdeaVote.voter, IdeaVote.platform).where(IdeaVote.idea_id == duplicate.id))
+    ).all()
     if duplicate.submitter:
         backers = [(duplicate.submitter, duplicate.platform), *backers]
     for voter, platform in backers:
@@ -190,19 +248,36 @@ async def _merge_votes(session: AsyncSession, duplicate: Idea, original: Idea) -
             already.add(voter)
             session.add(IdeaVote(workspace=original.workspace, idea_id=original.id, voter=voter, platform=platform))
     await session.flush()
-    await session.exec(update(Idea).where(Idea.id == original.id).values(votes=await _count_votes(session, original.id)))
+    await session.exec(
+        update(Idea).where(Idea.id == original.id).values(votes=await _count_votes(session, original.id))
+    )
 
 
 async def history(db: Database, idea_id: int) -> list[IdeaEvent]:
     async with db.session() as session:
-        return list((await session.exec(select(IdeaEvent).where(IdeaEvent.idea_id == idea_id)
-                                         .order_by(col(IdeaEvent.at), col(IdeaEvent.id)))).all())
+        return list(
+            (
+                await session.exec(
+                    select(IdeaEvent).where(IdeaEvent.idea_id == idea_id).order_by(col(IdeaEvent.at), col(IdeaEvent.id))
+                )
+            ).all()
+        )
 
 
 async def triage_queue(db: Database, workspace: str, waiting_since: datetime, limit: int = 50) -> list[Idea]:
     """New ideas that no area claimed, and new ideas waiting since before `waiting_since`: oldest first."""
     async with db.session() as session:
-        return list((await session.exec(select(Idea).where(
-            Idea.workspace == workspace, Idea.status == "new",
-            or_(col(Idea.area_id).is_(None), Idea.created_at < waiting_since))
-            .order_by(col(Idea.created_at)).limit(limit))).all())
+        return list(
+            (
+                await session.exec(
+                    select(Idea)
+                    .where(
+                        Idea.workspace == workspace,
+                        Idea.status == "new",
+                        or_(col(Idea.area_id).is_(None), Idea.created_at < waiting_since),
+                    )
+                    .order_by(col(Idea.created_at))
+                    .limit(limit)
+                )
+            ).all()
+        )

@@ -11,12 +11,14 @@ MAX_TITLE = 150
 MAX_DETAILS = 3000
 MAX_WORDS = 40  # indexed words per idea: enough to find it, bounded for the index
 # Words that say nothing about which idea it is ("we should improve …").
-VAGUE = frozenset("""
+VAGUE = frozenset(
+    """
 able about add all also allow always any better can could do does done easier every get give have
 help idea improve improvement just let like make maybe more much need needs new now our please really
 should some start stop suggest suggestion than that their them there they thing things this use very
 want way ways we what when where which while why will with without would you your
-""".split())
+""".split()
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")  # a sentence ends at . ! ? or a line break
 
 
@@ -31,8 +33,10 @@ def check(text: str, *, limit: int = MAX_IDEA, what: str = "An idea") -> str:
     if not text:
         raise IdeaInputError("What's your idea? For example: improve Share retro templates across teams")
     if len(text) > limit:
-        raise IdeaInputError(f"{what} can be up to {limit:,} characters; that one has {len(text):,}. "
-                             "Give the gist here and add detail with `improve detail N …` afterwards.")
+        raise IdeaInputError(
+            f"{what} can be up to {limit:,} characters; that one has {len(text):,}. "
+            "Give the gist here and add detail with `improve detail N …` afterwards."
+        )
     return text
 
 
@@ -41,7 +45,7 @@ def split_title(text: str) -> tuple[str, str]:
     title is cut, and then the details keep the whole text."""
     first = _SENTENCE.split(text, maxsplit=1)[0]
     if len(first) <= MAX_TITLE:
-        return first.rstrip(" ."), text[len(first):].strip()
+        return first.rstrip(" ."), text[len(first) :].strip()
     cut = first.rfind(" ", 0, MAX_TITLE - 1)
     return first[: cut if cut > 40 else MAX_TITLE - 1].rstrip(",;:- ") + "…", text
 

@@ -65,13 +65,22 @@ async def ask_organisers(bot: Bot) -> list[tuple[MeetupSeries, datetime]]:
             known = await store.known_occurrences(session, series)
             dates = [known.get(start) or await store.occurrence(session, series, start) for start in starts]
         for start, occ in zip(starts, dates, strict=True):
-            missing = [what for what, value in (("host", occ.host or series.host), ("topic", occ.topic or series.topic))
-                       if not value]
+            missing = [
+                what
+                for what, value in (("host", occ.host or series.host), ("topic", occ.topic or series.topic))
+                if not value
+            ]
             if occ.status in ("skipped", "cancelled") or not missing:
                 continue
             ref = ConversationRef.direct(series.platform, series.workspace, series.organiser)
-            sent = await deliver(bot, ref, _question(series, start, missing), kind="meetup.ask",
-                                 subject=f"occurrence:{occ.id}", due_at=start - ASK_AHEAD)
+            sent = await deliver(
+                bot,
+                ref,
+                _question(series, start, missing),
+                kind="meetup.ask",
+                subject=f"occurrence:{occ.id}",
+                due_at=start - ASK_AHEAD,
+            )
             if sent is not None:
                 asked.append((series, start))
     return asked
@@ -81,6 +90,8 @@ def _question(series: MeetupSeries, start: datetime, missing: list[str]) -> Repl
     when = replies.local(series, start)
     date = start.astimezone(zone(series.timezone)).date().isoformat()
     how = {"host": f"meetup host {series.id} {date} @person", "topic": f'meetup topic {series.id} {date} "…"'}
-    text = (f"{series.title} on {when} has no {' and no '.join(missing)} yet. "
-            f"Set {'them' if len(missing) > 1 else 'it'} with: " + "; ".join(how[m] for m in missing) + ".")
+    text = (
+        f"{series.title} on {when} has no {' and no '.join(missing)} yet. "
+        f"Set {'them' if len(missing) > 1 else 'it'} with: " + "; ".join(how[m] for m in missing) + "."
+    )
     return Reply(text, title=f"{series.title}: {' and '.join(missing)} wanted")

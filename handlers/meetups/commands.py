@@ -15,18 +15,23 @@ from scheduler.recurrence import RuleError, parse_date, zone
 from storage.models import MeetupOccurrence, MeetupSeries
 
 routes = Routes("meetups")
-SCHEDULE_USAGE = ('meetup schedule "TITLE" every first Thursday at 12:30 [Europe/London] [for 60m] [in #channel] '
-                  '[host @person] [topic "…"] [link https://…] [location "…"] [capacity N]')
+SCHEDULE_USAGE = (
+    'meetup schedule "TITLE" every first Thursday at 12:30 [Europe/London] [for 60m] [in #channel] '
+    '[host @person] [topic "…"] [link https://…] [location "…"] [capacity N]'
+)
 
 
 def _changes_allowed(ctx: Context, series: MeetupSeries) -> Reply | None:
     if ctx.msg.user == series.organiser or ctx.is_admin:
         return None
-    return Reply(f"Only the organiser ({series.organiser}) or an admin can change meetup #{series.id}. Nothing was changed.")
+    return Reply(
+        f"Only the organiser ({series.organiser}) or an admin can change meetup #{series.id}. Nothing was changed."
+    )
 
 
-async def _series_arg(ctx: Context, text: str, *, change: bool = False
-                      ) -> tuple[MeetupSeries | None, list[str], Reply | None]:
+async def _series_arg(
+    ctx: Context, text: str, *, change: bool = False
+) -> tuple[MeetupSeries | None, list[str], Reply | None]:
     """The series named by the first word, the words after it, or the reply explaining why not
     (with `change`, also when the person may not change it)."""
     try:
@@ -44,7 +49,9 @@ async def _series_arg(ctx: Context, text: str, *, change: bool = False
     return series, words[1:], None
 
 
-def _pick_start(series: MeetupSeries, now: datetime, words: list[str], *, past_ok: bool = False) -> tuple[datetime, list[str]]:
+def _pick_start(
+    series: MeetupSeries, now: datetime, words: list[str], *, past_ok: bool = False
+) -> tuple[datetime, list[str]]:
     """The occurrence named by an optional leading YYYY-MM-DD, else the next one."""
     day: date | None = None
     if words and len(words[0]) == 10 and words[0][4] == "-":
@@ -65,15 +72,30 @@ def _pick_start(series: MeetupSeries, now: datetime, words: list[str], *, past_o
 
 @routes.command("meetup", "Community meetups: what you can do")
 async def meetup_help(ctx: Context) -> Reply:
-    lines = [SCHEDULE_USAGE, "meetup list", "meetup show N", "meetup skip N [YYYY-MM-DD]", "meetup cancel N",
-             "meetup edit N [any schedule option]", "meetup host N [YYYY-MM-DD] @person",
-             'meetup topic N [YYYY-MM-DD] "…"', "meetup rsvp N going|maybe|no [YYYY-MM-DD]"]
-    return Reply("Meetup commands:\n" + "\n".join(lines), title="Community meetups",
-                 sections=[Section(text="\n".join(f"• {line}" for line in lines))])
+    lines = [
+        SCHEDULE_USAGE,
+        "meetup list",
+        "meetup show N",
+        "meetup skip N [YYYY-MM-DD]",
+        "meetup cancel N",
+        "meetup edit N [any schedule option]",
+        "meetup host N [YYYY-MM-DD] @person",
+        'meetup topic N [YYYY-MM-DD] "…"',
+        "meetup rsvp N going|maybe|no [YYYY-MM-DD]",
+    ]
+    return Reply(
+        "Meetup commands:\n" + "\n".join(lines),
+        title="Community meetups",
+        sections=[Section(text="\n".join(f"• {line}" for line in lines))],
+    )
 
 
-@routes.command("meetup schedule", "Schedule a recurring meetup, announced automatically", usage=SCHEDULE_USAGE,
-                examples=('meetup schedule "Lunch & Learn" every first Thursday at 12:30 Europe/London for 60m',))
+@routes.command(
+    "meetup schedule",
+    "Schedule a recurring meetup, announced automatically",
+    usage=SCHEDULE_USAGE,
+    examples=('meetup schedule "Lunch & Learn" every first Thursday at 12:30 Europe/London for 60m',),
+)
 async def schedule(ctx: Context) -> Reply:
     if not ctx.args.strip():
         return schedule_form(ctx)
@@ -92,11 +114,20 @@ async def _create(ctx: Context, fields: MeetupFields) -> Reply:
     now = ctx.now()
     tz = fields.timezone or ctx.settings.pmo_bot_timezone
     series = MeetupSeries(
-        workspace=ctx.msg.workspace, title=fields.title or "Meetup", rule=fields.rule or "", timezone=tz,
-        starts_on=fields.once or now.astimezone(zone(tz)).date(), start_time=fields.start_time,
-        duration_minutes=fields.duration_minutes or 60, platform=ctx.msg.platform,
-        channel=fields.channel or ctx.msg.channel, organiser=ctx.msg.user, created_at=now, updated_at=now,
-        **fields.extra)
+        workspace=ctx.msg.workspace,
+        title=fields.title or "Meetup",
+        rule=fields.rule or "",
+        timezone=tz,
+        starts_on=fields.once or now.astimezone(zone(tz)).date(),
+        start_time=fields.start_time,
+        duration_minutes=fields.duration_minutes or 60,
+        platform=ctx.msg.platform,
+        channel=fields.channel or ctx.msg.channel,
+        organiser=ctx.msg.user,
+        created_at=now,
+        updated_at=now,
+        **fields.extra,
+    )
     starts = store.next_starts(series, after=now)
     if not starts:
         return Reply("That rule has no future date, so there is nothing to schedule. Nothing was scheduled.")
@@ -121,18 +152,23 @@ async def _cannot_post(ctx: Context, series: MeetupSeries) -> str | None:
 def schedule_form(ctx: Context) -> Reply:
     return Reply(
         text=f"Fill in the meetup form, or type: {SCHEDULE_USAGE}",
-        form=Form(title="Schedule a meetup", submit_action_id="meetup.form", submit_label="Schedule", inputs=[
-            Input("title", "Title", placeholder="Lunch & Learn"),
-            Input("when", "Repeats", placeholder="every first Thursday"),
-            Input("at", "Time (HH:MM)", placeholder="12:30"),
-            Input("timezone", "Time zone", optional=True, placeholder=ctx.settings.pmo_bot_timezone),
-            Input("duration", "Duration", optional=True, placeholder="60m"),
-            Input("host", "Host", optional=True),
-            Input("topic", "Topic", optional=True),
-            Input("link", "Join link", optional=True),
-            Input("location", "Location", optional=True),
-            Input("capacity", "Capacity", optional=True),
-        ]),
+        form=Form(
+            title="Schedule a meetup",
+            submit_action_id="meetup.form",
+            submit_label="Schedule",
+            inputs=[
+                Input("title", "Title", placeholder="Lunch & Learn"),
+                Input("when", "Repeats", placeholder="every first Thursday"),
+                Input("at", "Time (HH:MM)", placeholder="12:30"),
+                Input("timezone", "Time zone", optional=True, placeholder=ctx.settings.pmo_bot_timezone),
+                Input("duration", "Duration", optional=True, placeholder="60m"),
+                Input("host", "Host", optional=True),
+                Input("topic", "Topic", optional=True),
+                Input("link", "Join link", optional=True),
+                Input("location", "Location", optional=True),
+                Input("capacity", "Capacity", optional=True),
+            ],
+        ),
     )
 
 
@@ -159,8 +195,13 @@ async def schedule_form_submit(ctx: Context) -> Reply:
 @routes.command("meetup list", "Meetups in this workspace and their next date")
 async def list_series(ctx: Context) -> Reply:
     async with ctx.db.session() as session:
-        rows = (await session.exec(select(MeetupSeries).where(
-            MeetupSeries.workspace == ctx.msg.workspace, MeetupSeries.status == "active").order_by(MeetupSeries.id))).all()
+        rows = (
+            await session.exec(
+                select(MeetupSeries)
+                .where(MeetupSeries.workspace == ctx.msg.workspace, MeetupSeries.status == "active")
+                .order_by(MeetupSeries.id)
+            )
+        ).all()
     if not rows:
         return Reply(f"No meetups scheduled yet. Start one: {SCHEDULE_USAGE}")
     lines = []
@@ -207,10 +248,18 @@ async def skip(ctx: Context) -> Reply:
             return Reply(f"{replies.local(series, start)} is already skipped.")
         occ.status = "skipped"
         session.add(occ)
-    notice = Reply(f"{series.title} on {replies.local(series, start)} will not take place. "
-                   "See you at the next one!", title=f"{series.title}: skipped")
-    await deliver(ctx.bot, store.channel_of(series), notice,
-                  kind="meetup.skipped", subject=f"occurrence:{occ.id}", due_at=ctx.now())
+    notice = Reply(
+        f"{series.title} on {replies.local(series, start)} will not take place. See you at the next one!",
+        title=f"{series.title}: skipped",
+    )
+    await deliver(
+        ctx.bot,
+        store.channel_of(series),
+        notice,
+        kind="meetup.skipped",
+        subject=f"occurrence:{occ.id}",
+        due_at=ctx.now(),
+    )
     await jobs.retract_announcements(ctx.bot, series, [occ], "skipped")
     return Reply(f"Skipped {series.title} on {replies.local(series, start)}; the channel has been told.")
 
@@ -227,13 +276,24 @@ async def cancel(ctx: Context) -> Reply:
         row.status, row.updated_at = "cancelled", ctx.now()
         session.add(row)
     jobs.reschedule(ctx.bot, row)
-    notice = Reply(f"The meetup series “{series.title}” has been cancelled. Thanks to everyone who came!",
-                   title=f"{series.title}: cancelled")
-    await deliver(ctx.bot, store.channel_of(series), notice,
-                  kind="meetup.cancelled", subject=f"series:{series.id}", due_at=ctx.now())
+    notice = Reply(
+        f"The meetup series “{series.title}” has been cancelled. Thanks to everyone who came!",
+        title=f"{series.title}: cancelled",
+    )
+    await deliver(
+        ctx.bot,
+        store.channel_of(series),
+        notice,
+        kind="meetup.cancelled",
+        subject=f"series:{series.id}",
+        due_at=ctx.now(),
+    )
     async with ctx.db.session() as session:
-        upcoming = [occ for occ in (await store.known_occurrences(session, series)).values()
-                    if occ.status in ("announced", "reminded") and occ.starts_at > ctx.now()]
+        upcoming = [
+            occ
+            for occ in (await store.known_occurrences(session, series)).values()
+            if occ.status in ("announced", "reminded") and occ.starts_at > ctx.now()
+        ]
     await jobs.retract_announcements(ctx.bot, series, upcoming, "cancelled")
     return Reply(f"Cancelled meetup #{series.id} “{series.title}”; the channel has been told.")
 
@@ -278,7 +338,10 @@ async def _set_occurrence_field(ctx: Context, field: str) -> Reply:
         return Reply(f"{exc} Nothing was changed.")
     value = " ".join(words).strip()[:1000]
     if not value:
-        return Reply(f"Give the {field}, e.g. `meetup {field} {series.id} " + ('@sam`.' if field == "host" else '"Risk registers"`.'))
+        return Reply(
+            f"Give the {field}, e.g. `meetup {field} {series.id} "
+            + ("@sam`." if field == "host" else '"Risk registers"`.')
+        )
     async with ctx.db.session() as session:
         occ = await store.occurrence(session, series, start)
         setattr(occ, field, value)
@@ -328,18 +391,26 @@ async def rsvp_button(ctx: Context) -> Reply:
 async def _rsvp(ctx: Context, series: MeetupSeries, occ: MeetupOccurrence, answer: str, *, replace: bool) -> Reply:
     now = ctx.now()
     if occ.starts_at + timedelta(minutes=series.duration_minutes) < now:
-        return Reply(f"{series.title} on {replies.local(series, occ.starts_at)} has ended; RSVPs are closed.", private=True)
+        return Reply(
+            f"{series.title} on {replies.local(series, occ.starts_at)} has ended; RSVPs are closed.", private=True
+        )
     if occ.status in ("skipped", "cancelled") or series.status != "active":
         return Reply(f"{series.title} on {replies.local(series, occ.starts_at)} is not taking place.", private=True)
     async with ctx.db.session() as session:
         await store.set_rsvp(session, occ, ctx.msg.user, answer, now)
         counts = await store.rsvps(session, occ, series.capacity)
     mine = counts.of(ctx.msg.user)
-    note = {"going": "You're going", "waitlist": "The meetup is full: you're on the waitlist",
-            "maybe": "Marked as maybe", "no": "Marked as not going"}[mine or answer]
+    note = {
+        "going": "You're going",
+        "waitlist": "The meetup is full: you're on the waitlist",
+        "maybe": "Marked as maybe",
+        "no": "Marked as not going",
+    }[mine or answer]
     if replace:  # the announcement updates in place with the new counts
         reply = replies.announcement(series, occ, counts)
         reply.replace, reply.notice = True, f"{note}."
         return reply
-    return Reply(f"{note} to {series.title} on {replies.local(series, occ.starts_at)}. "
-                 f"{replies.counts_field(series, counts).value}.")
+    return Reply(
+        f"{note} to {series.title} on {replies.local(series, occ.starts_at)}. "
+        f"{replies.counts_field(series, counts).value}."
+    )

@@ -125,8 +125,14 @@ async def post_due(bot: Bot, series_id: int) -> None:
                 continue
             subject = f"occurrence:{occ.id}"
             if now - due > grace(bot):
-                await record_missed(bot, workspace=series.workspace, kind=f"meetup.{kind}", subject=subject,
-                                    target=target_of(ref), due_at=due)
+                await record_missed(
+                    bot,
+                    workspace=series.workspace,
+                    kind=f"meetup.{kind}",
+                    subject=subject,
+                    target=target_of(ref),
+                    due_at=due,
+                )
                 continue
             late = now - due > LATE_AFTER
             if kind == "announce":
@@ -153,8 +159,7 @@ async def post_due(bot: Bot, series_id: int) -> None:
             bot.scheduler.put(retry_job(series.id, retry_at))
 
 
-async def retract_announcements(bot: Bot, series: MeetupSeries, occurrences: list[MeetupOccurrence],
-                                why: str) -> int:
+async def retract_announcements(bot: Bot, series: MeetupSeries, occurrences: list[MeetupOccurrence], why: str) -> int:
     """Rewrite the announcements already posted for these dates (skipped, cancelled) so nobody
     RSVPs to a meetup that won't happen. Returns how many were rewritten; a platform that refuses
     leaves that one as it was (the notice in the channel still says it)."""
@@ -163,16 +168,27 @@ async def retract_announcements(bot: Bot, series: MeetupSeries, occurrences: lis
         return 0
     ref = store.channel_of(series)
     async with bot.db.session() as session:
-        rows = (await session.exec(select(Delivery).where(
-            Delivery.kind == "meetup.announce", Delivery.subject.in_(list(by_subject)),
-            Delivery.target == target_of(ref), Delivery.status == "sent", Delivery.message_id.is_not(None)))).all()
+        rows = (
+            await session.exec(
+                select(Delivery).where(
+                    Delivery.kind == "meetup.announce",
+                    Delivery.subject.in_(list(by_subject)),
+                    Delivery.target == target_of(ref),
+                    Delivery.status == "sent",
+                    Delivery.message_id.is_not(None),
+                )
+            )
+        ).all()
     rewritten = 0
     for row in rows:
         try:
             rewritten += await bot.update(ref, row.message_id, replies.called_off(series, by_subject[row.subject], why))
         except Exception:
-            log.warning("could not rewrite a meetup announcement", exc_info=True,
-                        extra={"workspace": series.workspace, "series": series.id})
+            log.warning(
+                "could not rewrite a meetup announcement",
+                exc_info=True,
+                extra={"workspace": series.workspace, "series": series.id},
+            )
     return rewritten
 
 

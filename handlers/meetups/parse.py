@@ -71,7 +71,9 @@ def parse_fields(text: str, *, need_title: bool) -> MeetupFields:
     if title:
         out.title = " ".join(title)[:200]
     elif need_title:
-        raise MeetupInputError('Give the meetup a title first, in quotes: meetup schedule "Lunch & Learn" every first Thursday at 12:30')
+        raise MeetupInputError(
+            'Give the meetup a title first, in quotes: meetup schedule "Lunch & Learn" every first Thursday at 12:30'
+        )
     recurrence: list[str] = []
     while words and words[0].lower() not in OPTIONS:
         recurrence.append(words.pop(0))

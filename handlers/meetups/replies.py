@@ -34,8 +34,15 @@ def details(series: MeetupSeries, occ: MeetupOccurrence | None) -> list[Field]:
 
 def rsvp_buttons(occ: MeetupOccurrence, counts: Rsvps) -> list[Button]:
     numbers = {"going": len(counts.going), "maybe": len(counts.maybe), "no": len(counts.no)}
-    return [Button(f"{label} ({numbers[answer]})", "meetup.rsvp", f"{occ.id}:{answer}",
-                   style="primary" if answer == "going" else None) for answer, label in ANSWERS.items()]
+    return [
+        Button(
+            f"{label} ({numbers[answer]})",
+            "meetup.rsvp",
+            f"{occ.id}:{answer}",
+            style="primary" if answer == "going" else None,
+        )
+        for answer, label in ANSWERS.items()
+    ]
 
 
 def counts_field(series: MeetupSeries, counts: Rsvps) -> Field:
@@ -51,43 +58,68 @@ def announcement(series: MeetupSeries, occ: MeetupOccurrence, counts: Rsvps, *, 
     title = f"{series.title} (late)" if late else series.title
     headline = f"Coming up: {series.title}, {local(series, occ.starts_at)}."
     fields = [when(series, occ.starts_at), *details(series, occ), counts_field(series, counts)]
-    return Reply(text=headline, title=title, sections=[Section(text=headline), Section(fields=fields)],
-                 buttons=rsvp_buttons(occ, counts))
+    return Reply(
+        text=headline,
+        title=title,
+        sections=[Section(text=headline), Section(fields=fields)],
+        buttons=rsvp_buttons(occ, counts),
+    )
 
 
 def called_off(series: MeetupSeries, occ: MeetupOccurrence, why: str) -> Reply:
     """What an announcement becomes once its date is skipped or the series cancelled: no RSVPs."""
     headline = f"{series.title} on {local(series, occ.starts_at)} will not take place ({why})."
-    return Reply(text=headline, title=f"{series.title} ({why})",
-                 sections=[Section(text=headline), Section(fields=[when(series, occ.starts_at)])])
+    return Reply(
+        text=headline,
+        title=f"{series.title} ({why})",
+        sections=[Section(text=headline), Section(fields=[when(series, occ.starts_at)])],
+    )
 
 
 def reminder(series: MeetupSeries, occ: MeetupOccurrence, counts: Rsvps, *, late: bool = False) -> Reply:
     minutes = series.remind_before_minutes
     headline = f"{series.title} starts in {minutes} minutes" + (" (late reminder)" if late else "") + "."
     fields = [when(series, occ.starts_at), *details(series, occ)]
-    return Reply(text=headline, title=series.title, sections=[Section(text=headline), Section(fields=fields)],
-                 buttons=rsvp_buttons(occ, counts), mentions=list(counts.going))
+    return Reply(
+        text=headline,
+        title=series.title,
+        sections=[Section(text=headline), Section(fields=fields)],
+        buttons=rsvp_buttons(occ, counts),
+        mentions=list(counts.going),
+    )
 
 
 def starting(series: MeetupSeries, occ: MeetupOccurrence, *, late: bool = False) -> Reply:
     headline = f"{series.title} is starting now" + (" (late notice)" if late else "") + "."
     if series.link:
         headline += f" Join: {series.link}"
-    return Reply(text=headline, title=series.title, sections=[Section(text=headline),
-                                                             Section(fields=details(series, occ))])
+    return Reply(
+        text=headline, title=series.title, sections=[Section(text=headline), Section(fields=details(series, occ))]
+    )
 
 
 def schedule_summary(series: MeetupSeries, starts: list[datetime], verb: str) -> Reply:
     upcoming = "\n".join(f"• {local(series, s)}" for s in starts) or "• no future dates"
     rule = describe(series.rule, series.starts_on)
     text = f"{verb} meetup #{series.id} “{series.title}”. Next: {', '.join(local(series, s) for s in starts[:5])}."
-    fields = [Field("Repeats", rule), Field("Time zone", series.timezone),
-              Field("Announced", f"{_span(series.announce_before_minutes)} before, reminder "
-                                 f"{_span(series.remind_before_minutes)} before"), *details(series, None)]
-    return Reply(text=text, title=f"#{series.id} {series.title}", sections=[
-        Section(text=f"{verb} meetup #{series.id}."), Section(heading="Next dates", text=upcoming),
-        Section(fields=fields)])
+    fields = [
+        Field("Repeats", rule),
+        Field("Time zone", series.timezone),
+        Field(
+            "Announced",
+            f"{_span(series.announce_before_minutes)} before, reminder {_span(series.remind_before_minutes)} before",
+        ),
+        *details(series, None),
+    ]
+    return Reply(
+        text=text,
+        title=f"#{series.id} {series.title}",
+        sections=[
+            Section(text=f"{verb} meetup #{series.id}."),
+            Section(heading="Next dates", text=upcoming),
+            Section(fields=fields),
+        ],
+    )
 
 
 def _span(minutes: int) -> str:

@@ -23,8 +23,9 @@ def channel_of(series: MeetupSeries) -> ConversationRef:
 
 def next_starts(series: MeetupSeries, after: datetime, count: int = 5) -> list[datetime]:
     once = None if series.rule else series.starts_on
-    return occurrences(series.rule, series.timezone, series.starts_on, series.start_time,
-                       after=after, count=count, once=once)
+    return occurrences(
+        series.rule, series.timezone, series.starts_on, series.start_time, after=after, count=count, once=once
+    )
 
 
 async def get_series(session: AsyncSession, workspace: str, series_id: int) -> MeetupSeries | None:
@@ -34,8 +35,9 @@ async def get_series(session: AsyncSession, workspace: str, series_id: int) -> M
 
 async def occurrence(session: AsyncSession, series: MeetupSeries, starts_at: datetime) -> MeetupOccurrence:
     """The occurrence row for one start, created on first need."""
-    query = select(MeetupOccurrence).where(MeetupOccurrence.series_id == series.id,
-                                           MeetupOccurrence.starts_at == starts_at)
+    query = select(MeetupOccurrence).where(
+        MeetupOccurrence.series_id == series.id, MeetupOccurrence.starts_at == starts_at
+    )
     row = (await session.exec(query)).first()
     if row is None:
         try:
@@ -67,8 +69,9 @@ class Rsvps:
 
 
 async def rsvps(session: AsyncSession, occ: MeetupOccurrence, capacity: int | None) -> Rsvps:
-    rows = await session.exec(select(MeetupRsvp).where(MeetupRsvp.occurrence_id == occ.id)
-                              .order_by(MeetupRsvp.at, MeetupRsvp.id))
+    rows = await session.exec(
+        select(MeetupRsvp).where(MeetupRsvp.occurrence_id == occ.id).order_by(MeetupRsvp.at, MeetupRsvp.id)
+    )
     out = Rsvps()
     for row in rows:
         if row.answer == "going":
@@ -79,8 +82,9 @@ async def rsvps(session: AsyncSession, occ: MeetupOccurrence, capacity: int | No
 
 
 async def set_rsvp(session: AsyncSession, occ: MeetupOccurrence, user: str, answer: str, now: datetime) -> None:
-    row = (await session.exec(select(MeetupRsvp).where(
-        MeetupRsvp.occurrence_id == occ.id, MeetupRsvp.user == user))).first()
+    row = (
+        await session.exec(select(MeetupRsvp).where(MeetupRsvp.occurrence_id == occ.id, MeetupRsvp.user == user))
+    ).first()
     if row is None:
         session.add(MeetupRsvp(workspace=occ.workspace, occurrence_id=occ.id, user=user, answer=answer, at=now))
     elif row.answer != answer:

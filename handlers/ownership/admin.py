@@ -22,15 +22,35 @@ from storage.models import AuditEntry
 
 routes = Routes("ownership admin")
 
-AREA_KEYS = {"a": "accountable", "accountable": "accountable", "r": "responsible", "responsible": "responsible",
-             "c": "consulted", "consulted": "consulted", "i": "informed", "informed": "informed",
-             "alias": "aliases", "aliases": "aliases", "note": "notes", "notes": "notes", "name": "name",
-             "rename": "name"}
-PARTY_KEYS = {"contact": "contact", "description": "description", "desc": "description", "alias": "aliases",
-              "aliases": "aliases", "name": "name", "rename": "name"}
+AREA_KEYS = {
+    "a": "accountable",
+    "accountable": "accountable",
+    "r": "responsible",
+    "responsible": "responsible",
+    "c": "consulted",
+    "consulted": "consulted",
+    "i": "informed",
+    "informed": "informed",
+    "alias": "aliases",
+    "aliases": "aliases",
+    "note": "notes",
+    "notes": "notes",
+    "name": "name",
+    "rename": "name",
+}
+PARTY_KEYS = {
+    "contact": "contact",
+    "description": "description",
+    "desc": "description",
+    "alias": "aliases",
+    "aliases": "aliases",
+    "name": "name",
+    "rename": "name",
+}
 LISTS = {"responsible", "consulted", "informed", "aliases"}
-AREA_SET_USAGE = ("area set NAME; accountable: PARTY; responsible: P1, P2; consulted: …; informed: …; "
-                  "aliases: a1, a2; notes: …")
+AREA_SET_USAGE = (
+    "area set NAME; accountable: PARTY; responsible: P1, P2; consulted: …; informed: …; aliases: a1, a2; notes: …"
+)
 PARTY_SET_USAGE = "party set NAME; contact: #channel or @person; description: …; aliases: a1, a2"
 
 
@@ -48,14 +68,19 @@ def parse_fields(args: str, keys: dict[str, str]) -> tuple[str, dict[str, Any]]:
         label, sep, value = part.partition(":")
         field = keys.get(label.strip().lower())
         if not sep or not field:
-            raise UsageError(f"I don't understand “{part[:80]}”: expected one of "
-                             f"{', '.join(sorted(set(keys.values())))} followed by a colon.")
+            raise UsageError(
+                f"I don't understand “{part[:80]}”: expected one of "
+                f"{', '.join(sorted(set(keys.values())))} followed by a colon."
+            )
         value = value.strip()
         if field in LISTS or field == "accountable":
             items = [v.strip() for v in value.split(",") if v.strip()]
             if field == "accountable" and len(items) != 1:
-                raise UsageError(f"An area has exactly one Accountable party; you gave {len(items)}"
-                                 + (f" ({', '.join(items)})" if items else "") + ".")
+                raise UsageError(
+                    f"An area has exactly one Accountable party; you gave {len(items)}"
+                    + (f" ({', '.join(items)})" if items else "")
+                    + "."
+                )
             fields[field] = items[0] if field == "accountable" else items
         else:
             fields[field] = value
@@ -65,8 +90,10 @@ def parse_fields(args: str, keys: dict[str, str]) -> tuple[str, dict[str, Any]]:
 def _forbidden(ctx: Context, what: str) -> Reply | None:
     if ctx.is_admin:
         return None
-    return Reply(f"Only admins can {what}. Nothing was changed. Ask a PMO bot admin "
-                 "(configured in PMO_BOT_ADMINS) if the registry needs a change.")
+    return Reply(
+        f"Only admins can {what}. Nothing was changed. Ask a PMO bot admin "
+        "(configured in PMO_BOT_ADMINS) if the registry needs a change."
+    )
 
 
 def _writes(handler: Handler) -> Handler:
@@ -97,8 +124,13 @@ async def _confirm_area(session, entry: AuditEntry, verb: str, area) -> Reply:
 # ----------------------------------------------------------------------------------- areas
 
 
-@routes.command("area set", "Add or change an area and its RACI", usage=AREA_SET_USAGE, admin=True,
-                examples=("area set Product roadmap; accountable: PMO; consulted: Oversight Team; aliases: product plan",))
+@routes.command(
+    "area set",
+    "Add or change an area and its RACI",
+    usage=AREA_SET_USAGE,
+    admin=True,
+    examples=("area set Product roadmap; accountable: PMO; consulted: Oversight Team; aliases: product plan",),
+)
 @_writes
 async def area_set(ctx: Context) -> Reply:
     if denied := _forbidden(ctx, "change the ownership registry"):
@@ -124,8 +156,9 @@ async def _save_area(ctx: Context, name: str, fields: dict[str, Any]) -> Reply:
             snap["area"] = fields.pop("name")
         snap.update(fields)
         try:
-            entry = await registry.write_area(session, ws, snap, actor=ctx.msg.user,
-                                              action="area.set", existing=existing)
+            entry = await registry.write_area(
+                session, ws, snap, actor=ctx.msg.user, action="area.set", existing=existing
+            )
         except registry.RegistryError as exc:
             return Reply(f"{exc} Nothing was changed.")
         area = existing or await registry.find_area(session, ws, snap["area"])
@@ -135,15 +168,20 @@ async def _save_area(ctx: Context, name: str, fields: dict[str, Any]) -> Reply:
 def area_form() -> Reply:
     return Reply(
         text=f"Fill in the area form, or type: {AREA_SET_USAGE}",
-        form=Form(title="Area and its RACI", submit_action_id="ownership.area_form", submit_label="Save", inputs=[
-            Input("area", "Area name", placeholder="Enterprise roadmap"),
-            Input("accountable", "Accountable party (exactly one)", placeholder="PMO"),
-            Input("responsible", "Responsible (comma-separated)", optional=True),
-            Input("consulted", "Consulted (comma-separated)", optional=True),
-            Input("informed", "Informed (comma-separated)", optional=True),
-            Input("aliases", "Other names people use (comma-separated)", optional=True),
-            Input("notes", "Notes", kind="multiline", optional=True),
-        ]),
+        form=Form(
+            title="Area and its RACI",
+            submit_action_id="ownership.area_form",
+            submit_label="Save",
+            inputs=[
+                Input("area", "Area name", placeholder="Enterprise roadmap"),
+                Input("accountable", "Accountable party (exactly one)", placeholder="PMO"),
+                Input("responsible", "Responsible (comma-separated)", optional=True),
+                Input("consulted", "Consulted (comma-separated)", optional=True),
+                Input("informed", "Informed (comma-separated)", optional=True),
+                Input("aliases", "Other names people use (comma-separated)", optional=True),
+                Input("notes", "Notes", kind="multiline", optional=True),
+            ],
+        ),
     )
 
 
@@ -157,14 +195,21 @@ async def area_form_submit(ctx: Context) -> Reply:
     for name in ("accountable", "responsible", "consulted", "informed", "aliases", "notes"):
         value = (form.get(name) or "").strip()
         if value:
-            fields[name] = value if name in ("notes", "accountable") else [v.strip() for v in value.split(",") if v.strip()]
+            fields[name] = (
+                value if name in ("notes", "accountable") else [v.strip() for v in value.split(",") if v.strip()]
+            )
     if "," in fields.get("accountable", ""):
         return Reply("An area has exactly one Accountable party. Nothing was changed.")
     return await _save_area(ctx, (form.get("area") or "").strip(), fields)
 
 
-@routes.command("area alias", "Add other names for an area", usage="area alias NAME; alias1, alias2", admin=True,
-                examples=("area alias Enterprise roadmap; the big plan",))
+@routes.command(
+    "area alias",
+    "Add other names for an area",
+    usage="area alias NAME; alias1, alias2",
+    admin=True,
+    examples=("area alias Enterprise roadmap; the big plan",),
+)
 @_writes
 async def area_alias(ctx: Context) -> Reply:
     if denied := _forbidden(ctx, "change the ownership registry"):
@@ -180,8 +225,9 @@ async def area_alias(ctx: Context) -> Reply:
         snap = registry.area_snapshot(await registry.area_view(session, area))
         snap["aliases"] = [*snap["aliases"], *new]
         try:
-            entry = await registry.write_area(session, ctx.msg.workspace, snap, actor=ctx.msg.user,
-                                              action="area.alias", existing=area)
+            entry = await registry.write_area(
+                session, ctx.msg.workspace, snap, actor=ctx.msg.user, action="area.alias", existing=area
+            )
         except registry.RegistryError as exc:
             return Reply(f"{exc} Nothing was changed.")
         return await _confirm_area(session, entry, "Added aliases to", area)
@@ -211,16 +257,22 @@ async def area_verify(ctx: Context) -> Reply:
             return Reply(f"There is no area called “{ctx.args.strip()}”. Nothing was changed.")
         snap = registry.area_snapshot(await registry.area_view(session, area))
         snap["verified_at"], snap["verified_by"] = ctx.now().isoformat(), ctx.msg.user
-        entry = await registry.write_area(session, ctx.msg.workspace, snap, actor=ctx.msg.user,
-                                          action="area.verify", existing=area)
+        entry = await registry.write_area(
+            session, ctx.msg.workspace, snap, actor=ctx.msg.user, action="area.verify", existing=area
+        )
         return await _confirm_area(session, entry, "Verified", area)
 
 
 # --------------------------------------------------------------------------------- parties
 
 
-@routes.command("party set", "Add or change a party (team, role or person)", usage=PARTY_SET_USAGE, admin=True,
-                examples=("party set PMO; contact: #pmo-office",))
+@routes.command(
+    "party set",
+    "Add or change a party (team, role or person)",
+    usage=PARTY_SET_USAGE,
+    admin=True,
+    examples=("party set PMO; contact: #pmo-office",),
+)
 @_writes
 async def party_set(ctx: Context) -> Reply:
     if denied := _forbidden(ctx, "change the ownership registry"):
@@ -242,10 +294,19 @@ async def party_set(ctx: Context) -> Reply:
         except registry.RegistryError as exc:
             return Reply(f"{exc} Nothing was changed.")
     verb = "Updated" if existing else "Added"
-    fields_shown = [Field("Contact", snap.get("contact") or "none"), Field("Aliases", ", ".join(snap.get("aliases") or []) or "none")]
-    return Reply(f"{verb} party “{snap['name']}”.", title=snap["name"],
-                 sections=[Section(text=f"{verb} party “{snap['name']}”."), Section(text=snap.get("description") or "", fields=fields_shown)],
-                 buttons=[_undo(entry)])
+    fields_shown = [
+        Field("Contact", snap.get("contact") or "none"),
+        Field("Aliases", ", ".join(snap.get("aliases") or []) or "none"),
+    ]
+    return Reply(
+        f"{verb} party “{snap['name']}”.",
+        title=snap["name"],
+        sections=[
+            Section(text=f"{verb} party “{snap['name']}”."),
+            Section(text=snap.get("description") or "", fields=fields_shown),
+        ],
+        buttons=[_undo(entry)],
+    )
 
 
 # ------------------------------------------------------------------------ gaps, audit, undo
@@ -259,10 +320,14 @@ async def list_gaps(ctx: Context) -> Reply:
         rows = await registry.gaps(session, ctx.msg.workspace)
     if not rows:
         return Reply("No unanswered questions. Everyone found their owner.")
-    lines = [f"• “{g.text}” asked {g.asked_count}× (last by {g.last_asked_by}, {g.last_asked_at:%Y-%m-%d})"
-             for g in rows]
-    return Reply(f"{len(rows)} unanswered question(s):\n" + "\n".join(lines), title="Unanswered questions",
-                 sections=[Section(text="\n".join(lines))])
+    lines = [
+        f"• “{g.text}” asked {g.asked_count}× (last by {g.last_asked_by}, {g.last_asked_at:%Y-%m-%d})" for g in rows
+    ]
+    return Reply(
+        f"{len(rows)} unanswered question(s):\n" + "\n".join(lines),
+        title="Unanswered questions",
+        sections=[Section(text="\n".join(lines))],
+    )
 
 
 @routes.command("audit", "Recent changes to the registry: who, when, what", admin=True)
@@ -274,7 +339,9 @@ async def list_audit(ctx: Context) -> Reply:
     if not rows:
         return Reply("No changes recorded yet.")
     lines = [f"• {e.at:%Y-%m-%d %H:%M} {e.actor}: {e.action} “{e.subject}”" for e in rows]
-    return Reply("Recent changes:\n" + "\n".join(lines), title="Registry changes", sections=[Section(text="\n".join(lines))])
+    return Reply(
+        "Recent changes:\n" + "\n".join(lines), title="Registry changes", sections=[Section(text="\n".join(lines))]
+    )
 
 
 @routes.action("ownership.undo")
@@ -287,10 +354,17 @@ async def undo(ctx: Context) -> Reply:
         entry = await session.get(AuditEntry, ctx.action.int_value)
         if entry is None or entry.workspace != ws or entry.action.endswith(".undo"):
             return Reply("There is nothing to undo there.")
-        later = (await session.exec(select(AuditEntry.id).where(
-            AuditEntry.workspace == ws, AuditEntry.subject.in_(_subjects(entry)), AuditEntry.id > entry.id))).first()
+        later = (
+            await session.exec(
+                select(AuditEntry.id).where(
+                    AuditEntry.workspace == ws, AuditEntry.subject.in_(_subjects(entry)), AuditEntry.id > entry.id
+                )
+            )
+        ).first()
         if later:
-            return Reply(f"“{entry.subject}” has changed again since; undo the later change first. Nothing was changed.")
+            return Reply(
+                f"“{entry.subject}” has changed again since; undo the later change first. Nothing was changed."
+            )
         try:
             if entry.action.startswith("party."):
                 return await _undo_party(ctx, session, entry)

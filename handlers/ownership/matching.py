@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import heapq
 import re
-from functools import lru_cache
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz, process

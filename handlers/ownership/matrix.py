@@ -90,7 +90,9 @@ def parse_csv(text: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], li
             if len(cells) > len(names):
                 errors.append(f"line {line}: {len(cells)} cells, but the header has {len(names)} columns")
             else:
-                row: dict[str, Any] = dict(zip(names, (c.strip() for c in cells)))
+                row: dict[str, Any] = dict(
+                    zip(names, (c.strip() for c in cells), strict=False)
+                )  # short rows: missing cells are empty
                 for col in LIST_COLUMNS:
                     row[col] = _split(row.get(col))
                 row["accountable"] = _split(row.get("accountable"))
@@ -131,7 +133,7 @@ def parse_yaml(text: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], l
                 errors.append(f"“{section}”: every entry must be a mapping, got {str(item)[:40]!r}")
                 continue
             item = dict(item)
-            for col in (LIST_COLUMNS if section == "areas" else ("aliases",)):
+            for col in LIST_COLUMNS if section == "areas" else ("aliases",):
                 item[col] = _split(item.get(col))
             if section == "areas":
                 item["accountable"] = _split(item.get("accountable"))
@@ -173,8 +175,10 @@ def validate(parties: list[dict[str, Any]], areas: list[dict[str, Any]], known_p
         if not accountable:
             errors.append(f"line {line}: “{name}” has no Accountable party (exactly one is required)")
         elif len(accountable) > 1:
-            errors.append(f"line {line}: “{name}” has {len(accountable)} Accountable parties "
-                          f"({', '.join(accountable)}); exactly one is allowed")
+            errors.append(
+                f"line {line}: “{name}” has {len(accountable)} Accountable parties "
+                f"({', '.join(accountable)}); exactly one is allowed"
+            )
         for col in ("accountable", "responsible", "consulted", "informed"):
             for party in a[col]:
                 if key(party) not in party_keys:
@@ -202,8 +206,9 @@ async def import_matrix(db: Database, workspace: str, text: str, fmt: str, *, ac
         return await write_matrix(session, workspace, parties, areas, actor=actor)
 
 
-async def write_matrix(session: Any, workspace: str, parties: list[dict[str, Any]],
-                       areas: list[dict[str, Any]], *, actor: str) -> ImportResult:
+async def write_matrix(
+    session: Any, workspace: str, parties: list[dict[str, Any]], areas: list[dict[str, Any]], *, actor: str
+) -> ImportResult:
     """Write validated rows; any RegistryError aborts the surrounding transaction."""
     result = ImportResult()
     errors: list[str] = []
@@ -217,8 +222,9 @@ async def write_matrix(session: Any, workspace: str, parties: list[dict[str, Any
     for a in areas:
         existing = await registry.find_area(session, workspace, str(a["area"]))
         try:
-            await registry.write_area(session, workspace, a, actor=actor, action="area.import",
-                                      existing=existing, parties=lookup)
+            await registry.write_area(
+                session, workspace, a, actor=actor, action="area.import", existing=existing, parties=lookup
+            )
         except registry.RegistryError as exc:
             errors.append(f"line {a['line']}: {exc}")
             continue

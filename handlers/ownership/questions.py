@@ -28,10 +28,12 @@ def cache(bot: Bot) -> registry.RegistryCache:
     """This bot's in-memory registry (admin writes call `cache(bot).forget(workspace)`)."""
     return _caches.setdefault(bot, registry.RegistryCache())
 
+
 _LEAD = r"^(?:(?:hey|hi|hello|so|and|ok|okay|please|quick question)[,\s]+)*"
 AREA_QUESTIONS = (
-    _LEAD + r"(?:who|which (?:team|party|group|person|people))\s+(?:owns|own|is the owner of|are the owners of|is accountable"
-    r" for|is responsible for|are responsible for|is in charge of|runs|manages|looks after|handles|decides on)\s+(?P<q>.*)$",
+    _LEAD + r"(?:who|which (?:team|party|group|person|people))\s+"
+    r"(?:owns|own|is the owner of|are the owners of|is accountable for|is responsible for|are responsible for"
+    r"|is in charge of|runs|manages|looks after|handles|decides on)\s+(?P<q>.*)$",
     _LEAD + r"who(?:'s|’s| is| are)\s+(?:the\s+)?(?:owner|owners|accountable|responsible|in charge|decision maker)"
     r"(?:\s+(?:of|for|on))?\s+(?P<q>.*)$",
     _LEAD + r"(?:who|whom)\s+(?:do|should|can|shall|could)\s+(?:i|we)\s+(?:talk|speak|ask|contact|go|turn|reach out)"
@@ -42,7 +44,8 @@ AREA_QUESTIONS = (
     _LEAD + r"who\s+owns$(?P<q>)",
 )
 PARTY_AREAS = (
-    _LEAD + r"what\s+(?:does|do|is|are)\s+(?:the\s+)?(?P<p>.+?)\s+(?P<role>own|do|run|handle|look after|manage|accountable"
+    _LEAD
+    + r"what\s+(?:does|do|is|are)\s+(?:the\s+)?(?P<p>.+?)\s+(?P<role>own|do|run|handle|look after|manage|accountable"
     r" for|responsible for|consulted on|informed about|in charge of)$",
     _LEAD + r"(?:which|what)\s+areas?\s+(?:does|do|is|are)\s+(?:the\s+)?(?P<p>.+?)\s+(?P<role>own|accountable for|"
     r"responsible for|consulted on|informed about|in charge of|involved in)$",
@@ -142,5 +145,7 @@ async def fallback(ctx: Context) -> Reply:
         match = (await cache(ctx.bot).snapshot(ctx.db, ctx.msg.workspace)).index.match(text)
         if match.kind in ("answer", "ambiguous"):
             return await answer_area(ctx, text, record=False)
-    return Reply("I didn't catch that. Ask me things like “who owns the enterprise roadmap?” or "
-                 "“what does the PMO own?”, or type “help” to see everything I can do.")
+    return Reply(
+        "I didn't catch that. Ask me things like “who owns the enterprise roadmap?” or "
+        "“what does the PMO own?”, or type “help” to see everything I can do."
+    )

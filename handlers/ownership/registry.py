@@ -103,7 +103,9 @@ class RegistryCache:
                 return snap
             areas = (await session.exec(select(Area.id, Area.name).where(Area.workspace == workspace))).all()
             aliases: dict[int, list[str]] = {}
-            rows = await session.exec(select(AreaAlias.area_id, AreaAlias.alias).where(AreaAlias.workspace == workspace))
+            rows = await session.exec(
+                select(AreaAlias.area_id, AreaAlias.alias).where(AreaAlias.workspace == workspace)
+            )
             for area_id, alias in rows:
                 aliases.setdefault(area_id, []).append(alias)
         index = AreaIndex([(area_id, name, aliases.get(area_id, [])) for area_id, name in areas])
@@ -130,9 +132,7 @@ async def find_area(session: AsyncSession, workspace: str, name: str) -> Area | 
     if area:
         return area
     return (
-        await session.exec(
-            select(Area).join(AreaAlias).where(AreaAlias.workspace == workspace, AreaAlias.key == k)
-        )
+        await session.exec(select(Area).join(AreaAlias).where(AreaAlias.workspace == workspace, AreaAlias.key == k))
     ).first()
 
 
@@ -169,7 +169,9 @@ async def area_view(session: AsyncSession, area: Area) -> AreaView:
     roles: dict[str, list[PartyRef]] = {"A": [], "R": [], "C": [], "I": []}
     for role, party_id, name, contact in rows:
         roles[role].append(PartyRef(party_id, name, contact))
-    aliases = (await session.exec(select(AreaAlias.alias).where(AreaAlias.area_id == area.id).order_by(AreaAlias.alias))).all()
+    aliases = (
+        await session.exec(select(AreaAlias.alias).where(AreaAlias.area_id == area.id).order_by(AreaAlias.alias))
+    ).all()
     return AreaView(area, roles, list(aliases))
 
 
@@ -202,8 +204,12 @@ def area_snapshot(view: AreaView) -> dict[str, Any]:
 
 
 def party_snapshot(party: Party) -> dict[str, Any]:
-    return {"name": party.name, "description": party.description, "contact": party.contact,
-            "aliases": list(party.aliases)}
+    return {
+        "name": party.name,
+        "description": party.description,
+        "contact": party.contact,
+        "aliases": list(party.aliases),
+    }
 
 
 def _check_name(text: str, what: str) -> str:
@@ -224,17 +230,33 @@ async def _bump(session: AsyncSession, workspace: str) -> None:
     )
 
 
-async def audit(session: AsyncSession, workspace: str, actor: str, action: str, subject: str,
-                before: dict[str, Any] | None, after: dict[str, Any] | None) -> AuditEntry:
-    entry = AuditEntry(workspace=workspace, actor=actor, action=action, subject=subject[:200],
-                       before=before, after=after)
+async def audit(
+    session: AsyncSession,
+    workspace: str,
+    actor: str,
+    action: str,
+    subject: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        workspace=workspace, actor=actor, action=action, subject=subject[:200], before=before, after=after
+    )
     session.add(entry)
     await session.flush()
     return entry
 
 
-async def write_area(session: AsyncSession, workspace: str, snap: dict[str, Any], *, actor: str,
-                     action: str, existing: Area | None = None, parties: dict[str, Party] | None = None) -> AuditEntry:
+async def write_area(
+    session: AsyncSession,
+    workspace: str,
+    snap: dict[str, Any],
+    *,
+    actor: str,
+    action: str,
+    existing: Area | None = None,
+    parties: dict[str, Party] | None = None,
+) -> AuditEntry:
     """Create or replace one area from a snapshot. Raises RegistryError, having written nothing."""
     name = _check_name(str(snap.get("area") or ""), "An area")
     parties = parties if parties is not None else party_lookup(await all_parties(session, workspace))
@@ -262,8 +284,11 @@ async def write_area(session: AsyncSession, workspace: str, snap: dict[str, Any]
     if existing is None:
         clash = None
     else:
-        clash = (await session.exec(
-            select(Area).where(Area.workspace == workspace, Area.key == key(name), Area.id != existing.id))).first()
+        clash = (
+            await session.exec(
+                select(Area).where(Area.workspace == workspace, Area.key == key(name), Area.id != existing.id)
+            )
+        ).first()
     if clash:
         raise RegistryError(f"Another area is already called “{clash.name}”.")
     before = area_snapshot(await area_view(session, existing)) if existing else None
@@ -272,7 +297,8 @@ async def write_area(session: AsyncSession, workspace: str, snap: dict[str, Any]
     alias_keys = {key(a): a for a in aliases}
     if alias_keys:
         taken = await session.exec(
-            select(AreaAlias.key, Area.name).join(Area)
+            select(AreaAlias.key, Area.name)
+            .join(Area)
             .where(AreaAlias.workspace == workspace, AreaAlias.key.in_(alias_keys))
             .where(Area.id != (existing.id if existing else -1))
         )
@@ -309,11 +335,14 @@ async def delete_area(session: AsyncSession, workspace: str, area: Area, *, acto
     return await audit(session, workspace, actor, "area.remove", area.name, before, None)
 
 
-async def write_party(session: AsyncSession, workspace: str, snap: dict[str, Any], *, actor: str,
-                      existing: Party | None = None) -> AuditEntry:
+async def write_party(
+    session: AsyncSession, workspace: str, snap: dict[str, Any], *, actor: str, existing: Party | None = None
+) -> AuditEntry:
     name = _check_name(str(snap.get("name") or ""), "A party")
     if existing is None:
-        existing = (await session.exec(select(Party).where(Party.workspace == workspace, Party.key == key(name)))).first()
+        existing = (
+            await session.exec(select(Party).where(Party.workspace == workspace, Party.key == key(name)))
+        ).first()
     before = party_snapshot(existing) if existing else None
     others = [p for p in await all_parties(session, workspace) if not existing or p.id != existing.id]
     lookup = party_lookup(others)
@@ -335,29 +364,42 @@ async def write_party(session: AsyncSession, workspace: str, snap: dict[str, Any
 async def record_gap(session: AsyncSession, workspace: str, text: str, user: str) -> None:
     """Remember a question nobody could answer (one row per normalised question)."""
     k = key(text)[:500] or text.strip()[:500]
-    gap = (await session.exec(
-        select(UnansweredQuestion).where(UnansweredQuestion.workspace == workspace, UnansweredQuestion.key == k)
-    )).first()
+    gap = (
+        await session.exec(
+            select(UnansweredQuestion).where(UnansweredQuestion.workspace == workspace, UnansweredQuestion.key == k)
+        )
+    ).first()
     if gap:
         gap.asked_count += 1
         gap.last_asked_by, gap.last_asked_at = user, utcnow()
     else:
-        gap = UnansweredQuestion(workspace=workspace, key=k, text=text.strip()[:500],
-                                 first_asked_by=user, last_asked_by=user)
+        gap = UnansweredQuestion(
+            workspace=workspace, key=k, text=text.strip()[:500], first_asked_by=user, last_asked_by=user
+        )
     session.add(gap)
 
 
 async def gaps(session: AsyncSession, workspace: str, limit: int = 20) -> list[UnansweredQuestion]:
-    return list((await session.exec(
-        select(UnansweredQuestion).where(UnansweredQuestion.workspace == workspace)
-        .order_by(UnansweredQuestion.asked_count.desc(), UnansweredQuestion.last_asked_at.desc()).limit(limit)
-    )).all())
+    return list(
+        (
+            await session.exec(
+                select(UnansweredQuestion)
+                .where(UnansweredQuestion.workspace == workspace)
+                .order_by(UnansweredQuestion.asked_count.desc(), UnansweredQuestion.last_asked_at.desc())
+                .limit(limit)
+            )
+        ).all()
+    )
 
 
 async def recent_audit(session: AsyncSession, workspace: str, limit: int = 10) -> list[AuditEntry]:
-    return list((await session.exec(
-        select(AuditEntry).where(AuditEntry.workspace == workspace).order_by(AuditEntry.id.desc()).limit(limit)
-    )).all())
+    return list(
+        (
+            await session.exec(
+                select(AuditEntry).where(AuditEntry.workspace == workspace).order_by(AuditEntry.id.desc()).limit(limit)
+            )
+        ).all()
+    )
 
 
 async def count_areas(session: AsyncSession, workspace: str) -> int:

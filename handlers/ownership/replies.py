@@ -22,8 +22,11 @@ def area_reply(view: AreaView) -> Reply:
             text += f" Contact: {acc.contact}."
     else:
         text = f"Nobody is accountable for {area.name} yet."
-    fields = [Field(ROLE_NAMES[role], ", ".join(_party(p) for p in parties))
-              for role, parties in view.roles.items() if parties]
+    fields = [
+        Field(ROLE_NAMES[role], ", ".join(_party(p) for p in parties))
+        for role, parties in view.roles.items()
+        if parties
+    ]
     sections = [Section(text=text, fields=fields)]
     if area.notes:
         sections.append(Section(text=area.notes))
@@ -73,8 +76,7 @@ def choices_reply(question: str, candidates: list[Candidate]) -> Reply:
     names = ", ".join(c.name for c in shown)
     buttons = [Button(c.name, "ownership.area", str(c.area_id)) for c in shown]
     buttons.append(Button("None of these", "ownership.none", question[:1500]))
-    return Reply(text=f"Did you mean: {names}?", sections=[Section(text="Did you mean one of these?")],
-                 buttons=buttons)
+    return Reply(text=f"Did you mean: {names}?", sections=[Section(text="Did you mean one of these?")], buttons=buttons)
 
 
 def unknown_reply(question: str, closest: list[Candidate]) -> Reply:

@@ -14,8 +14,12 @@ routes = Routes("retros")
 ACTION_USAGE = 'retro action "text" [@owner] [due 2026-12-05 | friday | tomorrow | in 2 weeks]'
 
 
-@routes.command("retro action", "Facilitator: add an action item with owner and due date", usage=ACTION_USAGE,
-                examples=('retro action "Book a bigger room" @sam due friday',))
+@routes.command(
+    "retro action",
+    "Facilitator: add an action item with owner and due date",
+    usage=ACTION_USAGE,
+    examples=('retro action "Book a bigger room" @sam due friday',),
+)
 async def add_action(ctx: Context) -> Reply:
     retro = await retro_here(ctx)
     if retro is None:
@@ -26,8 +30,17 @@ async def add_action(ctx: Context) -> Reply:
         args = parse_action(ctx.args, today(ctx))
     except RetroInputError as exc:
         return Reply(f"{exc} No action was added. Usage: {ACTION_USAGE}")
-    action = RetroAction(workspace=retro.workspace, retro_id=retro.id, platform=retro.platform, channel=retro.channel,
-                         text=args.text, owner=args.owner, due_on=args.due, created_by=ctx.msg.user, created_at=ctx.now())
+    action = RetroAction(
+        workspace=retro.workspace,
+        retro_id=retro.id,
+        platform=retro.platform,
+        channel=retro.channel,
+        text=args.text,
+        owner=args.owner,
+        due_on=args.due,
+        created_by=ctx.msg.user,
+        created_at=ctx.now(),
+    )
     async with ctx.db.session() as session:
         current = await session.get(type(retro), retro.id)
         if current is None or current.status not in ("collecting", "voting", "discussing"):
@@ -36,8 +49,11 @@ async def add_action(ctx: Context) -> Reply:
     missing = [what for what, value in (("owner", args.owner), ("due date", args.due)) if value is None]
     hint = f" It has no {' and no '.join(missing)} yet." if missing else ""
     reminder = " The owner gets a reminder the day before and on the due date." if args.owner and args.due else ""
-    return Reply(f"Action A{action.id} added to {replies.name(retro)}:\n{replies.action_line(action, today(ctx))}"
-                 f"{hint}{reminder}", mentions=[args.owner] if args.owner else [])
+    return Reply(
+        f"Action A{action.id} added to {replies.name(retro)}:\n{replies.action_line(action, today(ctx))}"
+        f"{hint}{reminder}",
+        mentions=[args.owner] if args.owner else [],
+    )
 
 
 @routes.command("retro actions", "Open action items of this channel's retros, overdue ones flagged")
@@ -68,8 +84,12 @@ async def _finish(ctx: Context, action_id: int | None, how: str) -> Reply:
     async with ctx.db.session() as session:
         into = await store.open_in(session, action.workspace, action.channel)
     if into is None or into.id == action.retro_id:
-        return Reply(f"Actions are carried into the channel's next open retro; {'there is none open' if into is None else 'it already belongs to the open one'}. "
-                     "Nothing was changed.", private=True)
+        return Reply(
+            f"Actions are carried into the channel's next open retro; "
+            f"{'there is none open' if into is None else 'it already belongs to the open one'}. "
+            "Nothing was changed.",
+            private=True,
+        )
     copy = await store.carry(ctx.db, action, into, by=ctx.msg.user, now=ctx.now())
     if copy is None:
         return Reply(f"Action A{action.id} was just changed by someone else.", private=True)
@@ -102,10 +122,20 @@ async def review_button(ctx: Context) -> Reply:
         old = await store.open_actions(session, retro.workspace, retro.channel, before_retro=retro.id)
     if not old:
         return Reply("No open actions from earlier retros are left. Well done!", private=True)
-    return Reply("Choose an action and what happened to it.", private=True, form=Form(
-        title="Update an action", submit_action_id="retro.review.form", submit_label="Save", value=str(retro.id),
-        inputs=[Input("action", "Action", kind="select", choices=[(str(a.id), f"A{a.id} {a.text}"[:75]) for a in old]),
-                Input("change", "It is", kind="select", choices=[("done", "Done"), ("carry", "Carried over")])]))
+    return Reply(
+        "Choose an action and what happened to it.",
+        private=True,
+        form=Form(
+            title="Update an action",
+            submit_action_id="retro.review.form",
+            submit_label="Save",
+            value=str(retro.id),
+            inputs=[
+                Input("action", "Action", kind="select", choices=[(str(a.id), f"A{a.id} {a.text}"[:75]) for a in old]),
+                Input("change", "It is", kind="select", choices=[("done", "Done"), ("carry", "Carried over")]),
+            ],
+        ),
+    )
 
 
 @routes.action("retro.review.form")
@@ -116,8 +146,11 @@ async def review_submit(ctx: Context) -> Reply:
     return await _finish(ctx, _action_id(ctx.action.form.get("action") or ""), how)
 
 
-@routes.command("retro escalate", "Turn an action that needs help from outside the team into an improvement idea",
-                usage="retro escalate A12")
+@routes.command(
+    "retro escalate",
+    "Turn an action that needs help from outside the team into an improvement idea",
+    usage="retro escalate A12",
+)
 async def escalate(ctx: Context) -> Reply:
     return await _escalate(ctx, _action_id(ctx.args))
 
@@ -139,7 +172,10 @@ async def _escalate(ctx: Context, action_id: int | None) -> Reply:
         return Reply(f"There is no action A{action_id} here. See retro actions.", private=True)
     if action.status != "open":
         return Reply(f"Action A{action.id} is already {action.status}; only open actions are escalated.", private=True)
-    details = (f"Escalated from action A{action.id} of {replies.name(retro)}"
-               + (f", owner @{action.owner}" if action.owner else "")
-               + (f", due {action.due_on.isoformat()}" if action.due_on else "") + ".")
+    details = (
+        f"Escalated from action A{action.id} of {replies.name(retro)}"
+        + (f", owner @{action.owner}" if action.owner else "")
+        + (f", due {action.due_on.isoformat()}" if action.due_on else "")
+        + "."
+    )
     return await submit(ctx, action.text, details=details)

@@ -26,29 +26,43 @@ async def _target(ctx: Context) -> tuple[Retro | None, Reply | None]:
             mine = [r for r in candidates if any(c.author_key == key(ctx) for c in await store.cards(session, r.id))]
         candidates = mine if len(mine) == 1 else candidates
     if not candidates:
-        return None, Reply("No retro is open in a channel you are in. A facilitator starts one in the team's "
-                           "channel: retro start.")
+        return None, Reply(
+            "No retro is open in a channel you are in. A facilitator starts one in the team's channel: retro start."
+        )
     if len(candidates) == 1:
         return candidates[0], None
     buttons = [Button(f"#{r.id} {r.title}"[:75], "retro.pick", str(r.id)) for r in candidates[:6]]
-    return None, Reply("Several retros are open. Which one is your card for? Press one to get the card form.",
-                       buttons=buttons, private=True)
+    return None, Reply(
+        "Several retros are open. Which one is your card for? Press one to get the card form.",
+        buttons=buttons,
+        private=True,
+    )
 
 
 def add_form(retro: Retro) -> Reply:
     return Reply(
         text=f"Fill in your card for {replies.name(retro)}, or type: {ADD_USAGE}",
         private=True,
-        form=Form(title="Add a retro card", submit_action_id="retro.add.form", submit_label="Add card",
-                  value=str(retro.id), inputs=[
-                      Input("column", "Column", kind="select", choices=[(c, c) for c in retro.columns]),
-                      Input("text", "Your card", kind="multiline", placeholder="What should we start, stop…?"),
-                      Input("anonymous", "Post anonymously", kind="checkbox", optional=True),
-                  ]))
+        form=Form(
+            title="Add a retro card",
+            submit_action_id="retro.add.form",
+            submit_label="Add card",
+            value=str(retro.id),
+            inputs=[
+                Input("column", "Column", kind="select", choices=[(c, c) for c in retro.columns]),
+                Input("text", "Your card", kind="multiline", placeholder="What should we start, stop…?"),
+                Input("anonymous", "Post anonymously", kind="checkbox", optional=True),
+            ],
+        ),
+    )
 
 
-@routes.command("retro add", "Add a card to the open retro (hidden until revealed)", usage=ADD_USAGE,
-                examples=("retro add stop long status meetings --anon",))
+@routes.command(
+    "retro add",
+    "Add a card to the open retro (hidden until revealed)",
+    usage=ADD_USAGE,
+    examples=("retro add stop long status meetings --anon",),
+)
 async def add(ctx: Context) -> Reply:
     retro, problem = await _target(ctx)
     if problem:
@@ -59,8 +73,11 @@ async def add(ctx: Context) -> Reply:
     column, rest = match_column(text, retro.columns)
     if column is None:
         first = rest.split(" ", 1)[0]
-        return Reply(f"“{first[:40]}” is not a column of {replies.name(retro)}. Its columns are: "
-                     f"{', '.join(retro.columns)}. Usage: {ADD_USAGE}. Nothing was added.", private=True)
+        return Reply(
+            f"“{first[:40]}” is not a column of {replies.name(retro)}. Its columns are: "
+            f"{', '.join(retro.columns)}. Usage: {ADD_USAGE}. Nothing was added.",
+            private=True,
+        )
     return await _save(ctx, retro, column, rest, anonymous)
 
 
@@ -90,23 +107,36 @@ async def add_submit(ctx: Context) -> Reply:
 
 async def _save(ctx: Context, retro: Retro, column: str, text: str, anonymous: bool) -> Reply:
     if retro.status != "collecting":
-        return Reply(f"{replies.Name(retro)} is {replies.STATUS[retro.status]}; cards can be added "
-                     "only while it collects them. Nothing was added.", private=True)
+        return Reply(
+            f"{replies.Name(retro)} is {replies.STATUS[retro.status]}; cards can be added "
+            "only while it collects them. Nothing was added.",
+            private=True,
+        )
     try:
         text = check_card_text(text)
     except RetroInputError as exc:
         return Reply(f"{exc} Nothing was added.", private=True)
-    card = await store.add_card(ctx.db, retro, column=column, text=text, author=ctx.msg.user, author_key=key(ctx),
-                                anonymous=anonymous, now=ctx.now())
+    card = await store.add_card(
+        ctx.db,
+        retro,
+        column=column,
+        text=text,
+        author=ctx.msg.user,
+        author_key=key(ctx),
+        anonymous=anonymous,
+        now=ctx.now(),
+    )
     if card is None:
-        return Reply(f"{replies.Name(retro)} stopped collecting cards a moment ago. Nothing was added.",
-                     private=True)
+        return Reply(f"{replies.Name(retro)} stopped collecting cards a moment ago. Nothing was added.", private=True)
     async with ctx.db.session() as session:
         cards = await store.cards(session, retro.id)
     how = "anonymously: nobody will see who wrote it" if anonymous else "with your name"
     hidden = "" if retro.revealed else " It stays hidden until the facilitator reveals the cards."
-    return Reply(f"Added card #{card.number} to {column} in {replies.name(retro)}, {how}.{hidden} "
-                 f"The retro has {replies.counts_line(cards)}. Delete it with retro delete {card.number}.", private=True)
+    return Reply(
+        f"Added card #{card.number} to {column} in {replies.name(retro)}, {how}.{hidden} "
+        f"The retro has {replies.counts_line(cards)}. Delete it with retro delete {card.number}.",
+        private=True,
+    )
 
 
 @routes.command("retro delete", "Delete a card: your own, or any as facilitator", usage="retro delete N")
@@ -122,7 +152,10 @@ async def delete(ctx: Context) -> Reply:
     if card is None:
         return Reply(f"{replies.Name(retro)} has no card #{number}.", private=True)
     if card.author_key != key(ctx) and ctx.msg.user != retro.facilitator and not ctx.is_admin:
-        return Reply(f"Only the card's author or the facilitator ({retro.facilitator}) can delete card #{number}. "
-                     "Nothing was deleted.", private=True)
+        return Reply(
+            f"Only the card's author or the facilitator ({retro.facilitator}) can delete card #{number}. "
+            "Nothing was deleted.",
+            private=True,
+        )
     await store.delete_card(ctx.db, card)
     return Reply(f"Deleted card #{number} from {replies.name(retro)} (and any votes on it).", private=True)

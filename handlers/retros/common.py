@@ -51,8 +51,9 @@ def facilitator_only(ctx: Context, retro: Retro, what: str) -> Reply | None:
     """None when the asker facilitates (or is an admin, e.g. when the facilitator has left)."""
     if ctx.msg.user == retro.facilitator or ctx.is_admin:
         return None
-    return Reply(f"Only the facilitator ({retro.facilitator}) can {what} in {name(retro)}. Nothing was changed.",
-                 private=True)
+    return Reply(
+        f"Only the facilitator ({retro.facilitator}) can {what} in {name(retro)}. Nothing was changed.", private=True
+    )
 
 
 def not_open(retro: Retro | None) -> Reply | None:

@@ -19,12 +19,18 @@ from storage.models.retros import Retro, RetroAction, RetroCard
 routes = Routes("retros")
 
 
-def markdown(retro: Retro, cards: list[RetroCard], votes: Counter | None, actions: list[RetroAction],
-             voters: int) -> str:
-    lines = [f"# Retro #{retro.id}: {retro.title}", "",
-             f"- Status: {retro.status}", f"- Facilitator: {retro.facilitator}",
-             f"- Started: {retro.created_at:%Y-%m-%d %H:%M} UTC",
-             f"- Participation: {replies.counts_line(cards)}; {replies.people(voters)} voted", ""]
+def markdown(
+    retro: Retro, cards: list[RetroCard], votes: Counter | None, actions: list[RetroAction], voters: int
+) -> str:
+    lines = [
+        f"# Retro #{retro.id}: {retro.title}",
+        "",
+        f"- Status: {retro.status}",
+        f"- Facilitator: {retro.facilitator}",
+        f"- Started: {retro.created_at:%Y-%m-%d %H:%M} UTC",
+        f"- Participation: {replies.counts_line(cards)}; {replies.people(voters)} voted",
+        "",
+    ]
     for column in retro.columns:
         lines += [f"## {column}", ""]
         column_cards = [c for c in cards if c.column_name == column]
@@ -35,8 +41,10 @@ def markdown(retro: Retro, cards: list[RetroCard], votes: Counter | None, action
         lines.append("")
     lines += ["## Action items", ""]
     for a in actions:
-        lines.append(f"- [{'x' if a.status == 'done' else ' '}] A{a.id} {_one_line(a.text)} — owner "
-                     f"{a.owner or 'missing'}, due {a.due_on.isoformat() if a.due_on else 'missing'} ({a.status})")
+        lines.append(
+            f"- [{'x' if a.status == 'done' else ' '}] A{a.id} {_one_line(a.text)} — owner "
+            f"{a.owner or 'missing'}, due {a.due_on.isoformat() if a.due_on else 'missing'} ({a.status})"
+        )
     if not actions:
         lines.append("- none")
     return "\n".join(lines)
@@ -51,11 +59,31 @@ def csv_text(retro: Retro, cards: list[RetroCard], votes: Counter | None, action
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["type", "number", "column", "text", "author_or_owner", "votes", "due_on", "status"])
     for c in cards:
-        writer.writerow(["card", c.number, c.column_name, _safe(c.text), replies.byline(c),
-                         votes[c.id] if votes is not None else "", "", ""])
+        writer.writerow(
+            [
+                "card",
+                c.number,
+                c.column_name,
+                _safe(c.text),
+                replies.byline(c),
+                votes[c.id] if votes is not None else "",
+                "",
+                "",
+            ]
+        )
     for a in actions:
-        writer.writerow(["action", f"A{a.id}", "", _safe(a.text), a.owner or "", "",
-                         a.due_on.isoformat() if a.due_on else "", a.status])
+        writer.writerow(
+            [
+                "action",
+                f"A{a.id}",
+                "",
+                _safe(a.text),
+                a.owner or "",
+                "",
+                a.due_on.isoformat() if a.due_on else "",
+                a.status,
+            ]
+        )
     return out.getvalue()
 
 
@@ -64,8 +92,12 @@ def _safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@routes.command("retro export", "A retro as Markdown and CSV (default: this channel's latest)",
-                usage="retro export [N]", examples=("retro export",))
+@routes.command(
+    "retro export",
+    "A retro as Markdown and CSV (default: this channel's latest)",
+    usage="retro export [N]",
+    examples=("retro export",),
+)
 async def export(ctx: Context) -> Reply:
     arg = ctx.args.strip().lstrip("#")
     async with ctx.db.session() as session:
@@ -88,6 +120,13 @@ async def export(ctx: Context) -> Reply:
         voters = await store.voters(session, retro.id)
     md = markdown(retro, cards, votes, actions, voters)
     table = csv_text(retro, cards, votes, actions)
-    return Reply(md, title=f"Export of retro #{retro.id}"[:150], private=True,
-                 sections=[Section(heading="Markdown", text=md), Section(heading="CSV (cards and actions)", text=table),
-                           Section(text=f"Exported {today(ctx).isoformat()}. Anonymous cards show no author.")])
+    return Reply(
+        md,
+        title=f"Export of retro #{retro.id}"[:150],
+        private=True,
+        sections=[
+            Section(heading="Markdown", text=md),
+            Section(heading="CSV (cards and actions)", text=table),
+            Section(text=f"Exported {today(ctx).isoformat()}. Anonymous cards show no author."),
+        ],
+    )

@@ -67,16 +67,29 @@ async def remind(bot: Bot, action_id: int, which: str) -> None:
     ref = ConversationRef.direct(action.platform, action.workspace, action.owner)
     subject = f"action:{action.origin_id or action.id}:{which}"
     if now - at > grace(bot):
-        await record_missed(bot, workspace=action.workspace, kind="retro.remind", subject=subject,
-                            target=target_of(ref, bot.settings), due_at=at)
+        await record_missed(
+            bot,
+            workspace=action.workspace,
+            kind="retro.remind",
+            subject=subject,
+            target=target_of(ref, bot.settings),
+            due_at=at,
+        )
         return
     await deliver(bot, ref, reminder(action, retro, which), kind="retro.remind", subject=subject, due_at=at)
 
 
 def reminder(action: RetroAction, retro: Retro, which: str) -> Reply:
     when = "tomorrow" if which == "before" else "today"
-    text = (f"Reminder: your action “{action.text}” is due {when}, {replies.day(action.due_on)}. "
-            f"It comes from {replies.name(retro)}. Done? Press the button or type retro done A{action.id}.")
-    return Reply(text, title=f"Action A{action.id} is due {when}",
-                 buttons=[Button("Mark done", "retro.done", str(action.id), style="primary"),
-                          Button("Needs outside help: make it an idea", "retro.escalate", str(action.id))])
+    text = (
+        f"Reminder: your action “{action.text}” is due {when}, {replies.day(action.due_on)}. "
+        f"It comes from {replies.name(retro)}. Done? Press the button or type retro done A{action.id}."
+    )
+    return Reply(
+        text,
+        title=f"Action A{action.id} is due {when}",
+        buttons=[
+            Button("Mark done", "retro.done", str(action.id), style="primary"),
+            Button("Needs outside help: make it an idea", "retro.escalate", str(action.id)),
+        ],
+    )

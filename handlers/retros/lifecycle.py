@@ -45,14 +45,23 @@ HELP = [
 @routes.command("retro", "Retrospectives in this channel: what you can do")
 async def retro_help(ctx: Context) -> Reply:
     lines = [f"• {usage} — {what}" for usage, what in HELP]
-    anonymity = ("Anonymous cards (--anon or the checkbox) never show who wrote them, anywhere. In Teams a "
-                 "message in the channel is seen by all: use the Add card button or a DM to me to stay anonymous.")
-    return Reply("Retro commands:\n" + "\n".join(lines), title="Retrospectives",
-                 sections=[Section(text="\n".join(lines)), Section(text=anonymity)])
+    anonymity = (
+        "Anonymous cards (--anon or the checkbox) never show who wrote them, anywhere. In Teams a "
+        "message in the channel is seen by all: use the Add card button or a DM to me to stay anonymous."
+    )
+    return Reply(
+        "Retro commands:\n" + "\n".join(lines),
+        title="Retrospectives",
+        sections=[Section(text="\n".join(lines)), Section(text=anonymity)],
+    )
 
 
-@routes.command("retro start", "Start a retrospective in this channel", usage="retro start [template] [title]",
-                examples=("retro start", 'retro start 4ls Sprint 12', 'retro start custom "Went well | To improve | Ideas"'))
+@routes.command(
+    "retro start",
+    "Start a retrospective in this channel",
+    usage="retro start [template] [title]",
+    examples=("retro start", "retro start 4ls Sprint 12", 'retro start custom "Went well | To improve | Ideas"'),
+)
 async def start(ctx: Context) -> Reply:
     if ctx.msg.direct and ctx.msg.platform != "console":
         return Reply("Start a retro in the team's channel, so everyone can take part: /retro start there.")
@@ -61,10 +70,16 @@ async def start(ctx: Context) -> Reply:
     except RetroInputError as exc:
         return Reply(f"{exc} No retro was started.")
     now = ctx.now()
-    retro = Retro(workspace=ctx.msg.workspace, platform=ctx.msg.platform, channel=ctx.msg.channel,
-                  title=args.title or f"Retro {today(ctx).isoformat()}",
-                  template=args.template.key if args.template else "custom", columns=list(args.columns),
-                  facilitator=ctx.msg.user, created_at=now)
+    retro = Retro(
+        workspace=ctx.msg.workspace,
+        platform=ctx.msg.platform,
+        channel=ctx.msg.channel,
+        title=args.title or f"Retro {today(ctx).isoformat()}",
+        template=args.template.key if args.template else "custom",
+        columns=list(args.columns),
+        facilitator=ctx.msg.user,
+        created_at=now,
+    )
     try:
         async with ctx.db.session() as session:
             session.add(retro)
@@ -72,14 +87,27 @@ async def start(ctx: Context) -> Reply:
         existing = await retro_here(ctx)
         which = replies.name(existing) if existing else "a retro"
         who = f" (facilitator {existing.facilitator})" if existing else ""
-        return Reply(f"This channel already has an open retro: {which}{who}. Close or cancel it first. "
-                     "No retro was started.")
+        return Reply(
+            f"This channel already has an open retro: {which}{who}. Close or cancel it first. No retro was started."
+        )
     async with ctx.db.session() as session:
         old = await store.open_actions(session, retro.workspace, retro.channel, before_retro=retro.id)
-    board = replies.board(retro, [], old, today(ctx), heading=f"{ctx.msg.user} started a retro. Columns: "
-                          + ", ".join(retro.columns) + ". Add cards with retro add <column> <text> or the button.")
-    return await post(ctx, retro, board, f"Started {replies.name(retro)}; you are the facilitator. "
-                      "When the cards are in: retro reveal, retro vote, retro discuss, retro close.")
+    board = replies.board(
+        retro,
+        [],
+        old,
+        today(ctx),
+        heading=f"{ctx.msg.user} started a retro. Columns: "
+        + ", ".join(retro.columns)
+        + ". Add cards with retro add <column> <text> or the button.",
+    )
+    return await post(
+        ctx,
+        retro,
+        board,
+        f"Started {replies.name(retro)}; you are the facilitator. "
+        "When the cards are in: retro reveal, retro vote, retro discuss, retro close.",
+    )
 
 
 @routes.command("retro status", "The board of this channel's open retro")
@@ -93,8 +121,10 @@ async def status(ctx: Context) -> Reply:
     reply = replies.board(retro, cards, old, today(ctx))
     mine = [c for c in cards if c.author_key == key(ctx)]
     if mine and not retro.revealed:
-        reply.sections.insert(-1, Section(heading="Your cards (only you see this list)",
-                                          text="\n".join(replies.card_line(c) for c in mine)))
+        reply.sections.insert(
+            -1,
+            Section(heading="Your cards (only you see this list)", text="\n".join(replies.card_line(c) for c in mine)),
+        )
         reply.private = True
     return reply
 
@@ -113,10 +143,14 @@ async def reveal(ctx: Context) -> Reply:
     retro.revealed = True
     async with ctx.db.session() as session:
         cards = await store.cards(session, retro.id)
-    reply = Reply(f"The cards of {replies.name(retro)}: {replies.counts_line(cards)}.",
-                  title=f"Retro #{retro.id}: the cards"[:150],
-                  sections=[Section(text=f"{replies.counts_line(cards)}. Next: retro vote."),
-                            *replies.revealed_sections(retro, cards)])
+    reply = Reply(
+        f"The cards of {replies.name(retro)}: {replies.counts_line(cards)}.",
+        title=f"Retro #{retro.id}: the cards"[:150],
+        sections=[
+            Section(text=f"{replies.counts_line(cards)}. Next: retro vote."),
+            *replies.revealed_sections(retro, cards),
+        ],
+    )
     return await post(ctx, retro, reply, f"Revealed {replies.counts_line(cards)}.")
 
 
@@ -135,10 +169,13 @@ async def _close(ctx: Context, retro: Retro | None) -> Reply:
         actions = await store.actions_of(session, retro.id)
         voters = await store.voters(session, retro.id)
     summary = replies.summary(retro, cards, votes, actions, voters, today(ctx))
-    confirmation = f"Closed {replies.name(retro)}; the summary is posted in the channel. Export it: retro export {retro.id}"
+    confirmation = (
+        f"Closed {replies.name(retro)}; the summary is posted in the channel. Export it: retro export {retro.id}"
+    )
     try:
-        await deliver(ctx.bot, store.channel_of(retro), summary, kind="retro.summary", subject=f"retro:{retro.id}",
-                      due_at=now)
+        await deliver(
+            ctx.bot, store.channel_of(retro), summary, kind="retro.summary", subject=f"retro:{retro.id}", due_at=now
+        )
     except LookupError:  # nothing can post on its own (the console without a sender): answer with it
         summary.sections.insert(0, Section(text=confirmation))
         return summary
@@ -165,8 +202,7 @@ async def cancel(ctx: Context) -> Reply:
         return denied
     if not await store.move(ctx.db, retro.id, from_=OPEN_STATUSES, status="cancelled", closed_at=ctx.now()):
         return Reply(f"{replies.Name(retro)} is already closed or cancelled.")
-    notice = Reply(f"{replies.Name(retro)} was cancelled by {ctx.msg.user}. "
-                   "A new one can be started with retro start.")
+    notice = Reply(f"{replies.Name(retro)} was cancelled by {ctx.msg.user}. A new one can be started with retro start.")
     return await post(ctx, retro, notice, f"Cancelled {replies.name(retro)}.")
 
 
@@ -190,5 +226,9 @@ async def handover(ctx: Context) -> Reply:
     if not await store.move(ctx.db, retro.id, from_=OPEN_STATUSES, facilitator=who):
         return Reply(f"{replies.Name(retro)} is no longer open. Nothing was changed.")
     retro.facilitator = who
-    return await post(ctx, retro, Reply(f"{who} now facilitates {replies.name(retro)}."),
-                      f"{who} now facilitates {replies.name(retro)}.")
+    return await post(
+        ctx,
+        retro,
+        Reply(f"{who} now facilitates {replies.name(retro)}."),
+        f"{who} now facilitates {replies.name(retro)}.",
+    )

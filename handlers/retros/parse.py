@@ -1,8 +1,8 @@
 """Reading `retro` arguments: start, add, action and friendly due dates.
 
-    retro start 4ls Sprint 12            retro start custom "Went well | To improve" Sprint 12
-    retro add stop long meetings --anon  retro add "longed for" a quieter office
-    retro action "Book the room" @sam due friday
+retro start 4ls Sprint 12            retro start custom "Went well | To improve" Sprint 12
+retro add stop long meetings --anon  retro add "longed for" a quieter office
+retro action "Book the room" @sam due friday
 """
 
 from __future__ import annotations
@@ -102,8 +102,10 @@ def check_card_text(text: str) -> str:
     if not text:
         raise RetroInputError("The card is empty: write what you want to say after the column.")
     if len(text) > MAX_CARD:
-        raise RetroInputError(f"That card is {len(text):,} characters long; a card holds up to {MAX_CARD:,}. "
-                              "Please shorten it or split it into two cards.")
+        raise RetroInputError(
+            f"That card is {len(text):,} characters long; a card holds up to {MAX_CARD:,}. "
+            "Please shorten it or split it into two cards."
+        )
     return text
 
 
@@ -132,13 +134,13 @@ def parse_action(text: str, today: date) -> ActionArgs:
         elif low in ("due", "by") and i + 1 < len(words) and due is None and (low == "due" or body):
             if low == "by":  # "by friday" only when it parses; otherwise it is part of the text
                 try:
-                    due = parse_due(" ".join(words[i + 1:]), today)
+                    due = parse_due(" ".join(words[i + 1 :]), today)
                 except RetroInputError:
                     body.append(word)
                     i += 1
                     continue
             else:
-                due = parse_due(" ".join(words[i + 1:]), today)
+                due = parse_due(" ".join(words[i + 1 :]), today)
             break
         else:
             body.append(word)
@@ -168,8 +170,11 @@ def parse_due(text: str, today: date) -> date:
         day = today + timedelta(days=(target - today.weekday() - 1) % 7 + 1)  # the coming one, not today
     elif m := _IN.fullmatch(phrase):
         n, unit = int(m[1]), m[2]
-        day = today + (relativedelta(months=n) if unit.startswith("month")
-                       else timedelta(days=n * (7 if unit.startswith("week") else 1)))
+        day = today + (
+            relativedelta(months=n)
+            if unit.startswith("month")
+            else timedelta(days=n * (7 if unit.startswith("week") else 1))
+        )
     elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", phrase):
         try:
             day = date.fromisoformat(phrase)
@@ -177,15 +182,19 @@ def parse_due(text: str, today: date) -> date:
             day = None
     elif re.search(r"[a-z]{3}", phrase) and re.search(r"\d", phrase) and "/" not in phrase:
         try:  # "5 Dec", "December 5 2026": month names only, so 05/12 vs 12/05 never guesses
-            parsed = parse_loose(phrase, default=datetime.combine(today.replace(day=1) if today.day > 28 else today, time()))
+            parsed = parse_loose(
+                phrase, default=datetime.combine(today.replace(day=1) if today.day > 28 else today, time())
+            )
             day = parsed.date()
             if not re.search(r"\d{4}", phrase) and day < today:
                 day = day.replace(year=day.year + 1)
         except (ParserError, ValueError, OverflowError):
             day = None
     if day is None:
-        raise RetroInputError(f"“{text}” is not a due date I understand. Use 2026-12-05, today, tomorrow, "
-                              "friday, next week or in 2 weeks.")
+        raise RetroInputError(
+            f"“{text}” is not a due date I understand. Use 2026-12-05, today, tomorrow, "
+            "friday, next week or in 2 weeks."
+        )
     if day < today:
         raise RetroInputError(f"{day.isoformat()} is in the past; give a due date from today on.")
     return day

@@ -14,8 +14,12 @@ class Template:
 
 
 TEMPLATES = (
-    Template("ssc", "Start / Stop / Continue", ("Start", "Stop", "Continue"),
-             ("start-stop-continue", "startstopcontinue", "start/stop/continue", "ssc", "default")),
+    Template(
+        "ssc",
+        "Start / Stop / Continue",
+        ("Start", "Stop", "Continue"),
+        ("start-stop-continue", "startstopcontinue", "start/stop/continue", "ssc", "default"),
+    ),
     Template("msg", "Mad / Sad / Glad", ("Mad", "Sad", "Glad"), ("mad-sad-glad", "madsadglad", "mad/sad/glad", "msg")),
     Template("4ls", "4Ls", ("Liked", "Learned", "Lacked", "Longed for"), ("4l", "4ls", "4-ls", "fourls")),
     Template("sailboat", "Sailboat", ("Wind", "Anchors", "Rocks", "Island"), ("sailboat", "boat")),
@@ -38,8 +42,10 @@ def custom_columns(spec: str) -> tuple[str, ...]:
     """`Went well | To improve | Ideas` -> its columns, checked for count, length and repeats."""
     columns = tuple(part.strip() for part in spec.split("|") if part.strip())
     if not 2 <= len(columns) <= MAX_COLUMNS:
-        raise TemplateError(f"A custom retro needs 2 to {MAX_COLUMNS} columns separated by |, "
-                            'e.g. retro start custom "Went well | To improve | Ideas".')
+        raise TemplateError(
+            f"A custom retro needs 2 to {MAX_COLUMNS} columns separated by |, "
+            'e.g. retro start custom "Went well | To improve | Ideas".'
+        )
     if any(len(c) > MAX_COLUMN_NAME for c in columns):
         raise TemplateError(f"Column names can be up to {MAX_COLUMN_NAME} characters.")
     if len({c.lower() for c in columns}) != len(columns):

@@ -20,11 +20,23 @@ def ballot_form(retro: Retro, cards: list, mine) -> Reply:
     return Reply(
         text=replies.my_votes(retro, cards, mine.mine) + " Choose a card, or type retro vote N / retro unvote N.",
         private=True,
-        form=Form(title="Vote", submit_action_id="retro.vote.form", submit_label="Save", value=str(retro.id), inputs=[
-            Input("card", "Card", kind="select", choices=choices),
-            Input("change", "Vote", kind="select", choices=[("add", "Add a vote"), ("remove", "Take a vote back")],
-                  initial="add"),
-        ]))
+        form=Form(
+            title="Vote",
+            submit_action_id="retro.vote.form",
+            submit_label="Save",
+            value=str(retro.id),
+            inputs=[
+                Input("card", "Card", kind="select", choices=choices),
+                Input(
+                    "change",
+                    "Vote",
+                    kind="select",
+                    choices=[("add", "Add a vote"), ("remove", "Take a vote back")],
+                    initial="add",
+                ),
+            ],
+        ),
+    )
 
 
 async def _ballot(ctx: Context, retro: Retro) -> Reply:
@@ -38,8 +50,12 @@ async def _ballot(ctx: Context, retro: Retro) -> Reply:
     return ballot_form(retro, cards, mine)
 
 
-@routes.command("retro vote", "Facilitator: open voting. Everyone: vote for card N", usage="retro vote [N]",
-                examples=("retro vote 3",))
+@routes.command(
+    "retro vote",
+    "Facilitator: open voting. Everyone: vote for card N",
+    usage="retro vote [N]",
+    examples=("retro vote 3",),
+)
 async def vote(ctx: Context) -> Reply:
     retro = await retro_here(ctx)
     if retro is None:
@@ -68,8 +84,7 @@ async def unvote(ctx: Context) -> Reply:
 async def _cast(ctx: Context, retro: Retro, number: int, *, add: bool) -> Reply:
     if retro.status != "voting":
         why = "has not opened voting yet" if retro.status == "collecting" else "has closed voting"
-        return Reply(f"{replies.Name(retro)} {why}, so votes can't be changed. Nothing was changed.",
-                     private=True)
+        return Reply(f"{replies.Name(retro)} {why}, so votes can't be changed. Nothing was changed.", private=True)
     async with ctx.db.session() as session:
         card = await store.card_by_number(session, retro, number)
     if card is None:
@@ -113,13 +128,21 @@ async def _open_voting(ctx: Context, retro: Retro) -> Reply:
     retro.status, retro.revealed = "voting", True
     async with ctx.db.session() as session:
         cards = await store.cards(session, retro.id)
-    return await post(ctx, retro, replies.voting_open(retro, cards),
-                      f"Voting is open: {retro.vote_budget} votes each, at most {retro.max_per_card} per card. "
-                      "Close it with retro discuss.")
+    return await post(
+        ctx,
+        retro,
+        replies.voting_open(retro, cards),
+        f"Voting is open: {retro.vote_budget} votes each, at most {retro.max_per_card} per card. "
+        "Close it with retro discuss.",
+    )
 
 
-@routes.command("retro budget", "Facilitator: votes per person and the most on one card",
-                usage="retro budget N [max M]", examples=("retro budget 3 max 1",))
+@routes.command(
+    "retro budget",
+    "Facilitator: votes per person and the most on one card",
+    usage="retro budget N [max M]",
+    examples=("retro budget 3 max 1",),
+)
 async def budget(ctx: Context) -> Reply:
     retro = await retro_here(ctx)
     if retro is None:
@@ -135,8 +158,11 @@ async def budget(ctx: Context) -> Reply:
         return Reply(f"Give 1 to {MAX_BUDGET} votes each, and at most that many on one card. Nothing was changed.")
     if not await store.move(ctx.db, retro.id, from_=("collecting", "voting"), vote_budget=votes, max_per_card=cap):
         return Reply("Voting has closed, so the budget can't change any more. Nothing was changed.")
-    note = (" Votes already cast stay; anyone above the new budget can't add more until they take some back."
-            if retro.status == "voting" else "")
+    note = (
+        " Votes already cast stay; anyone above the new budget can't add more until they take some back."
+        if retro.status == "voting"
+        else ""
+    )
     retro.vote_budget, retro.max_per_card = votes, cap
     text = f"Vote budget in {replies.name(retro)}: {votes} votes each, at most {cap} on one card.{note}"
     if retro.status == "voting":
@@ -153,13 +179,18 @@ async def discuss(ctx: Context) -> Reply:
         return denied
     if retro.status == "discussing":
         return Reply(f"{replies.Name(retro)} is already being discussed.")
-    moved = await store.move(ctx.db, retro.id, from_=tuple(s for s in OPEN_STATUSES if s != "discussing"),
-                             status="discussing", revealed=True)
+    moved = await store.move(
+        ctx.db, retro.id, from_=tuple(s for s in OPEN_STATUSES if s != "discussing"), status="discussing", revealed=True
+    )
     if not moved:
         return Reply(f"{replies.Name(retro)} is no longer open. Nothing was changed.")
     retro.status, retro.revealed = "discussing", True
     async with ctx.db.session() as session:
         cards = await store.cards(session, retro.id)
         votes = await store.tallies(session, retro.id)
-    return await post(ctx, retro, replies.discussion(retro, cards, votes),
-                      'Voting is closed. Add actions with retro action "text" @owner due friday, then retro close.')
+    return await post(
+        ctx,
+        retro,
+        replies.discussion(retro, cards, votes),
+        'Voting is closed. Add actions with retro action "text" @owner due friday, then retro close.',
+    )

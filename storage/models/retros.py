@@ -22,8 +22,9 @@ _OPEN = text("status IN ('collecting', 'voting', 'discussing')")
 class Retro(SQLModel, table=True):
     __tablename__ = "retro"
     __table_args__ = (
-        Index("uq_retro_open_per_channel", "workspace", "channel", unique=True,
-              sqlite_where=_OPEN, postgresql_where=_OPEN),
+        Index(
+            "uq_retro_open_per_channel", "workspace", "channel", unique=True, sqlite_where=_OPEN, postgresql_where=_OPEN
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -103,7 +103,7 @@ class StandIn:
         """users.conversations, two channels a page as Slack may well do, so cursors are followed."""
         mine = [*OPEN_CHANNELS, *(c for c, members in self.private.items() if args.get("user") in members)]
         start = int(args.get("cursor") or 0)
-        page = {"ok": True, "channels": [{"id": c, "is_private": c in self.private} for c in mine[start:start + 2]]}
+        page = {"ok": True, "channels": [{"id": c, "is_private": c in self.private} for c in mine[start : start + 2]]}
         page["response_metadata"] = {"next_cursor": str(start + 2) if start + 2 < len(mine) else ""}
         return page
 
@@ -112,21 +112,44 @@ class StandIn:
         if method == "users.conversations":
             return self.channels_of(args)
         return {
-            "auth.test": {"ok": True, "team_id": self.team, "team": "Test", "user_id": BOT_USER, "bot_id": BOT_ID,
-                          "user": "pmo-bot", "url": "https://test.slack.com/"},
+            "auth.test": {
+                "ok": True,
+                "team_id": self.team,
+                "team": "Test",
+                "user_id": BOT_USER,
+                "bot_id": BOT_ID,
+                "user": "pmo-bot",
+                "url": "https://test.slack.com/",
+            },
             "chat.postMessage": {"ok": True, "channel": args.get("channel"), "ts": ts},
             "chat.postEphemeral": {"ok": True, "message_ts": ts},
             "views.open": {"ok": True, "view": {"id": "V1"}},
-            "files.getUploadURLExternal": {"ok": True, "upload_url": f"{self.url}/upload/F0CHART", "file_id": "F0CHART"},
+            "files.getUploadURLExternal": {
+                "ok": True,
+                "upload_url": f"{self.url}/upload/F0CHART",
+                "file_id": "F0CHART",
+            },
             "files.completeUploadExternal": {"ok": True, "files": [{"id": "F0CHART", "title": "chart"}]},
             # The bot is a member of every channel except C0OUTSIDE.
-            "conversations.info": {"ok": True, "channel": {"id": args.get("channel"), "name": "community",
-                                                           "is_member": args.get("channel") != "C0OUTSIDE"}},
+            "conversations.info": {
+                "ok": True,
+                "channel": {
+                    "id": args.get("channel"),
+                    "name": "community",
+                    "is_member": args.get("channel") != "C0OUTSIDE",
+                },
+            },
             "apps.connections.open": {"ok": True, "url": self.url.replace("http", "ws", 1) + "/socket"},
             "oauth.v2.access": {
-                "ok": True, "app_id": "A1", "access_token": f"xoxb-{self.team.lower()}", "token_type": "bot",
-                "scope": "app_mentions:read,chat:write,commands,im:history", "bot_user_id": BOT_USER,
-                "team": {"id": self.team, "name": "Test"}, "enterprise": None, "is_enterprise_install": False,
+                "ok": True,
+                "app_id": "A1",
+                "access_token": f"xoxb-{self.team.lower()}",
+                "token_type": "bot",
+                "scope": "app_mentions:read,chat:write,commands,im:history",
+                "bot_user_id": BOT_USER,
+                "team": {"id": self.team, "name": "Test"},
+                "enterprise": None,
+                "is_enterprise_install": False,
                 "authed_user": {"id": "U-INSTALLER"},
             },
         }.get(method, {"ok": True})
@@ -177,8 +200,9 @@ async def standin(workspace: str) -> AsyncIterator[StandIn]:
 def slack_settings(db: Database, standin: StandIn, **overrides: Any) -> Settings:
     options: dict[str, Any] = {"slack_signing_secret": SECRET, "slack_bot_token": TOKEN}
     options.update(overrides)
-    return Settings(_env_file=None, database_url=db.url, pmo_bot_admins=ADMIN,
-                    slack_api_url=standin.url + "/api/", **options)
+    return Settings(
+        _env_file=None, database_url=db.url, pmo_bot_admins=ADMIN, slack_api_url=standin.url + "/api/", **options
+    )
 
 
 class Slack:
@@ -194,11 +218,21 @@ class Slack:
     async def settle(self) -> None:
         await self.bot.settle()
 
-    async def post(self, body: str, content_type: str, *, timestamp: int | None = None, secret: str = SECRET,
-                   headers: dict[str, str] | None = None):
+    async def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        secret: str = SECRET,
+        headers: dict[str, str] | None = None,
+    ):
         ts = int(time.time()) if timestamp is None else timestamp
-        sent = {"Content-Type": content_type, "X-Slack-Request-Timestamp": str(ts),
-                "X-Slack-Signature": sign(body, ts, secret)}
+        sent = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(ts),
+            "X-Slack-Signature": sign(body, ts, secret),
+        }
         sent.update(headers or {})
         return await self.client.post("/slack/events", data=body.encode(), headers=sent)
 
@@ -206,10 +240,20 @@ class Slack:
         return f"{self.standin.url}/hooks/{uuid.uuid4().hex[:8]}"
 
     def command_body(self, text: str, command: str = "/pmo", user: str = "U-ALICE", **extra: str) -> str:
-        fields = {"token": "legacy", "team_id": self.team, "team_domain": "test", "channel_id": "C-GENERAL",
-                  "channel_name": "general", "user_id": user, "user_name": "alice", "command": command,
-                  "text": text, "api_app_id": "A1", "response_url": self.hook_url(),
-                  "trigger_id": f"trig-{uuid.uuid4().hex[:6]}"}
+        fields = {
+            "token": "legacy",
+            "team_id": self.team,
+            "team_domain": "test",
+            "channel_id": "C-GENERAL",
+            "channel_name": "general",
+            "user_id": user,
+            "user_name": "alice",
+            "command": command,
+            "text": text,
+            "api_app_id": "A1",
+            "response_url": self.hook_url(),
+            "trigger_id": f"trig-{uuid.uuid4().hex[:6]}",
+        }
         fields.update(extra)
         return urlencode(fields)
 
@@ -217,39 +261,78 @@ class Slack:
         return await self.post(self.command_body(text, command, **extra), "application/x-www-form-urlencoded")
 
     def event_body(self, event: dict[str, Any], event_id: str | None = None) -> str:
-        return json.dumps({
-            "token": "legacy", "team_id": self.team, "api_app_id": "A1", "type": "event_callback",
-            "event": {"event_ts": event.get("ts", "1.0"), **event},
-            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10]}", "event_time": int(time.time()),
-            "authorizations": [{"team_id": self.team, "user_id": BOT_USER, "is_bot": True}],
-        })
+        return json.dumps(
+            {
+                "token": "legacy",
+                "team_id": self.team,
+                "api_app_id": "A1",
+                "type": "event_callback",
+                "event": {"event_ts": event.get("ts", "1.0"), **event},
+                "event_id": event_id or f"Ev{uuid.uuid4().hex[:10]}",
+                "event_time": int(time.time()),
+                "authorizations": [{"team_id": self.team, "user_id": BOT_USER, "is_bot": True}],
+            }
+        )
 
     async def event(self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None):
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
         return await self.post(self.event_body(event, event_id), "application/json", headers=headers)
 
     async def mention(self, text: str, *, user: str = "U-ALICE", ts: str = "1700000000.000100", **extra: Any):
-        return await self.event({"type": "app_mention", "user": user, "text": f"<@{BOT_USER}> {text}",
-                                 "channel": "C-GENERAL", "ts": ts, **extra})
+        return await self.event(
+            {
+                "type": "app_mention",
+                "user": user,
+                "text": f"<@{BOT_USER}> {text}",
+                "channel": "C-GENERAL",
+                "ts": ts,
+                **extra,
+            }
+        )
 
     async def interactive(self, payload: dict[str, Any]):
         payload = {"team": {"id": self.team, "domain": "test"}, "api_app_id": "A1", "token": "legacy", **payload}
         return await self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
-    async def click(self, action_id: str, value: str, *, user: str = "U-ALICE", ephemeral: bool = False,
-                    message_ts: str = "1700000000.000200", thread_ts: str | None = None):
+    async def click(
+        self,
+        action_id: str,
+        value: str,
+        *,
+        user: str = "U-ALICE",
+        ephemeral: bool = False,
+        message_ts: str = "1700000000.000200",
+        thread_ts: str | None = None,
+    ):
         message = {"ts": message_ts, "type": "message", "text": "…"}
         if thread_ts:
             message["thread_ts"] = thread_ts
-        return await self.interactive({
-            "type": "block_actions", "user": {"id": user, "team_id": self.team},
-            "container": {"type": "message", "message_ts": message_ts, "channel_id": "C-GENERAL",
-                          "is_ephemeral": ephemeral},
-            "channel": {"id": "C-GENERAL", "name": "general"}, "message": None if ephemeral else message,
-            "trigger_id": f"trig-{uuid.uuid4().hex[:6]}", "response_url": self.hook_url(),
-            "actions": [{"type": "button", "action_id": action_id, "block_id": "b1", "value": value,
-                         "text": {"type": "plain_text", "text": "button"}, "action_ts": "1.0"}],
-        })
+        return await self.interactive(
+            {
+                "type": "block_actions",
+                "user": {"id": user, "team_id": self.team},
+                "container": {
+                    "type": "message",
+                    "message_ts": message_ts,
+                    "channel_id": "C-GENERAL",
+                    "is_ephemeral": ephemeral,
+                },
+                "channel": {"id": "C-GENERAL", "name": "general"},
+                "message": None if ephemeral else message,
+                "trigger_id": f"trig-{uuid.uuid4().hex[:6]}",
+                "response_url": self.hook_url(),
+                "actions": [
+                    {
+                        "type": "button",
+                        "action_id": action_id,
+                        "block_id": "b1",
+                        "value": value,
+                        "text": {"type": "plain_text", "text": "button"},
+                        "action_ts": "1.0",
+                    }
+                ],
+            }
+        )
 
 
 async def start(bot: Bot, standin: StandIn, team: str) -> tuple[Slack, TestClient]:

@@ -17,8 +17,10 @@ async def test_slash_command_answer_is_in_the_ack(slack: Slack):
     body = await response.json()
     assert body["response_type"] == "ephemeral"
     assert ROADMAP in body["text"]
-    assert body["blocks"][0] == {"type": "header", "text": {"type": "plain_text", "text": "Enterprise roadmap",
-                                                            "emoji": True}}
+    assert body["blocks"][0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Enterprise roadmap", "emoji": True},
+    }
     await slack.settle()
     assert not slack.standin.of("chat.postMessage")  # the ack carried it: no extra round trip
 
@@ -49,8 +51,9 @@ async def test_help_and_feature_commands(slack: Slack, monkeypatch):
     for command in ("/improve", "/retro", "/meetup"):
         body = await (await slack.command("a  better standup ", command=command)).json()
         assert body["response_type"] == "ephemeral" and "I didn't catch that" not in body["text"], command
-    assert seen == [(f"{word} a  better standup", "C-GENERAL", "U-ALICE", slack.team)
-                    for word in ("improve", "retro", "meetup")]
+    assert seen == [
+        (f"{word} a  better standup", "C-GENERAL", "U-ALICE", slack.team) for word in ("improve", "retro", "meetup")
+    ]
 
 
 async def test_mention_is_answered_in_its_thread(slack: Slack):
@@ -70,8 +73,16 @@ async def test_mention_inside_a_thread_answers_in_that_thread(slack: Slack):
 
 
 async def test_direct_message_is_answered(slack: Slack):
-    await slack.event({"type": "message", "channel_type": "im", "channel": "D-ALICE", "user": "U-ALICE",
-                       "text": "who owns the enterprise roadmap?", "ts": "1700000000.000500"})
+    await slack.event(
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": "D-ALICE",
+            "user": "U-ALICE",
+            "text": "who owns the enterprise roadmap?",
+            "ts": "1700000000.000500",
+        }
+    )
     [post] = await slack.standin.wait_for("chat.postMessage")
     assert post.args["channel"] == "D-ALICE"
     assert "thread_ts" not in post.args  # a top-level DM is answered top-level
@@ -82,15 +93,32 @@ async def test_own_messages_edits_and_channel_chatter_are_ignored(slack: Slack):
     dm = {"type": "message", "channel_type": "im", "channel": "D-ALICE", "ts": "1.2"}
     await slack.event({**dm, "user": BOT_USER, "bot_id": BOT_ID, "text": "who owns the enterprise roadmap?"})
     await slack.event({**dm, "subtype": "message_changed", "message": {"text": "who owns x"}})
-    await slack.event({"type": "message", "channel_type": "channel", "channel": "C-GENERAL", "user": "U-ALICE",
-                       "text": "who owns the enterprise roadmap?", "ts": "1.3"})
+    await slack.event(
+        {
+            "type": "message",
+            "channel_type": "channel",
+            "channel": "C-GENERAL",
+            "user": "U-ALICE",
+            "text": "who owns the enterprise roadmap?",
+            "ts": "1.3",
+        }
+    )
     await slack.settle()
     assert not slack.standin.of("chat.postMessage")
 
 
 async def test_another_bot_is_answered_only_when_it_addresses_us(slack: Slack):
-    await slack.event({"type": "message", "channel_type": "channel", "channel": "C-GENERAL", "bot_id": "BOTHER",
-                       "subtype": "bot_message", "text": "who owns the enterprise roadmap?", "ts": "1.4"})
+    await slack.event(
+        {
+            "type": "message",
+            "channel_type": "channel",
+            "channel": "C-GENERAL",
+            "bot_id": "BOTHER",
+            "subtype": "bot_message",
+            "text": "who owns the enterprise roadmap?",
+            "ts": "1.4",
+        }
+    )
     await slack.settle()
     assert not slack.standin.of("chat.postMessage")
     await slack.mention("who owns the enterprise roadmap?", user="U-OTHERBOT", bot_id="BOTHER")
@@ -99,8 +127,13 @@ async def test_another_bot_is_answered_only_when_it_addresses_us(slack: Slack):
 
 
 async def test_retried_event_has_one_effect_even_after_a_restart(slack: Slack, db, workspace):
-    event = {"type": "app_mention", "user": "U-ALICE", "channel": "C-GENERAL", "ts": "1700000000.000900",
-             "text": f"<@{BOT_USER}> who owns the enterprise roadmap?"}
+    event = {
+        "type": "app_mention",
+        "user": "U-ALICE",
+        "channel": "C-GENERAL",
+        "ts": "1700000000.000900",
+        "text": f"<@{BOT_USER}> who owns the enterprise roadmap?",
+    }
     for retry in (None, 1, 2):
         response = await slack.event(event, event_id="Ev-RETRIED", retry=retry)
         assert response.status == 200

@@ -10,14 +10,22 @@ from tests.slack.conftest import Slack, StandIn, texts
 
 
 def button(call, label: str) -> dict:
-    return next(e for b in call.args["blocks"] if b["type"] == "actions" for e in b["elements"]
-                if e["text"]["text"].startswith(label))
+    return next(
+        e
+        for b in call.args["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["text"]["text"].startswith(label)
+    )
 
 
 async def test_an_idea_from_slash_command_to_done_with_everyone_told(slack: Slack, standin: StandIn):
     await slack.command("party set PMO; contact: <@UPMOLEAD|pmo-lead>", user=ADMIN)
-    ack = await (await slack.command("Publish the enterprise roadmap monthly <!channel> <@UCEO>", command="/improve",
-                                     user="UANN")).json()
+    ack = await (
+        await slack.command(
+            "Publish the enterprise roadmap monthly <!channel> <@UCEO>", command="/improve", user="UANN"
+        )
+    ).json()
     assert "Logged idea #1: Publish the enterprise roadmap monthly &lt;!channel&gt; &lt;@UCEO&gt;" in ack["text"]
     assert "<!channel>" not in json.dumps(ack) and "<@UCEO>" not in json.dumps(ack)
     await slack.settle()
@@ -25,11 +33,17 @@ async def test_an_idea_from_slash_command_to_done_with_everyone_told(slack: Slac
     assert notice.args["channel"] == "UPMOLEAD" and "New idea for Enterprise roadmap" in notice.args["text"]
     assert "<!channel>" not in json.dumps(notice.args)
 
-    offer = await (await slack.command("publish the enterprise roadmap every month", command="/improve",
-                                       user="UBOB")).json()
+    offer = await (
+        await slack.command("publish the enterprise roadmap every month", command="/improve", user="UBOB")
+    ).json()
     assert "it looks like this open idea" in offer["text"]
-    plus = next(e for b in offer["blocks"] if b["type"] == "actions" for e in b["elements"]
-                if e["text"]["text"] == "+1 #1 instead")
+    plus = next(
+        e
+        for b in offer["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["text"]["text"] == "+1 #1 instead"
+    )
     await slack.click(plus["action_id"], plus["value"], user="UBOB", ephemeral=True)
     await slack.settle()
     assert "You voted for idea #1" in texts(standin.of("response_url")[-1])
@@ -48,8 +62,9 @@ async def test_an_idea_from_slash_command_to_done_with_everyone_told(slack: Slac
 
     refused = await (await slack.command("status 1 declined", command="/improve", user="UPMOLEAD")).json()
     assert "needs a reason" in refused["text"]
-    done = await (await slack.command('status 1 done "first edition is out"', command="/improve",
-                                      user="UPMOLEAD")).json()
+    done = await (
+        await slack.command('status 1 done "first edition is out"', command="/improve", user="UPMOLEAD")
+    ).json()
     assert "is now done: “first edition is out”" in done["text"]
     await slack.settle()
     assert len([c for c in standin.of("chat.postMessage") if c.args["channel"] in ("UANN", "UBOB")]) == 4
@@ -80,13 +95,22 @@ async def test_an_anonymous_idea_from_the_modal_reaches_the_owner_without_a_name
     [opened] = standin.of("views.open")
     view = json.loads(opened.args["view"]) if isinstance(opened.args["view"], str) else opened.args["view"]
     assert [b["block_id"] for b in view["blocks"]] == ["title", "details", "area", "anonymous"]
-    roadmap = next(o["value"] for o in view["blocks"][2]["element"]["options"] if o["text"]["text"] == "Enterprise roadmap")
-    values = {"title": {"title": {"type": "plain_text_input", "value": "Publish the roadmap monthly"}},
-              "details": {"details": {"type": "plain_text_input", "value": "Teams plan around it."}},
-              "area": {"area": {"type": "static_select", "selected_option": {"value": roadmap}}},
-              "anonymous": {"anonymous": {"type": "checkboxes", "selected_options": [{"value": "true"}]}}}
-    await slack.interactive({"type": "view_submission", "user": {"id": "USECRET", "team_id": slack.team},
-                             "view": {**view, "id": "V1", "state": {"values": values}}})
+    roadmap = next(
+        o["value"] for o in view["blocks"][2]["element"]["options"] if o["text"]["text"] == "Enterprise roadmap"
+    )
+    values = {
+        "title": {"title": {"type": "plain_text_input", "value": "Publish the roadmap monthly"}},
+        "details": {"details": {"type": "plain_text_input", "value": "Teams plan around it."}},
+        "area": {"area": {"type": "static_select", "selected_option": {"value": roadmap}}},
+        "anonymous": {"anonymous": {"type": "checkboxes", "selected_options": [{"value": "true"}]}},
+    }
+    await slack.interactive(
+        {
+            "type": "view_submission",
+            "user": {"id": "USECRET", "team_id": slack.team},
+            "view": {**view, "id": "V1", "state": {"values": values}},
+        }
+    )
     await slack.settle()
     [confirmation] = standin.of("response_url")
     assert confirmation.args["response_type"] == "ephemeral" and "Logged idea #1" in confirmation.args["text"]

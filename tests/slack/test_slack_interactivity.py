@@ -41,13 +41,16 @@ async def test_button_on_a_public_answer_replies_in_its_thread(slack: Slack):
     assert "PMO is accountable for Enterprise roadmap" in post.args["text"]
 
 
-@pytest.mark.parametrize("action_id, value, expected", [
-    ("evil.drop_tables#0", "1", "expired or is not one I know"),
-    ("ownership.area#0", "not-a-number", "no longer exists"),
-    ("ownership.area#0", "99999999", "no longer exists"),
-    ("ownership.undo#0", "1", "Only admins"),
-    ("x" * 300, "", "expired or is not one I know"),
-])
+@pytest.mark.parametrize(
+    "action_id, value, expected",
+    [
+        ("evil.drop_tables#0", "1", "expired or is not one I know"),
+        ("ownership.area#0", "not-a-number", "no longer exists"),
+        ("ownership.area#0", "99999999", "no longer exists"),
+        ("ownership.undo#0", "1", "Only admins"),
+        ("x" * 300, "", "expired or is not one I know"),
+    ],
+)
 async def test_forged_or_stale_actions_get_a_polite_reply(slack: Slack, action_id, value, expected):
     response = await slack.click(action_id, value, ephemeral=True)
     assert response.status == 200
@@ -56,11 +59,16 @@ async def test_forged_or_stale_actions_get_a_polite_reply(slack: Slack, action_i
 
 
 async def test_malformed_interactive_payloads_do_nothing(slack: Slack):
-    for payload in ({"type": "block_actions", "actions": "nope", "user": {"id": "U1"}},
-                    {"type": "block_actions", "actions": [], "user": {"id": "U1"}},
-                    {"type": "view_submission", "user": {"id": "U1"}, "view": {"callback_id": "x",
-                                                                              "private_metadata": "{not json"}},
-                    {"type": "shortcut", "callback_id": "nothing"}):
+    for payload in (
+        {"type": "block_actions", "actions": "nope", "user": {"id": "U1"}},
+        {"type": "block_actions", "actions": [], "user": {"id": "U1"}},
+        {
+            "type": "view_submission",
+            "user": {"id": "U1"},
+            "view": {"callback_id": "x", "private_metadata": "{not json"},
+        },
+        {"type": "shortcut", "callback_id": "nothing"},
+    ):
         assert (await slack.interactive(payload)).status == 200
     await slack.settle()
     assert not slack.standin.of("chat.postMessage")
@@ -76,11 +84,16 @@ async def test_form_opens_as_a_modal_from_a_slash_command_and_submits(slack: Sla
     meta = json.loads(view["private_metadata"])
     assert meta["c"] == "C-GENERAL" and meta["r"].startswith(slack.standin.url)
 
-    values = {"area": {"area": {"type": "plain_text_input", "value": "Product <!channel> roadmap"}},
-              "accountable": {"accountable": {"type": "plain_text_input", "value": "PMO"}},
-              "notes": {"notes": {"type": "plain_text_input", "value": None}}}
-    submission = {"type": "view_submission", "user": {"id": ADMIN, "team_id": slack.team},
-                  "view": {**view, "id": "V1", "state": {"values": values}}}
+    values = {
+        "area": {"area": {"type": "plain_text_input", "value": "Product <!channel> roadmap"}},
+        "accountable": {"accountable": {"type": "plain_text_input", "value": "PMO"}},
+        "notes": {"notes": {"type": "plain_text_input", "value": None}},
+    }
+    submission = {
+        "type": "view_submission",
+        "user": {"id": ADMIN, "team_id": slack.team},
+        "view": {**view, "id": "V1", "state": {"values": values}},
+    }
     assert (await slack.interactive(submission)).status == 200
     [confirmation] = await slack.standin.wait_for("response_url")
     assert "Added “Product &lt;!channel&gt; roadmap”" in confirmation.args["text"]

@@ -35,8 +35,9 @@ def _validator():
     # The top-level schema refers to its versioned schemas by remote URL: serve the local copies instead.
     for ref in {r for r in json.dumps(top).split('"') if r.startswith("https://raw.githubusercontent.com/")}:
         local = SCHEMAS / ("schemas_" + ref.rsplit("/", 1)[1])
-        registry = registry.with_resource(ref, Resource.from_contents(json.loads(local.read_text()),
-                                                                      default_specification=DRAFT7))
+        registry = registry.with_resource(
+            ref, Resource.from_contents(json.loads(local.read_text()), default_specification=DRAFT7)
+        )
     return Draft7Validator(top, registry=registry)
 
 
@@ -61,7 +62,9 @@ def test_manifest_lists_exactly_what_the_code_uses(manifest):
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(SCOPES)
     assert "user" not in manifest["oauth_config"]["scopes"]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
-    urls = [c["url"] for c in commands] + [manifest["settings"]["event_subscriptions"]["request_url"],
-                                           manifest["settings"]["interactivity"]["request_url"]]
+    urls = [c["url"] for c in commands] + [
+        manifest["settings"]["event_subscriptions"]["request_url"],
+        manifest["settings"]["interactivity"]["request_url"],
+    ]
     assert {u.split("example.com", 1)[1] for u in urls} == {EVENTS_PATH}
     assert [u.split("example.com", 1)[1] for u in manifest["oauth_config"]["redirect_urls"]] == [REDIRECT_PATH]

@@ -20,11 +20,13 @@ async def schedule(slack: Slack, text: str, user: str = "UORGANISER") -> dict:
     return await response.json()
 
 
-async def test_announced_with_rsvps_that_update_in_place_and_a_reminder_that_mentions(slack: Slack,
-                                                                                         standin: StandIn):
+async def test_announced_with_rsvps_that_update_in_place_and_a_reminder_that_mentions(slack: Slack, standin: StandIn):
     slack.bot.clock = lambda: at("2026-11-21T09:00:00+00:00")
-    ack = await schedule(slack, 'schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London '
-                                "in <#C0COMMUNITY|community> host <@USAM|sam> link https://meet.example/cc")
+    ack = await schedule(
+        slack,
+        'schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London '
+        "in <#C0COMMUNITY|community> host <@USAM|sam> link https://meet.example/cc",
+    )
     assert "Scheduled meetup #" in json.dumps(ack) and ack["response_type"] == "ephemeral"
     series_id = int(ack["text"].split("#")[1].split()[0])
 
@@ -35,8 +37,13 @@ async def test_announced_with_rsvps_that_update_in_place_and_a_reminder_that_men
     blocks = json.dumps(post.args["blocks"])
     assert "<!date^1795437000^{date_short_pretty} at {time}|Mon 23 Nov 2026, 12:30 GMT (60 min)>" in blocks
     assert "@sam" in blocks and "<@USAM" not in blocks  # shown, not pinged
-    going = next(e for b in post.args["blocks"] if b["type"] == "actions" for e in b["elements"]
-                 if e["text"]["text"].startswith("Going"))
+    going = next(
+        e
+        for b in post.args["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["text"]["text"].startswith("Going")
+    )
 
     await slack.click(going["action_id"], going["value"], user="UALICE")
     await slack.settle()
@@ -67,9 +74,10 @@ async def test_posts_to_one_channel_are_paced_and_other_channels_are_not_held_up
 
     sender = slack.bot.senders["slack"]
     started = time.monotonic()
-    await asyncio.gather(*(sender.send(ConversationRef("slack", slack.team, "C0BUSY"), Reply(f"post {i}"))
-                           for i in range(3)),
-                         sender.send(ConversationRef("slack", slack.team, "C0QUIET"), Reply("elsewhere")))
+    await asyncio.gather(
+        *(sender.send(ConversationRef("slack", slack.team, "C0BUSY"), Reply(f"post {i}")) for i in range(3)),
+        sender.send(ConversationRef("slack", slack.team, "C0QUIET"), Reply("elsewhere")),
+    )
     posts = standin.of("chat.postMessage")
     assert [p.args["channel"] for p in posts].count("C0BUSY") == 3
     assert time.monotonic() - started >= 2.0, "three posts to one channel take at least two seconds"

@@ -98,8 +98,10 @@ def test_huge_reply_is_cut_to_fit():
     reply = Reply(
         text="<!channel> " * 10_000,
         title="T" * 500,
-        sections=[Section(heading="H" * 400, text=("line & <b>\n" * 600), fields=[Field("L" * 300, "v" * 3000)] * 23)
-                  for _ in range(30)],
+        sections=[
+            Section(heading="H" * 400, text=("line & <b>\n" * 600), fields=[Field("L" * 300, "v" * 3000)] * 23)
+            for _ in range(30)
+        ],
         buttons=[Button("B" * 200, "some.action" + "x" * 300, "v" * 5000, style="danger") for _ in range(60)],
     )
     message = render_message(reply)
@@ -113,15 +115,28 @@ def test_text_split_keeps_every_line_and_entities_whole():
     message = render_message(Reply(text="x", sections=[Section(text="\n".join(lines))]))
     assert_message_within_limits(message)
     joined = "\n".join(b["text"]["text"] for b in message["blocks"])
-    assert joined.split("\n") == [line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                                  for line in lines]
+    assert joined.split("\n") == [
+        line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for line in lines
+    ]
 
 
 def test_big_form_fits_a_modal_and_oversized_state_is_refused():
-    form = Form(title="A very long form title indeed", submit_action_id="f.submit", submit_label="Save it all now please",
-                inputs=[Input(f"n{i}", "Label " * 500, kind=kind, placeholder="p" * 300, initial="i" * 4000,
-                              choices=[(f"v{j}" * 100, "c" * 100) for j in range(150)])
-                        for i, kind in zip(range(120), ["text", "multiline", "select", "checkbox"] * 30)])
+    form = Form(
+        title="A very long form title indeed",
+        submit_action_id="f.submit",
+        submit_label="Save it all now please",
+        inputs=[
+            Input(
+                f"n{i}",
+                "Label " * 500,
+                kind=kind,
+                placeholder="p" * 300,
+                initial="i" * 4000,
+                choices=[(f"v{j}" * 100, "c" * 100) for j in range(150)],
+            )
+            for i, kind in zip(range(120), ["text", "multiline", "select", "checkbox"] * 30, strict=True)
+        ],
+    )
     view = render_modal(form, {"c": "C1", "v": "x" * 100})
     assert_modal_within_limits(view)
     select = next(b["element"] for b in view["blocks"] if b["element"]["type"] == "static_select")

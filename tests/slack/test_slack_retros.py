@@ -40,11 +40,18 @@ async def test_a_full_retro_in_slack(slack: Slack, standin: StandIn):
     [opened] = await standin.wait_for("views.open")
     view = view_of(opened)
     assert view["type"] == "modal" and view["callback_id"] == "retro.add.form"
-    values = {"column": {"column": {"type": "static_select", "selected_option": {"value": "Glad"}}},
-              "text": {"text": {"type": "plain_text_input", "value": "Shipped <!channel> on time"}},
-              "anonymous": {"anonymous": {"type": "checkboxes", "selected_options": [{"value": "true"}]}}}
-    await slack.interactive({"type": "view_submission", "user": {"id": "UANN", "team_id": slack.team},
-                             "view": {**view, "id": "V1", "state": {"values": values}}})
+    values = {
+        "column": {"column": {"type": "static_select", "selected_option": {"value": "Glad"}}},
+        "text": {"text": {"type": "plain_text_input", "value": "Shipped <!channel> on time"}},
+        "anonymous": {"anonymous": {"type": "checkboxes", "selected_options": [{"value": "true"}]}},
+    }
+    await slack.interactive(
+        {
+            "type": "view_submission",
+            "user": {"id": "UANN", "team_id": slack.team},
+            "view": {**view, "id": "V1", "state": {"values": values}},
+        }
+    )
     [added] = await standin.wait_for("chat.postEphemeral")
     assert added.args["user"] == "UANN" and "Added card #1 to Glad" in added.args["text"]
     assert "anonymously" in added.args["text"]
@@ -67,10 +74,17 @@ async def test_a_full_retro_in_slack(slack: Slack, standin: StandIn):
     await slack.click(vote["action_id"], vote["value"], user="UCAT")
     ballot = view_of((await standin.wait_for("views.open", 2))[-1])
     assert ballot["callback_id"] == "retro.vote.form"
-    values = {"card": {"card": {"type": "static_select", "selected_option": {"value": "1"}}},
-              "change": {"change": {"type": "static_select", "selected_option": {"value": "add"}}}}
-    await slack.interactive({"type": "view_submission", "user": {"id": "UCAT", "team_id": slack.team},
-                             "view": {**ballot, "id": "V2", "state": {"values": values}}})
+    values = {
+        "card": {"card": {"type": "static_select", "selected_option": {"value": "1"}}},
+        "change": {"change": {"type": "static_select", "selected_option": {"value": "add"}}},
+    }
+    await slack.interactive(
+        {
+            "type": "view_submission",
+            "user": {"id": "UCAT", "team_id": slack.team},
+            "view": {**ballot, "id": "V2", "state": {"values": values}},
+        }
+    )
     voted = (await standin.wait_for("chat.postEphemeral", 2))[-1]
     assert "Voted for card #1. You have 1 of 2 votes left" in voted.args["text"]
     assert "You already gave card #1 1 vote," in (await retro(slack, "vote 1", "UCAT"))["text"]  # cap of 1

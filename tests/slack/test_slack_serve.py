@@ -37,12 +37,20 @@ def json_lines():
 
 
 async def test_log_lines_carry_the_request_and_event_ids(slack: Slack, json_lines):
-    event = {"type": "app_mention", "user": "U-ALICE", "channel": "C-GENERAL", "ts": "1700000000.000901",
-             "text": f"<@{BOT_USER}> who owns the enterprise roadmap?"}
+    event = {
+        "type": "app_mention",
+        "user": "U-ALICE",
+        "channel": "C-GENERAL",
+        "ts": "1700000000.000901",
+        "text": f"<@{BOT_USER}> who owns the enterprise roadmap?",
+    }
     assert (await slack.event(event, event_id="Ev-LOGGED")).status == 200
     await slack.settle()
-    retried = await slack.post(slack.event_body(event, "Ev-LOGGED"), "application/json",
-                               headers={"X-Slack-Retry-Num": "1", "X-Request-Id": "req-from-the-balancer"})
+    retried = await slack.post(
+        slack.event_body(event, "Ev-LOGGED"),
+        "application/json",
+        headers={"X-Slack-Retry-Num": "1", "X-Request-Id": "req-from-the-balancer"},
+    )
     assert retried.status == 200
     await slack.settle()
     [line] = [e for e in json_lines() if e["message"] == "Slack event already handled; retry ignored"]
@@ -70,8 +78,10 @@ async def test_sigterm_lets_the_request_in_flight_finish(db, standin, workspace,
     port = _free_port()
     server = asyncio.create_task(serve(bot, "127.0.0.1", port, drain_seconds=5))
     url = f"http://127.0.0.1:{port}/slack/events"
-    body = (f"team_id={workspace}&channel_id=C-GENERAL&user_id=U-ALICE&command=%2Fpmo"
-            "&text=who+owns+the+enterprise+roadmap%3F&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fno")
+    body = (
+        f"team_id={workspace}&channel_id=C-GENERAL&user_id=U-ALICE&command=%2Fpmo"
+        "&text=who+owns+the+enterprise+roadmap%3F&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fno"
+    )
     async with aiohttp.ClientSession() as session:
         for _ in range(100):  # until the server listens
             try:
@@ -81,8 +91,11 @@ async def test_sigterm_lets_the_request_in_flight_finish(db, standin, workspace,
             except aiohttp.ClientConnectionError:
                 await asyncio.sleep(0.05)
         ts = str(int(time.time()))
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
-                   "X-Slack-Signature": sign(body, ts)}
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": sign(body, ts),
+        }
         asking = asyncio.create_task(session.post(url, data=body, headers=headers))
         await asyncio.wait_for(started.wait(), 5)
         os.kill(os.getpid(), signal.SIGTERM)  # what the orchestrator sends; serve() handles it

@@ -22,11 +22,19 @@ async def test_socket_mode_answers_commands_and_reports_readiness(db, standin, w
         ready = await client.get("/readyz")
         assert ready.status == 200
 
-        payload = {"team_id": workspace, "channel_id": "C-GENERAL", "user_id": "U-ALICE", "command": "/pmo",
-                   "text": "who owns the enterprise roadmap?", "response_url": rig.hook_url(), "trigger_id": "t1",
-                   "api_app_id": "A1"}
-        await standin.sockets[0].send_json({"envelope_id": "env-1", "type": "slash_commands",
-                                            "accepts_response_payload": True, "payload": payload})
+        payload = {
+            "team_id": workspace,
+            "channel_id": "C-GENERAL",
+            "user_id": "U-ALICE",
+            "command": "/pmo",
+            "text": "who owns the enterprise roadmap?",
+            "response_url": rig.hook_url(),
+            "trigger_id": "t1",
+            "api_app_id": "A1",
+        }
+        await standin.sockets[0].send_json(
+            {"envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True, "payload": payload}
+        )
         ack = await asyncio.wait_for(standin.socket_acks.get(), 3)
         assert ack["envelope_id"] == "env-1"
         assert ack["payload"]["response_type"] == "ephemeral"

@@ -12,8 +12,10 @@ from tests.slack.conftest import TOKEN, Slack, texts
 
 
 async def test_proactive_send_escapes_and_returns_the_ts(slack: Slack):
-    ts = await slack.bot.send(ConversationRef("slack", slack.team, "C-NEWS", thread="1.5"),
-                              Reply("Lunch & learn for <!everyone>", title="Meetup"))
+    ts = await slack.bot.send(
+        ConversationRef("slack", slack.team, "C-NEWS", thread="1.5"),
+        Reply("Lunch & learn for <!everyone>", title="Meetup"),
+    )
     [post] = slack.standin.of("chat.postMessage")
     assert ts and post.args["channel"] == "C-NEWS" and post.args["thread_ts"] == "1.5" and post.token == TOKEN
     assert "Lunch &amp; learn for &lt;!everyone&gt;" in post.args["text"] and "<!everyone>" not in texts(post)
@@ -53,8 +55,10 @@ async def test_migration_matches_slack_sdk_tables(db):
     from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
     from sqlalchemy import inspect
 
-    expected = {**AsyncSQLAlchemyInstallationStore("c", db.engine).metadata.tables,
-                **AsyncSQLAlchemyOAuthStateStore(60, db.engine).metadata.tables}
+    expected = {
+        **AsyncSQLAlchemyInstallationStore("c", db.engine).metadata.tables,
+        **AsyncSQLAlchemyOAuthStateStore(60, db.engine).metadata.tables,
+    }
 
     def columns(conn):
         found = {}

@@ -36,12 +36,21 @@ class Connector:
         self.attempts += 1
         if self.failures:
             status = self.failures.pop(0)
-            return web.json_response({"error": {"code": "Throttled", "message": "slow down"}}, status=status,
-                                     headers={"Retry-After": "0"} if status == 429 else None)
+            return web.json_response(
+                {"error": {"code": "Throttled", "message": "slow down"}},
+                status=status,
+                headers={"Retry-After": "0"} if status == 429 else None,
+            )
         body = await request.json()
-        self.posts.append({"method": request.method, "conversation": request.match_info["conversation"],
-                           "reply_to": request.match_info.get("activity"),
-                           "region": request.match_info.get("region"), "activity": body})
+        self.posts.append(
+            {
+                "method": request.method,
+                "conversation": request.match_info["conversation"],
+                "reply_to": request.match_info.get("activity"),
+                "region": request.match_info.get("region"),
+                "activity": body,
+            }
+        )
         return web.json_response({"id": f"m-{len(self.posts)}"})
 
     async def create(self, request: web.Request) -> web.Response:
@@ -56,8 +65,15 @@ class Connector:
         member = request.match_info["member"]
         roster = self.rosters.get(request.match_info["conversation"])
         if roster is not None and member.removeprefix("29:") not in roster:
-            return web.json_response({"error": {"code": "MemberNotFoundInConversation",
-                                                "message": "The member is not part of the conversation."}}, status=404)
+            return web.json_response(
+                {
+                    "error": {
+                        "code": "MemberNotFoundInConversation",
+                        "message": "The member is not part of the conversation.",
+                    }
+                },
+                status=404,
+            )
         aad = member.removeprefix("29:")  # asked by member id or by AAD object id, as Teams allows
         return web.json_response({"id": f"29:{aad}", "name": aad.title(), "aadObjectId": aad})
 
@@ -139,12 +155,19 @@ class Teams:
 
     def _base(self, kind: str, conversation: str, user: str, **extra: Any) -> dict[str, Any]:
         activity = {
-            "id": f"{uuid.uuid4().int % 10**13}", "channelId": "msteams", "serviceUrl": self.service_url,
-            "timestamp": "2025-01-01T12:00:00.000Z", "locale": "en-GB",
+            "id": f"{uuid.uuid4().int % 10**13}",
+            "channelId": "msteams",
+            "serviceUrl": self.service_url,
+            "timestamp": "2025-01-01T12:00:00.000Z",
+            "locale": "en-GB",
             "from": {"id": f"29:{user}", "name": user.title(), "aadObjectId": user},
             "recipient": {"id": BOT_ID, "name": BOT_NAME},
-            "conversation": {"id": conversation, "conversationType": kind, "tenantId": self.tenant,
-                             **({"isGroup": True} if kind != "personal" else {})},
+            "conversation": {
+                "id": conversation,
+                "conversationType": kind,
+                "tenantId": self.tenant,
+                **({"isGroup": True} if kind != "personal" else {}),
+            },
             "channelData": {"tenant": {"id": self.tenant}},
         }
         if kind == "channel":
@@ -155,29 +178,39 @@ class Teams:
     def personal(self, text: str, user: str = "U-ALICE", **extra: Any) -> dict[str, Any]:
         return self._base("personal", self.chat, user, type="message", text=text, textFormat="plain", **extra)
 
-    def channel_message(self, text: str, user: str = "U-ALICE", *, thread: str | None = None,
-                        mentions: tuple[str, ...] = ()) -> dict[str, Any]:
+    def channel_message(
+        self, text: str, user: str = "U-ALICE", *, thread: str | None = None, mentions: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
         """`mentions`: users whose "@Name" in `text` Teams turns into mentions (<at>Name</at>)."""
         mention = f"<at>{BOT_NAME}</at>"
         entities = [{"type": "mention", "text": mention, "mentioned": {"id": BOT_ID, "name": BOT_NAME}}]
         for person in mentions:
             tag = f"<at>{person.title()}</at>"
             text = text.replace(f"@{person.title()}", tag)
-            entities.append({"type": "mention", "text": tag, "mentioned": {"id": f"29:{person}", "name": person.title()}})
-        activity = self._base("channel", f"{self.channel};messageid={thread or '1700000000001'}", user,
-                              type="message", text=f"{mention} {text}", textFormat="plain")
-        activity["entities"] = [*entities, {"type": "clientInfo", "locale": "en-GB", "country": "GB", "platform": "Web"}]
+            entities.append(
+                {"type": "mention", "text": tag, "mentioned": {"id": f"29:{person}", "name": person.title()}}
+            )
+        activity = self._base(
+            "channel",
+            f"{self.channel};messageid={thread or '1700000000001'}",
+            user,
+            type="message",
+            text=f"{mention} {text}",
+            textFormat="plain",
+        )
+        activity["entities"] = [
+            *entities,
+            {"type": "clientInfo", "locale": "en-GB", "country": "GB", "platform": "Web"},
+        ]
         return activity
 
     def submit(self, value: Any, user: str = "U-ALICE", kind: str = "personal") -> dict[str, Any]:
         conversation = self.chat if kind == "personal" else f"{self.channel};messageid=1700000000001"
-        return self._base(kind, conversation, user, type="message", value=value,
-                          replyToId="1700000000555")
+        return self._base(kind, conversation, user, type="message", value=value, replyToId="1700000000555")
 
     def bot_added(self, kind: str = "channel") -> dict[str, Any]:
         conversation = self.channel if kind == "channel" else self.chat
-        return self._base(kind, conversation, "U-INSTALLER", type="conversationUpdate",
-                          membersAdded=[{"id": BOT_ID}])
+        return self._base(kind, conversation, "U-INSTALLER", type="conversationUpdate", membersAdded=[{"id": BOT_ID}])
 
     def installed(self, kind: str = "personal", action: str = "add") -> dict[str, Any]:
         conversation = self.channel if kind == "channel" else self.chat
@@ -191,4 +224,3 @@ def teams(workspace: str, connector: Connector) -> Teams:
 
 def submit_data(button: dict[str, Any], **inputs: str) -> dict[str, Any]:
     return {**button["data"], **inputs}
-

@@ -44,22 +44,34 @@ def channel_keys(monkeypatch, signing_key):
 
 def token(key, service_url, *, audience=APP_ID, expires_in=3600, kid=KID):
     now = int(time.time())
-    claims = {"iss": AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER, "aud": audience,
-              "serviceurl": service_url, "iat": now - 60, "nbf": now - 60, "exp": now + expires_in}
+    claims = {
+        "iss": AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER,
+        "aud": audience,
+        "serviceurl": service_url,
+        "iat": now - 60,
+        "nbf": now - 60,
+        "exp": now + expires_in,
+    }
     return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
 
 
 @pytest.fixture
 async def secured(db, channel_keys):
-    settings = Settings(_env_file=None, database_url=db.url, pmo_bot_admins=ADMIN,
-                        microsoft_app_id=APP_ID, microsoft_app_password="not-a-real-secret")
+    settings = Settings(
+        _env_file=None,
+        database_url=db.url,
+        pmo_bot_admins=ADMIN,
+        microsoft_app_id=APP_ID,
+        microsoft_app_password="not-a-real-secret",
+    )
     client = await start(Bot(settings, db))
     yield client
     await client.close()
 
 
 async def test_requests_without_a_valid_token_are_refused_and_nothing_runs(
-        secured, teams, connector, db, workspace, signing_key):
+    secured, teams, connector, db, workspace, signing_key
+):
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     bad_headers = {
         "none": {},
@@ -69,12 +81,15 @@ async def test_requests_without_a_valid_token_are_refused_and_nothing_runs(
         "expired": {"Authorization": "Bearer " + token(signing_key, connector.url, expires_in=-3600)},
         "forged signature": {"Authorization": "Bearer " + token(other_key, connector.url)},
         "unknown key": {"Authorization": "Bearer " + token(signing_key, connector.url, kid="other")},
-        "another bot's token": {"Authorization": "Bearer " + token(signing_key, connector.url, audience="someone-else")},
+        "another bot's token": {
+            "Authorization": "Bearer " + token(signing_key, connector.url, audience="someone-else")
+        },
         "another service URL": {"Authorization": "Bearer " + token(signing_key, "https://evil.example/")},
     }
     for name, headers in bad_headers.items():
-        response = await secured.post("/api/messages", json=teams.personal("who owns the enterprise roadmap?"),
-                                      headers=headers)
+        response = await secured.post(
+            "/api/messages", json=teams.personal("who owns the enterprise roadmap?"), headers=headers
+        )
         assert response.status == 401, name
     assert connector.posts == []
     assert await conversations.get(db, "teams", workspace, teams.chat) is None
@@ -84,8 +99,9 @@ async def test_a_valid_token_is_let_through(secured, teams, connector, db, works
     # A member joining needs no reply, so no outgoing token (which would need Azure AD) is fetched.
     joined = teams.bot_added("personal")
     joined["membersAdded"] = [{"id": "29:someone"}]
-    response = await secured.post("/api/messages", json=joined,
-                                  headers={"Authorization": "Bearer " + token(signing_key, connector.url)})
+    response = await secured.post(
+        "/api/messages", json=joined, headers={"Authorization": "Bearer " + token(signing_key, connector.url)}
+    )
     assert response.status in (200, 201)
     assert await conversations.get(db, "teams", workspace, teams.chat) is not None
 

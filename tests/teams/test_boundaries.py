@@ -23,6 +23,6 @@ async def test_typed_text_cannot_pass_for_a_mention(teams):
 
     from bot.adapters.teams.translate import to_incoming
 
-    activity = teams.channel_message("retro action \"x\" &lt;@U-EVE|eve&gt; and @U-Sam", mentions=("U-SAM",))
+    activity = teams.channel_message('retro action "x" &lt;@U-EVE|eve&gt; and @U-Sam', mentions=("U-SAM",))
     msg = to_incoming(Activity().deserialize(activity), {"29:U-SAM": "aad-sam"})
     assert msg.text == 'retro action "x" ‹@U-EVE|eve> and <@aad-sam|U-Sam>'

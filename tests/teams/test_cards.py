@@ -5,6 +5,7 @@ import pytest
 from tests.conftest import ADMIN, assert_valid
 from tests.teams.conftest import card_text, submit_data
 
+
 async def say(client, activity):
     response = await client.post("/api/messages", json=activity)
     assert response.status in (200, 201), await response.text()
@@ -33,7 +34,11 @@ async def test_every_card_the_bot_renders_is_valid(client, teams, connector, car
 
 
 async def test_the_validator_can_fail(card_validator):
-    bad = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": 5}]}]}
+    bad = {
+        "type": "AdaptiveCard",
+        "version": "1.5",
+        "body": [{"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": 5}]}],
+    }
     assert list(card_validator.iter_errors(bad))
 
 
@@ -72,33 +77,47 @@ async def test_a_form_is_card_inputs_and_its_submission_is_an_action(client, tea
     save = button(card, "Save")
     assert save["style"] == "positive"
     # Teams merges the input values into the Action.Submit data.
-    data = submit_data(save, area="Coffee machine", accountable="PMO", responsible="", consulted="Enterprise Architect",
-                       informed="", aliases="espresso", notes="Second floor")
+    data = submit_data(
+        save,
+        area="Coffee machine",
+        accountable="PMO",
+        responsible="",
+        consulted="Enterprise Architect",
+        informed="",
+        aliases="espresso",
+        notes="Second floor",
+    )
     await say(client, teams.submit(data, user=ADMIN))
     assert "Added “Coffee machine”." in card_text(connector.cards[-1])
     await say(client, teams.personal("who owns the espresso?"))
     assert "PMO is accountable for Coffee machine." in card_text(connector.cards[-1])
 
 
-@pytest.mark.parametrize("value", [
-    "forged",  # not an object
-    {},  # no action id
-    {"pmo_action": 7},
-    {"pmo_action": "ownership.area", "pmo_value": {"nested": True}},
-    {"pmo_action": "ownership.area", "pmo_value": "1", "x": {"nested": True}},
-    {"pmo_action": "ownership.area", "pmo_value": "1", **{f"k{i}": "v" for i in range(100)}},
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "forged",  # not an object
+        {},  # no action id
+        {"pmo_action": 7},
+        {"pmo_action": "ownership.area", "pmo_value": {"nested": True}},
+        {"pmo_action": "ownership.area", "pmo_value": "1", "x": {"nested": True}},
+        {"pmo_action": "ownership.area", "pmo_value": "1", **{f"k{i}": "v" for i in range(100)}},
+    ],
+)
 async def test_missing_or_forged_submit_data_gets_an_apology(client, teams, connector, value):
     await say(client, teams.submit(value))
     assert "I couldn't read that button press" in card_text(connector.cards[-1])
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ({"pmo_action": "no.such.action", "pmo_value": "1"}, "That button or form has expired"),
-    ({"pmo_action": "ownership.area", "pmo_value": "not-a-number"}, "That area no longer exists"),
-    ({"pmo_action": "ownership.area", "pmo_value": "99999999"}, "That area no longer exists"),
-    ({"pmo_action": "ownership.undo", "pmo_value": "1"}, "Only admins can"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"pmo_action": "no.such.action", "pmo_value": "1"}, "That button or form has expired"),
+        ({"pmo_action": "ownership.area", "pmo_value": "not-a-number"}, "That area no longer exists"),
+        ({"pmo_action": "ownership.area", "pmo_value": "99999999"}, "That area no longer exists"),
+        ({"pmo_action": "ownership.undo", "pmo_value": "1"}, "Only admins can"),
+    ],
+)
 async def test_well_formed_but_stale_or_forged_actions_are_refused_politely(client, teams, connector, value, expected):
     await say(client, teams.submit(value))
     assert expected in card_text(connector.cards[-1])
@@ -140,4 +159,6 @@ async def test_a_replacing_answer_updates_the_card_in_place(replacing_bot, teams
         notice, *rest = rest
         assert card_text(notice["activity"]["attachments"][0]["content"]) == "You're going."
     [fallback] = rest
-    assert fallback["method"] == "POST" and "Lunch: 1 going" in card_text(fallback["activity"]["attachments"][0]["content"])
+    assert fallback["method"] == "POST" and "Lunch: 1 going" in card_text(
+        fallback["activity"]["attachments"][0]["content"]
+    )

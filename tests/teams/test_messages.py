@@ -39,7 +39,9 @@ async def test_a_mention_alone_gets_a_polite_nudge(client, teams, connector):
 
 async def test_other_peoples_mentions_keep_their_names(client, teams, connector):
     activity = teams.channel_message("what does <at>Pat</at> own?")
-    activity["entities"].append({"type": "mention", "text": "<at>Pat</at>", "mentioned": {"id": "29:pat", "name": "Pat"}})
+    activity["entities"].append(
+        {"type": "mention", "text": "<at>Pat</at>", "mentioned": {"id": "29:pat", "name": "Pat"}}
+    )
     await post(client, activity)
     assert "I don't know a party called “Pat”" in card_text(connector.cards[0])
 
@@ -61,10 +63,13 @@ async def test_commands_work_without_a_slash(client, teams, connector):
     assert "Logged idea #1: the onboarding checklist." in logged
 
 
-@pytest.mark.parametrize("text", [
-    "who owns **bold** [link](http://x)?",
-    "who owns <b>html</b> & {{DATE(2017-02-14T06:08:00Z, SHORT)}} _x_?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who owns **bold** [link](http://x)?",
+        "who owns <b>html</b> & {{DATE(2017-02-14T06:08:00Z, SHORT)}} _x_?",
+    ],
+)
 async def test_user_text_comes_back_literally(client, teams, connector, text):
     await post(client, teams.personal(text))
     card = connector.cards[0]
@@ -93,7 +98,9 @@ async def test_other_activity_types_get_a_quiet_success(client, teams, connector
 
 
 async def test_malformed_requests_are_refused_without_a_500(client, teams, connector):
-    assert (await client.post("/api/messages", data=b"{not json", headers={"Content-Type": "application/json"})).status == 400
+    assert (
+        await client.post("/api/messages", data=b"{not json", headers={"Content-Type": "application/json"})
+    ).status == 400
     assert (await client.post("/api/messages", data=b"hello", headers={"Content-Type": "text/plain"})).status == 415
     assert (await client.post("/api/messages", json=[1, 2])).status == 400
     assert (await client.post("/api/messages", json={"text": "no type"})).status == 400

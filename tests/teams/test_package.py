@@ -22,17 +22,17 @@ def decode_png(data: bytes) -> tuple[int, int, list[tuple[int, ...]]]:
     assert (depth, colour) == (8, 6)
     pos, idat = 8, b""
     while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
         if kind == b"IDAT":
-            idat += data[pos + 8:pos + 8 + length]
+            idat += data[pos + 8 : pos + 8 + length]
         pos += 12 + length
     raw = zlib.decompress(idat)
     stride = 1 + 4 * width
     pixels = []
     for y in range(height):
-        row = raw[y * stride:(y + 1) * stride]
+        row = raw[y * stride : (y + 1) * stride]
         assert row[0] == 0
-        pixels += [tuple(row[1 + 4 * x:5 + 4 * x]) for x in range(width)]
+        pixels += [tuple(row[1 + 4 * x : 5 + 4 * x]) for x in range(width)]
     return width, height, pixels
 
 

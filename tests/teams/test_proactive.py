@@ -21,9 +21,14 @@ async def test_a_send_after_a_restart_reaches_the_stored_conversation(teams_sett
     bot = Bot(teams_settings, db)  # a new process: nothing in memory, only the database
     second = await start(bot)
     try:
-        message_id = await bot.send(ConversationRef("teams", workspace, teams.channel),
-                                    Reply("Lunch & learn tomorrow at 12:00", title="Meetup",
-                                          sections=[Section(text="Lunch & learn tomorrow at 12:00")]))
+        message_id = await bot.send(
+            ConversationRef("teams", workspace, teams.channel),
+            Reply(
+                "Lunch & learn tomorrow at 12:00",
+                title="Meetup",
+                sections=[Section(text="Lunch & learn tomorrow at 12:00")],
+            ),
+        )
     finally:
         await second.close()
     [sent] = connector.posts
@@ -123,8 +128,9 @@ async def test_a_busy_conversation_does_not_hold_up_the_others():
     waiting.cancel()
 
 
-async def test_a_direct_message_opens_the_persons_chat_once_and_reuses_it(teams_settings, db, teams, connector,
-                                                                          workspace):
+async def test_a_direct_message_opens_the_persons_chat_once_and_reuses_it(
+    teams_settings, db, teams, connector, workspace
+):
     first = await start(Bot(teams_settings, db))
     await first.post("/api/messages", json=teams.channel_message("help", user="U-BOB"))
     await first.close()
@@ -146,8 +152,9 @@ async def test_a_direct_message_opens_the_persons_chat_once_and_reuses_it(teams_
     assert "due today" in card_text(connector.cards[-1])
 
 
-async def test_someone_who_wrote_to_the_bot_personally_is_messaged_in_that_chat(client, teams_bot, teams, connector,
-                                                                               workspace):
+async def test_someone_who_wrote_to_the_bot_personally_is_messaged_in_that_chat(
+    client, teams_bot, teams, connector, workspace
+):
     await client.post("/api/messages", json=teams.personal("help", user="U-CARA"))
     await client.post("/api/messages", json=teams.channel_message("help", user="U-CARA"))  # keeps the chat
     await teams_bot.send(ConversationRef.direct("teams", workspace, "U-CARA"), Reply("Idea #3 was accepted"))

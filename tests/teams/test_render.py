@@ -6,8 +6,13 @@ from tests.teams.conftest import card_text
 
 
 def test_text_is_only_ever_in_text_runs():
-    card = render_card(Reply("**x**", title="# Title", sections=[
-        Section(heading="_h_", text="line one\nline [two](http://x)", fields=[Field("*L*", "`v`")])]))
+    card = render_card(
+        Reply(
+            "**x**",
+            title="# Title",
+            sections=[Section(heading="_h_", text="line one\nline [two](http://x)", fields=[Field("*L*", "`v`")])],
+        )
+    )
     assert card_text(card).split("\n") == ["# Title", "_h_", "line one", "line [two](http://x)", "*L*", "`v`"]
     assert "'TextBlock'" not in str(card) and "'FactSet'" not in str(card)
     assert card["fallbackText"] == "\\*\\*x\\*\\*"
@@ -18,21 +23,36 @@ def test_escape_markdown_covers_links_emphasis_and_html():
 
 
 def test_buttons_become_submit_actions_with_the_neutral_id_and_value():
-    card = render_card(Reply("x", buttons=[Button("Go", "a.b", "7", style="primary"), Button("No", "a.c", style="danger")]
-                             + [Button(f"B{i}", "a.d", str(i)) for i in range(10)]))
-    assert card["actions"][0] == {"type": "Action.Submit", "title": "Go", "style": "positive",
-                                  "data": {"pmo_action": "a.b", "pmo_value": "7"}}
+    card = render_card(
+        Reply(
+            "x",
+            buttons=[Button("Go", "a.b", "7", style="primary"), Button("No", "a.c", style="danger")]
+            + [Button(f"B{i}", "a.d", str(i)) for i in range(10)],
+        )
+    )
+    assert card["actions"][0] == {
+        "type": "Action.Submit",
+        "title": "Go",
+        "style": "positive",
+        "data": {"pmo_action": "a.b", "pmo_value": "7"},
+    }
     assert card["actions"][1]["style"] == "destructive"
     assert len(card["actions"]) == 6  # Teams shows no more
 
 
 def test_form_inputs_of_every_kind():
-    form = Form("New idea", "ideas.new", value="state-1", submit_label="Send", inputs=[
-        Input("title", "Title", placeholder="Short"),
-        Input("detail", "Detail", kind="multiline", optional=True),
-        Input("area", "Area", kind="select", choices=[("1", "Roadmap"), ("2", "Budgets")], initial="2"),
-        Input("anon", "Anonymous", kind="checkbox", optional=True),
-    ])
+    form = Form(
+        "New idea",
+        "ideas.new",
+        value="state-1",
+        submit_label="Send",
+        inputs=[
+            Input("title", "Title", placeholder="Short"),
+            Input("detail", "Detail", kind="multiline", optional=True),
+            Input("area", "Area", kind="select", choices=[("1", "Roadmap"), ("2", "Budgets")], initial="2"),
+            Input("anon", "Anonymous", kind="checkbox", optional=True),
+        ],
+    )
     card = render_card(Reply("Fill in", form=form))
     inputs = {i["id"]: i for i in card["body"] if i["type"].startswith("Input.")}
     assert inputs["title"]["type"] == "Input.Text" and inputs["title"]["isRequired"] is True

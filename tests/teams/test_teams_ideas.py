@@ -5,12 +5,15 @@ from tests.conftest import ADMIN
 from tests.teams.conftest import card_text, submit_data
 
 
-async def test_an_idea_routed_to_the_owners_channel_triaged_by_card_and_followers_told(client, teams_bot, teams,
-                                                                                     connector):
-    await client.post("/api/messages", json=teams.channel_message(f"party set PMO; contact: {teams.channel}",
-                                                                   user=ADMIN))
-    await client.post("/api/messages", json=teams.personal("improve Publish the enterprise roadmap monthly",
-                                                           user="U-ANN"))
+async def test_an_idea_routed_to_the_owners_channel_triaged_by_card_and_followers_told(
+    client, teams_bot, teams, connector
+):
+    await client.post(
+        "/api/messages", json=teams.channel_message(f"party set PMO; contact: {teams.channel}", user=ADMIN)
+    )
+    await client.post(
+        "/api/messages", json=teams.personal("improve Publish the enterprise roadmap monthly", user="U-ANN")
+    )
     assert "Logged idea #1: Publish the enterprise roadmap monthly." in card_text(connector.cards[-1])
     await teams_bot.settle()
     notice = connector.posts[-1]
@@ -44,8 +47,9 @@ async def test_the_stats_chart_rides_along_as_an_inline_image(client, teams, con
 
 async def test_a_mention_assigns_the_person_who_can_then_move_the_idea_on(client, teams_bot, teams, connector):
     await client.post("/api/messages", json=teams.personal("improve Shared glossary of delivery terms", user="U-ANN"))
-    await client.post("/api/messages", json=teams.channel_message("improve assign 1 @U-Sam", user=ADMIN,
-                                                                   mentions=("U-SAM",)))
+    await client.post(
+        "/api/messages", json=teams.channel_message("improve assign 1 @U-Sam", user=ADMIN, mentions=("U-SAM",))
+    )
     assert "now belongs to @U-SAM" in card_text(connector.cards[-1])
     await client.post("/api/messages", json=teams.channel_message("improve status 1 triaged", user="U-SAM"))
     assert "is now triaged" in card_text(connector.cards[-1])
@@ -59,8 +63,10 @@ async def test_the_idea_form_as_card_inputs(client, teams, connector):
     inputs = [item["id"] for item in form["body"] if item["type"].startswith("Input.")]
     assert inputs == ["title", "details", "area", "anonymous"]
     submit = next(a for a in form["actions"] if a["type"] == "Action.Submit")
-    await client.post("/api/messages", json=teams.submit(submit_data(submit, title="Rotate the retro facilitator",
-                                                                      details="", area="", anonymous="")))
+    await client.post(
+        "/api/messages",
+        json=teams.submit(submit_data(submit, title="Rotate the retro facilitator", details="", area="", anonymous="")),
+    )
     assert "Logged idea #1: Rotate the retro facilitator." in card_text(connector.cards[-1])
 
 

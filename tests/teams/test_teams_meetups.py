@@ -13,8 +13,12 @@ def at(text: str):
 
 async def test_announced_in_the_channel_and_rsvp_updates_the_card(client, teams_bot, teams, connector):
     teams_bot.clock = at("2026-11-21T09:00:00+00:00")
-    response = await client.post("/api/messages", json=teams.channel_message(
-        'meetup schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London host @sam'))
+    response = await client.post(
+        "/api/messages",
+        json=teams.channel_message(
+            'meetup schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London host @sam'
+        ),
+    )
     assert response.status in (200, 201)
     confirmation = card_text(connector.cards[-1])
     assert "Scheduled meetup #" in confirmation and "Mon 23 Nov 2026, 12:30 GMT" in confirmation
@@ -33,16 +37,21 @@ async def test_announced_in_the_channel_and_rsvp_updates_the_card(client, teams_
     assert update["method"] == "PUT" and "1 going, 0 maybe" in card_text(connector.cards[-1])
     assert [a["title"] for a in connector.cards[-1]["actions"]][0] == "Going (1)"
     await jobs.post_due(teams_bot, series_id)  # run again: nothing is announced twice
-    announcements = [p for p in connector.posts if p["method"] == "POST"
-                     and "Coming up" in card_text(p["activity"]["attachments"][0]["content"])]
+    announcements = [
+        p
+        for p in connector.posts
+        if p["method"] == "POST" and "Coming up" in card_text(p["activity"]["attachments"][0]["content"])
+    ]
     assert len(announcements) == 1
 
 
 async def announced_circle(client, teams_bot, teams, connector) -> int:
     """A one-off meetup scheduled in the channel and announced there (a day ahead); its series id."""
     teams_bot.clock = at("2026-11-21T09:00:00+00:00")
-    await client.post("/api/messages", json=teams.channel_message(
-        'meetup schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London'))
+    await client.post(
+        "/api/messages",
+        json=teams.channel_message('meetup schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London'),
+    )
     series_id = int(card_text(connector.cards[-1]).split("meetup #")[1].split(".")[0])
     teams_bot.clock = at("2026-11-22T12:30:00+00:00")
     await jobs.post_due(teams_bot, series_id)
@@ -61,8 +70,9 @@ async def test_the_reminder_mentions_the_people_going(client, teams_bot, teams, 
     reminder = connector.posts[-1]["activity"]
     assert "starts in 15 minutes" in card_text(reminder["attachments"][0]["content"])
     assert reminder["text"] == "<at>U-Bob</at>" and reminder["textFormat"] == "xml"
-    assert reminder["entities"] == [{"type": "mention", "text": "<at>U-Bob</at>",
-                                     "mentioned": {"id": "29:U-BOB", "name": "U-Bob"}}]
+    assert reminder["entities"] == [
+        {"type": "mention", "text": "<at>U-Bob</at>", "mentioned": {"id": "29:U-BOB", "name": "U-Bob"}}
+    ]
 
 
 async def test_cancelling_the_series_rewrites_its_announcement(client, teams_bot, teams, connector):

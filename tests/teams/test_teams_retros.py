@@ -35,8 +35,9 @@ async def test_a_full_retro_in_teams(client, teams_bot, teams, connector):
     # Add card: the form comes as card inputs; submitted with the anonymous toggle on.
     form = await submit(submit_data(action(board, "Add card")), user="U-ANN")
     assert "Add a retro card" in form
-    filled = submit_data(action(connector.cards[-1], "Add card"), column="Rocks", text="Late test data",
-                         anonymous="true")
+    filled = submit_data(
+        action(connector.cards[-1], "Add card"), column="Rocks", text="Late test data", anonymous="true"
+    )
     assert "Added card #1 to Rocks" in await submit(filled, user="U-ANN")
     assert "Added card #2 to Wind" in await say("retro add wind great pairing", user="U-BOB")
 

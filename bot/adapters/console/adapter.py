@@ -31,8 +31,14 @@ class ConsoleSession:
         self._form: _FormInProgress | None = None
 
     def _base(self) -> dict[str, object]:
-        return {"platform": PLATFORM, "workspace": self.workspace, "channel": self.channel, "user": self.user,
-                "direct": True, "addressed": True}
+        return {
+            "platform": PLATFORM,
+            "workspace": self.workspace,
+            "channel": self.channel,
+            "user": self.user,
+            "direct": True,
+            "addressed": True,
+        }
 
     @property
     def expects_input(self) -> bool:

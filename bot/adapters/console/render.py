@@ -29,11 +29,14 @@ def render(reply: Reply) -> str:
         width = max((len(f.label) for f in section.fields), default=0)
         lines.extend(f"  {safe(f.label).ljust(width)}  {safe(f.value)}" for f in section.fields)
     for file in reply.files:
-        lines.append(f"[file: {safe(file.name)}, {len(file.data) / 1024:.0f} KB{' — ' + safe(file.title) if file.title else ''}]")
+        lines.append(
+            f"[file: {safe(file.name)}, {len(file.data) / 1024:.0f} KB{' — ' + safe(file.title) if file.title else ''}]"
+        )
     if reply.buttons:
         lines.append("  ".join(f"[{i}] {safe(b.text)}" for i, b in enumerate(reply.buttons, 1)))
         lines.append("(type a number to choose)")
     if reply.form:
-        lines.append(f"{safe(reply.form.title)}: answer each question; an empty line skips an optional one, "
-                     "“cancel” stops.")
+        lines.append(
+            f"{safe(reply.form.title)}: answer each question; an empty line skips an optional one, “cancel” stops."
+        )
     return "\n".join(lines)

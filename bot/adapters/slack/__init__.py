@@ -34,12 +34,16 @@ def setup(app: web.Application, bot: Bot) -> None:
     oauth = bool(s.slack_client_id and s.slack_client_secret)
     socket_only = bool(s.slack_app_token and s.slack_bot_token)
     if not (s.slack_signing_secret or oauth or socket_only):
-        log.info("Slack is off: set SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN (one workspace) or "
-                 "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET (OAuth), or SLACK_APP_TOKEN for Socket Mode")
+        log.info(
+            "Slack is off: set SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN (one workspace) or "
+            "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET (OAuth), or SLACK_APP_TOKEN for Socket Mode"
+        )
         return
     if not (s.slack_bot_token or oauth):
-        log.warning("Slack is off: SLACK_SIGNING_SECRET is set but neither SLACK_BOT_TOKEN nor "
-                    "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET is, so requests could not be answered")
+        log.warning(
+            "Slack is off: SLACK_SIGNING_SECRET is set but neither SLACK_BOT_TOKEN nor "
+            "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET is, so requests could not be answered"
+        )
         return
     client = web_client(s)
     store = None
@@ -47,8 +51,14 @@ def setup(app: web.Application, bot: Bot) -> None:
         from bot.adapters.slack.install import INSTALL_PATH, REDIRECT_PATH, oauth_parts
 
         store, authorize, oauth_settings = oauth_parts(s, bot.db.engine, client)
-        adapter = SlackAdapter(bot, client, signing_secret=s.slack_signing_secret or "",
-                               authorize=authorize, oauth_settings=oauth_settings, installation_store=store)
+        adapter = SlackAdapter(
+            bot,
+            client,
+            signing_secret=s.slack_signing_secret or "",
+            authorize=authorize,
+            oauth_settings=oauth_settings,
+            installation_store=store,
+        )
     else:
         adapter = SlackAdapter(bot, client, signing_secret=s.slack_signing_secret or "")
     app[SLACK] = adapter
@@ -67,8 +77,10 @@ def setup(app: web.Application, bot: Bot) -> None:
         from bot.adapters.slack.socket_mode import setup_socket_mode
 
         setup_socket_mode(app, adapter, s.slack_app_token)
-    log.info("Slack is on", extra={"oauth": oauth, "http": bool(s.slack_signing_secret),
-                                   "socket_mode": bool(s.slack_app_token)})
+    log.info(
+        "Slack is on",
+        extra={"oauth": oauth, "http": bool(s.slack_signing_secret), "socket_mode": bool(s.slack_app_token)},
+    )
 
 
 def _lifetime(adapter: SlackAdapter, bot: Bot):

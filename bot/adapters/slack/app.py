@@ -41,24 +41,38 @@ ACK_BUDGET = 2.0  # seconds a slash command may think before we ack and answer v
 REMEMBERED_ACKS = 64  # recent ack bodies kept for answers that come back as the same Reply
 BOT_EVENTS = ("app_mention", "message")  # message arrives as message.im: the manifest subscribes to DMs only
 SORRY = Reply("Sorry, something went wrong on my side and nothing was changed. Please try again.")
-NOT_INSTALLED = ("PMO Bot is not installed in this Slack workspace (or its installation was removed). "
-                 "Ask a Slack admin to install it again.")
+NOT_INSTALLED = (
+    "PMO Bot is not installed in this Slack workspace (or its installation was removed). "
+    "Ask a Slack admin to install it again."
+)
 _ANY = re.compile(r".*", re.DOTALL)  # every action id / callback id: the router decides what is known
 _JSON = {"content-type": "application/json;charset=utf-8"}  # Socket Mode reads the body as JSON only with it
 
 
 class SlackAdapter:
-    def __init__(self, bot: Bot, client: AsyncWebClient, *, signing_secret: str,
-                 authorize: AsyncAuthorize | None = None, oauth_settings: AsyncOAuthSettings | None = None,
-                 installation_store: Any = None) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        client: AsyncWebClient,
+        *,
+        signing_secret: str,
+        authorize: AsyncAuthorize | None = None,
+        oauth_settings: AsyncOAuthSettings | None = None,
+        installation_store: Any = None,
+    ) -> None:
         self.bot = bot
         self.client = client
         self._acks: dict[int, tuple[Reply, str]] = {}
         api = urlsplit(str(client.base_url))
         self._trusted_hooks = ("https://hooks.slack.com/", f"{api.scheme}://{api.netloc}/")
         self.bolt = AsyncApp(
-            name="pmo-bot", client=client, signing_secret=signing_secret, process_before_response=True,
-            authorize=authorize, oauth_settings=oauth_settings, installation_store=installation_store,
+            name="pmo-bot",
+            client=client,
+            signing_secret=signing_secret,
+            process_before_response=True,
+            authorize=authorize,
+            oauth_settings=oauth_settings,
+            installation_store=installation_store,
             installation_store_bot_only=True if installation_store else None,
             user_facing_authorize_error_message=NOT_INSTALLED,
         )
@@ -117,8 +131,9 @@ class SlackAdapter:
             self._acks[id(reply)] = (reply, body)
         return body
 
-    async def _command_later(self, task: asyncio.Future, msg: Incoming, client: AsyncWebClient,
-                             response_url: str | None, trigger: str | None) -> None:
+    async def _command_later(
+        self, task: asyncio.Future, msg: Incoming, client: AsyncWebClient, response_url: str | None, trigger: str | None
+    ) -> None:
         reply = await task
         if reply is not None:
             await self._deliver(reply, msg, client, trigger=trigger, response_url=response_url, ephemeral=True)
@@ -129,16 +144,19 @@ class SlackAdapter:
         await ack()  # Slack retries anything not acknowledged within 3 s
         self.bot.later(self._answer_event(body, client, context.bot_user_id, context.bot_id))
 
-    async def _answer_event(self, body: dict[str, Any], client: AsyncWebClient,
-                            bot_user_id: str | None, bot_id: str | None) -> None:
+    async def _answer_event(
+        self, body: dict[str, Any], client: AsyncWebClient, bot_user_id: str | None, bot_id: str | None
+    ) -> None:
         msg = translate.event_incoming(body, bot_user_id, bot_id)
         if msg is None or not msg.workspace or not msg.channel:
             return
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and not await first_delivery(self.bot.db, translate.PLATFORM,
-                                                                  msg.workspace, event_id):
-            log.info("Slack event already handled; retry ignored",
-                     extra={"event_id": event_id, "workspace": msg.workspace})
+        if isinstance(event_id, str) and not await first_delivery(
+            self.bot.db, translate.PLATFORM, msg.workspace, event_id
+        ):
+            log.info(
+                "Slack event already handled; retry ignored", extra={"event_id": event_id, "workspace": msg.workspace}
+            )
             return
         reply = await self._handle(msg)
         if reply is not None:
@@ -157,8 +175,15 @@ class SlackAdapter:
         msg: Incoming = action
         if action.action_id == OPEN_FORM_ACTION:
             # Our own "open the form" button: ask the original question again as the person who clicked.
-            msg = Incoming(platform=action.platform, workspace=action.workspace, channel=action.channel,
-                           user=action.user, thread=action.thread, text=action.value[:4000], raw=body)
+            msg = Incoming(
+                platform=action.platform,
+                workspace=action.workspace,
+                channel=action.channel,
+                user=action.user,
+                thread=action.thread,
+                text=action.value[:4000],
+                raw=body,
+            )
         reply = await self._handle(msg)
         if reply is None:
             return
@@ -166,8 +191,14 @@ class SlackAdapter:
         response_url = body.get("response_url")
         if reply.replace and isinstance(response_url, str) and await self._replace(reply, response_url):
             return
-        await self._deliver(reply, msg, client, trigger=body.get("trigger_id"),
-                            response_url=response_url, ephemeral=bool(container.get("is_ephemeral")))
+        await self._deliver(
+            reply,
+            msg,
+            client,
+            trigger=body.get("trigger_id"),
+            response_url=response_url,
+            ephemeral=bool(container.get("is_ephemeral")),
+        )
 
     async def on_view_submission(self, ack, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()  # closes the modal; the answer is posted where the form came from
@@ -193,16 +224,28 @@ class SlackAdapter:
             extra.append(button)
         return render_message(reply, extra_buttons=extra)
 
-    async def _deliver(self, reply: Reply, msg: Incoming, client: AsyncWebClient, *, trigger: str | None = None,
-                       response_url: str | None = None, ephemeral: bool = False) -> None:
+    async def _deliver(
+        self,
+        reply: Reply,
+        msg: Incoming,
+        client: AsyncWebClient,
+        *,
+        trigger: str | None = None,
+        response_url: str | None = None,
+        ephemeral: bool = False,
+    ) -> None:
         """Open a reply's form as a modal when we can; otherwise post it where the message came from."""
-        if reply.form and trigger and await self._open_modal(client, trigger, reply.form, msg,
-                                                              response_url if ephemeral else None):
+        if (
+            reply.form
+            and trigger
+            and await self._open_modal(client, trigger, reply.form, msg, response_url if ephemeral else None)
+        ):
             return
         origin_text = "" if isinstance(msg, Action) else msg.text  # what a "open the form" button re-asks
         if ephemeral and response_url and response_url.startswith(self._trusted_hooks):
             response = await AsyncWebhookClient(response_url).send_dict(
-                {"response_type": "ephemeral", "replace_original": False, **self._message(reply, origin_text)})
+                {"response_type": "ephemeral", "replace_original": False, **self._message(reply, origin_text)}
+            )
             if response.status_code != 200:
                 log.warning("Slack response_url refused the answer", extra={"status": response.status_code})
             return
@@ -217,14 +260,24 @@ class SlackAdapter:
         """Files (a chart) go to the channel as uploads; a channel the bot isn't in gets a note instead."""
         for file in reply.files:
             try:
-                await client.files_upload_v2(channel=msg.channel, thread_ts=msg.thread, content=file.data,
-                                             filename=file.name, title=file.title or file.name)
+                await client.files_upload_v2(
+                    channel=msg.channel,
+                    thread_ts=msg.thread,
+                    content=file.data,
+                    filename=file.name,
+                    title=file.title or file.name,
+                )
             except SlackApiError as exc:
                 log.warning("file upload failed", extra={"error": exc.response.get("error")})
                 if response_url and response_url.startswith(self._trusted_hooks):
-                    await AsyncWebhookClient(response_url).send_dict({
-                        "response_type": "ephemeral", "replace_original": False,
-                        "text": "I couldn't post the chart in this channel. Invite me here (/invite @PMO Bot) to see it."})
+                    await AsyncWebhookClient(response_url).send_dict(
+                        {
+                            "response_type": "ephemeral",
+                            "replace_original": False,
+                            "text": "I couldn't post the chart in this channel. "
+                            "Invite me here (/invite @PMO Bot) to see it.",
+                        }
+                    )
                 return
 
     async def _replace(self, reply: Reply, response_url: str) -> bool:
@@ -238,12 +291,14 @@ class SlackAdapter:
             log.warning("Slack refused to update the message", extra={"status": response.status_code})
             return False
         if reply.notice:
-            await hook.send_dict({"response_type": "ephemeral", "replace_original": False,
-                                  **render_message(Reply(reply.notice))})
+            await hook.send_dict(
+                {"response_type": "ephemeral", "replace_original": False, **render_message(Reply(reply.notice))}
+            )
         return True
 
-    async def _open_modal(self, client: AsyncWebClient, trigger: str, form: Form, msg: Incoming,
-                          response_url: str | None) -> bool:
+    async def _open_modal(
+        self, client: AsyncWebClient, trigger: str, form: Form, msg: Incoming, response_url: str | None
+    ) -> bool:
         meta = {"c": msg.channel, "t": msg.thread, "v": form.value}
         if response_url:
             meta["r"] = response_url
@@ -256,5 +311,3 @@ class SlackAdapter:
         except SlackApiError as exc:  # e.g. expired_trigger_id: fall back to a button in a message
             log.warning("views.open failed", extra={"error": exc.response.get("error")})
             return False
-
-

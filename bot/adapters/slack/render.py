@@ -104,7 +104,7 @@ def _section_blocks(section: Section) -> list[dict[str, Any]]:
     blocks = [{"type": "section", "text": _mrkdwn(chunk)} for chunk in chunks]
     fields = [_mrkdwn(f"*{fit(f.label, 200)}*\n{_field_value(f)}") for f in section.fields]
     for start in range(0, len(fields), MAX_FIELDS):
-        group = fields[start:start + MAX_FIELDS]
+        group = fields[start : start + MAX_FIELDS]
         if blocks and start == 0 and "fields" not in blocks[-1]:
             blocks[-1]["fields"] = group  # a section may carry text and fields together
         else:
@@ -130,7 +130,7 @@ def button(b: Button, index: int) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "button",
         "text": plain(b.text, BUTTON_TEXT),
-        "action_id": b.action_id[:ACTION_ID - len(suffix)] + suffix,
+        "action_id": b.action_id[: ACTION_ID - len(suffix)] + suffix,
     }
     if b.value:
         element["value"] = b.value[:BUTTON_VALUE]
@@ -158,11 +158,13 @@ def render_message(reply: Reply, *, extra_buttons: list[Button] = ()) -> dict[st
         content.append({"type": "section", "text": _mrkdwn(mentions[:SECTION_TEXT])})
     buttons = [*reply.buttons, *extra_buttons]
     elements = [button(b, i) for i, b in enumerate(buttons)]
-    actions = [{"type": "actions", "elements": elements[i:i + BUTTONS_PER_BLOCK]}
-               for i in range(0, len(elements), BUTTONS_PER_BLOCK)]
+    actions = [
+        {"type": "actions", "elements": elements[i : i + BUTTONS_PER_BLOCK]}
+        for i in range(0, len(elements), BUTTONS_PER_BLOCK)
+    ]
     room = MAX_BLOCKS - len(actions)
     if len(content) > room:
-        content = content[:room - 1] + [{"type": "context", "elements": [_mrkdwn(escape(SHORTENED))]}]
+        content = content[: room - 1] + [{"type": "context", "elements": [_mrkdwn(escape(SHORTENED))]}]
     blocks = (content + actions)[:MAX_BLOCKS]
     text = fit(reply.text or reply.title or " ", MESSAGE_TEXT - len(mentions) - 1)
     return {"text": f"{text} {mentions}" if mentions else text, "blocks": blocks}
@@ -171,8 +173,10 @@ def render_message(reply: Reply, *, extra_buttons: list[Button] = ()) -> dict[st
 def _element(item: Input) -> dict[str, Any]:
     action_id = item.name[:ACTION_ID]
     if item.kind == "select" and item.choices:
-        options = [{"text": plain(label, OPTION_TEXT), "value": value[:OPTION_VALUE]}
-                   for value, label in item.choices[:MAX_OPTIONS]]
+        options = [
+            {"text": plain(label, OPTION_TEXT), "value": value[:OPTION_VALUE]}
+            for value, label in item.choices[:MAX_OPTIONS]
+        ]
         element: dict[str, Any] = {"type": "static_select", "action_id": action_id, "options": options}
         initial = next((o for o in options if o["value"] == item.initial), None)
         if initial:
@@ -197,9 +201,16 @@ def render_modal(form: Form, metadata: dict[str, Any]) -> dict[str, Any] | None:
     private = json.dumps(metadata, separators=(",", ":"))
     if len(private) > PRIVATE_METADATA:
         return None
-    blocks = [{"type": "input", "block_id": item.name[:ACTION_ID], "optional": item.optional,
-               "label": plain(item.label, LABEL), "element": _element(item)}
-              for item in form.inputs[:MAX_MODAL_BLOCKS]]
+    blocks = [
+        {
+            "type": "input",
+            "block_id": item.name[:ACTION_ID],
+            "optional": item.optional,
+            "label": plain(item.label, LABEL),
+            "element": _element(item),
+        }
+        for item in form.inputs[:MAX_MODAL_BLOCKS]
+    ]
     return {
         "type": "modal",
         "callback_id": form.submit_action_id[:ACTION_ID],

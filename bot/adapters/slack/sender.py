@@ -9,12 +9,12 @@ from collections import defaultdict
 from contextlib import asynccontextmanager
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.render import render_message
@@ -28,8 +28,10 @@ def web_client(settings: Settings) -> AsyncWebClient:
     """The app's client. slack_sdk retries connection errors by default but not HTTP 429: add both."""
     options: dict[str, Any] = {
         "token": settings.slack_bot_token,
-        "retry_handlers": [AsyncConnectionErrorRetryHandler(max_retry_count=2),
-                           AsyncRateLimitErrorRetryHandler(max_retry_count=3)],
+        "retry_handlers": [
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        ],
     }
     if settings.slack_api_url:
         options["base_url"] = settings.slack_api_url.rstrip("/") + "/"
@@ -49,9 +51,16 @@ class Tokens:
         return bot.bot_token if bot else None
 
 
-async def post(client: AsyncWebClient, reply: Reply, *, channel: str, thread: str | None = None,
-               user: str | None = None, token: str | None = None,
-               extra_buttons: list[Button] = ()) -> str | None:
+async def post(
+    client: AsyncWebClient,
+    reply: Reply,
+    *,
+    channel: str,
+    thread: str | None = None,
+    user: str | None = None,
+    token: str | None = None,
+    extra_buttons: list[Button] = (),
+) -> str | None:
     """Post a reply into a channel (thread); a private reply only `user` sees. Returns the ts."""
     args: dict[str, Any] = {"channel": channel, **render_message(reply, extra_buttons=extra_buttons)}
     if thread:
@@ -107,7 +116,8 @@ class SlackSender:
         if until < time.monotonic():
             found: set[str] = set()
             async for page in await self.client.users_conversations(
-                    user=user, types="public_channel,private_channel", exclude_archived=True, limit=1000, token=token):
+                user=user, types="public_channel,private_channel", exclude_archived=True, limit=1000, token=token
+            ):
                 found.update(c["id"] for c in page.get("channels") or () if isinstance(c, dict) and "id" in c)
             channels, now = frozenset(found), time.monotonic()
             if len(self._channels) > 1000:  # forget the lapsed ones rather than grow without end
@@ -129,7 +139,9 @@ class SlackSender:
             raise
         channel = info.get("channel") or {}
         if not (channel.get("is_member") or channel.get("is_im")):
-            return f"I'm not in #{channel.get('name') or conversation.channel}. Invite me there first (/invite @PMO Bot)."
+            return (
+                f"I'm not in #{channel.get('name') or conversation.channel}. Invite me there first (/invite @PMO Bot)."
+            )
         return None
 
     async def update(self, conversation: ConversationRef, message_id: str, reply: Reply) -> None:
@@ -137,8 +149,9 @@ class SlackSender:
         if not token:
             raise LookupError(f"no Slack installation for workspace {conversation.workspace!r}")
         async with self.pacer.turn(f"{conversation.workspace}:{conversation.channel}"):
-            await self.client.chat_update(channel=conversation.channel, ts=message_id, token=token,
-                                          **render_message(reply))
+            await self.client.chat_update(
+                channel=conversation.channel, ts=message_id, token=token, **render_message(reply)
+            )
 
     async def send(self, conversation: ConversationRef, reply: Reply) -> str | None:
         token = await self.tokens.bot_token(conversation.workspace)
@@ -147,5 +160,11 @@ class SlackSender:
         # A user id as the channel posts in the bot's DM with that person (its Messages tab).
         channel = conversation.user or conversation.channel
         async with self.pacer.turn(f"{conversation.workspace}:{channel}"):
-            return await post(self.client, reply, channel=channel, thread=conversation.thread,
-                              user=conversation.extra.get("user"), token=token)
+            return await post(
+                self.client,
+                reply,
+                channel=channel,
+                thread=conversation.thread,
+                user=conversation.extra.get("user"),
+                token=token,
+            )

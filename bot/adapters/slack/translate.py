@@ -30,10 +30,15 @@ def command_incoming(body: dict[str, Any]) -> Incoming:
     text = unescape(_str(body.get("text"))).strip()
     prefix = COMMANDS.get(_str(body.get("command")), "")
     return Incoming(
-        platform=PLATFORM, workspace=_str(body.get("team_id")), channel=_str(body.get("channel_id")),
-        user=_str(body.get("user_id")), user_name=_str(body.get("user_name")) or None,
-        text=f"{prefix} {text}".strip(), addressed=True,
-        direct=_str(body.get("channel_name")) == "directmessage", raw=body,
+        platform=PLATFORM,
+        workspace=_str(body.get("team_id")),
+        channel=_str(body.get("channel_id")),
+        user=_str(body.get("user_id")),
+        user_name=_str(body.get("user_name")) or None,
+        text=f"{prefix} {text}".strip(),
+        addressed=True,
+        direct=_str(body.get("channel_name")) == "directmessage",
+        raw=body,
     )
 
 
@@ -63,9 +68,15 @@ def event_incoming(body: dict[str, Any], bot_user_id: str | None, bot_id: str | 
         return None  # never answer ourselves: that way lies a loop
     text = unescape(strip_mention(_str(event.get("text")), bot_user_id)).strip()
     return Incoming(
-        platform=PLATFORM, workspace=_str(body.get("team_id")) or _str(event.get("team")),
-        channel=_str(event.get("channel")), user=user, text=text, thread=thread,
-        addressed=True, direct=direct, raw=body,
+        platform=PLATFORM,
+        workspace=_str(body.get("team_id")) or _str(event.get("team")),
+        channel=_str(event.get("channel")),
+        user=user,
+        text=text,
+        thread=thread,
+        addressed=True,
+        direct=direct,
+        raw=body,
     )
 
 
@@ -78,10 +89,16 @@ def block_action(body: dict[str, Any]) -> Action | None:
     container = _dict(body.get("container"))
     thread = _str(message.get("thread_ts")) or (None if container.get("is_ephemeral") else _str(message.get("ts")))
     return Action(
-        platform=PLATFORM, workspace=_team(body), channel=_str(_dict(body.get("channel")).get("id")),
-        user=_str(_dict(body.get("user")).get("id")), text=_str(_dict(action.get("text")).get("text")),
-        thread=thread or None, addressed=True, raw=body,
-        action_id=neutral_action_id(_str(action.get("action_id"))), value=_str(action.get("value")),
+        platform=PLATFORM,
+        workspace=_team(body),
+        channel=_str(_dict(body.get("channel")).get("id")),
+        user=_str(_dict(body.get("user")).get("id")),
+        text=_str(_dict(action.get("text")).get("text")),
+        thread=thread or None,
+        addressed=True,
+        raw=body,
+        action_id=neutral_action_id(_str(action.get("action_id"))),
+        value=_str(action.get("value")),
     )
 
 
@@ -93,9 +110,16 @@ def view_submission(body: dict[str, Any]) -> tuple[Action, dict[str, Any]]:
     except ValueError:
         meta = {}
     action = Action(
-        platform=PLATFORM, workspace=_team(body), channel=_str(meta.get("c")), user=_str(_dict(body.get("user")).get("id")),
-        thread=_str(meta.get("t")) or None, addressed=True, raw=body,
-        action_id=_str(view.get("callback_id")), value=_str(meta.get("v")), form=form_values(view),
+        platform=PLATFORM,
+        workspace=_team(body),
+        channel=_str(meta.get("c")),
+        user=_str(_dict(body.get("user")).get("id")),
+        thread=_str(meta.get("t")) or None,
+        addressed=True,
+        raw=body,
+        action_id=_str(view.get("callback_id")),
+        value=_str(meta.get("v")),
+        form=form_values(view),
     )
     return action, meta
 

@@ -25,8 +25,11 @@ def setup(app: web.Application, bot: Bot) -> None:
         if not settings.pmo_bot_teams_allow_unauthenticated:
             log.info("Teams is off: set MICROSOFT_APP_ID (and MICROSOFT_APP_PASSWORD) to enable POST %s", ROUTE)
             return
-        log.warning("!!! TEAMS AUTHENTICATION IS OFF: POST %s accepts activities from anyone without a token "
-                    "(PMO_BOT_TEAMS_ALLOW_UNAUTHENTICATED=true). Use this for local development only. !!!", ROUTE)
+        log.warning(
+            "!!! TEAMS AUTHENTICATION IS OFF: POST %s accepts activities from anyone without a token "
+            "(PMO_BOT_TEAMS_ALLOW_UNAUTHENTICATED=true). Use this for local development only. !!!",
+            ROUTE,
+        )
     from bot.adapters.teams.adapter import TeamsEndpoint  # botbuilder is slow to import: only when used
 
     endpoint = TeamsEndpoint(bot)

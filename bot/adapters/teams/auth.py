@@ -49,15 +49,20 @@ class BotConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BotConfig:
-        return cls(settings.microsoft_app_id or None, settings.microsoft_app_password or None,
-                   settings.microsoft_app_type or "MultiTenant", settings.microsoft_app_tenant_id or None)
+        return cls(
+            settings.microsoft_app_id or None,
+            settings.microsoft_app_password or None,
+            settings.microsoft_app_type or "MultiTenant",
+            settings.microsoft_app_tenant_id or None,
+        )
 
 
 def app_id_of(identity: ClaimsIdentity | None) -> str | None:
     if identity is None:
         return None
-    return (identity.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM)
-            or identity.get_claim_value(AuthenticationConstants.APP_ID_CLAIM))
+    return identity.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM) or identity.get_claim_value(
+        AuthenticationConstants.APP_ID_CLAIM
+    )
 
 
 class CachingAuthentication(ConfigurationBotFrameworkAuthentication):
@@ -79,8 +84,9 @@ class CachingAuthentication(ConfigurationBotFrameworkAuthentication):
         if not activity.service_url or not activity.conversation or not activity.conversation.id:
             raise BadActivity("activity has no serviceUrl or conversation id")
         if result.connector_factory is not None:
-            result.connector_factory = _CachingFactory(self, result.connector_factory,
-                                                       app_id_of(result.claims_identity))
+            result.connector_factory = _CachingFactory(
+                self, result.connector_factory, app_id_of(result.claims_identity)
+            )
         return result
 
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
@@ -94,8 +100,9 @@ class CachingAuthentication(ConfigurationBotFrameworkAuthentication):
             self._token_clients[app_id] = client
         return client
 
-    async def connector(self, inner: ConnectorFactory, app_id: str | None, service_url: str,
-                        audience: str | None) -> ConnectorClient:
+    async def connector(
+        self, inner: ConnectorFactory, app_id: str | None, service_url: str, audience: str | None
+    ) -> ConnectorClient:
         key = (app_id, service_url, audience)
         client = self._connectors.get(key)
         if client is not None:

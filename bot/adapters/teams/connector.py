@@ -56,8 +56,9 @@ class BotConnector:
         self._tokens[key] = (token, time.monotonic() + TOKEN_REUSE)
         return token
 
-    async def create_conversation(self, credentials: Authentication | None, service_url: str,
-                                  body: dict[str, Any]) -> str:
+    async def create_conversation(
+        self, credentials: Authentication | None, service_url: str, body: dict[str, Any]
+    ) -> str:
         """POST /v3/conversations (a 1:1 chat with a user); Teams returns the existing chat if there is one."""
         url = f"{service_url.rstrip('/')}/v3/conversations"
         return await self._send("POST", url, credentials, body) or ""
@@ -71,20 +72,26 @@ class BotConnector:
             url += "/" + quote(activity.get("id") or activity["replyToId"], safe="")
         return await self._send(method, url, credentials, activity) or activity.get("id")
 
-    async def get_member(self, credentials: Authentication | None, service_url: str, conversation_id: str,
-                         member_id: str) -> dict[str, Any]:
+    async def get_member(
+        self, credentials: Authentication | None, service_url: str, conversation_id: str, member_id: str
+    ) -> dict[str, Any]:
         """GET one member of a conversation (its aadObjectId, name…): who a mention in a message is."""
-        url = (f"{service_url.rstrip('/')}/v3/conversations/{quote(conversation_id, safe='')}"
-               f"/members/{quote(member_id, safe='')}")
+        url = (
+            f"{service_url.rstrip('/')}/v3/conversations/{quote(conversation_id, safe='')}"
+            f"/members/{quote(member_id, safe='')}"
+        )
         body = await self._request("GET", url, credentials, None)
         return body if isinstance(body, dict) else {}
 
-    async def _send(self, method: str, url: str, credentials: Authentication | None, body: dict[str, Any]) -> str | None:
+    async def _send(
+        self, method: str, url: str, credentials: Authentication | None, body: dict[str, Any]
+    ) -> str | None:
         answer = await self._request(method, url, credentials, body)
         return answer.get("id") if isinstance(answer, dict) else None
 
-    async def _request(self, method: str, url: str, credentials: Authentication | None,
-                       body: dict[str, Any] | None) -> Any:
+    async def _request(
+        self, method: str, url: str, credentials: Authentication | None, body: dict[str, Any] | None
+    ) -> Any:
         for fresh in (False, True):  # a 401 means our cached token went stale: one retry with a new one
             headers = {}
             if token := await self._token(credentials, fresh=fresh):
@@ -97,7 +104,7 @@ class BotConnector:
                     if response.status == 401 and headers and not fresh:
                         continue
                     raise ConnectorError(response.status, text, _seconds(response.headers.get("Retry-After")))
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 raise ConnectorError(None, f"{type(exc).__name__}: {exc}") from exc
         return None
 

@@ -38,8 +38,10 @@ def bot_commands() -> list[dict[str, str]]:
     (`meetup` stands for `meetup list`, `meetup rsvp` …), admin-only commands left out."""
     from bot.app import build_router
 
-    commands = {"who owns": "Who owns an area, e.g. who owns the enterprise roadmap?",
-                "what does": "What a team owns, e.g. what does the PMO own?"}
+    commands = {
+        "who owns": "Who owns an area, e.g. who owns the enterprise roadmap?",
+        "what does": "What a team owns, e.g. what does the PMO own?",
+    }
     subcommands: dict[str, list[str]] = {}
     for info in build_router().commands:
         if info.admin:
@@ -55,8 +57,14 @@ def bot_commands() -> list[dict[str, str]]:
     return [{"title": title[:32], "description": text[:128]} for title, text in commands.items()][:MAX_COMMANDS]
 
 
-def build_manifest(app_id: str, *, manifest_version: str = MANIFEST_VERSIONS[0], version: str = "1.0.0",
-                   website: str = "https://example.com/pmo-bot", name: str = "PMO Bot") -> dict[str, Any]:
+def build_manifest(
+    app_id: str,
+    *,
+    manifest_version: str = MANIFEST_VERSIONS[0],
+    version: str = "1.0.0",
+    website: str = "https://example.com/pmo-bot",
+    name: str = "PMO Bot",
+) -> dict[str, Any]:
     if not _GUID.match(app_id or ""):
         raise PackageError(f"the app id must be the bot's Microsoft App ID (a GUID), not {app_id!r}")
     if manifest_version not in MANIFEST_VERSIONS:
@@ -67,19 +75,32 @@ def build_manifest(app_id: str, *, manifest_version: str = MANIFEST_VERSIONS[0],
         "manifestVersion": manifest_version,
         "version": version,
         "id": app_id,
-        "developer": {"name": "PMO", "websiteUrl": website, "privacyUrl": f"{website}/privacy",
-                      "termsOfUseUrl": f"{website}/terms"},
+        "developer": {
+            "name": "PMO",
+            "websiteUrl": website,
+            "privacyUrl": f"{website}/privacy",
+            "termsOfUseUrl": f"{website}/terms",
+        },
         "name": {"short": name[:30], "full": f"{name}: who owns what, retros, ideas, meetups"[:100]},
         "description": {
             "short": "Who owns what in our operating model, plus retros, ideas and meetups."[:80],
-            "full": ("Ask who owns an area of the operating model (RACI: who is accountable, who to consult), "
-                     "run retrospectives, log improvement ideas and keep up with community meetups. "
-                     "Mention the bot in a channel or chat with it directly; type help to see everything."),
+            "full": (
+                "Ask who owns an area of the operating model (RACI: who is accountable, who to consult), "
+                "run retrospectives, log improvement ideas and keep up with community meetups. "
+                "Mention the bot in a channel or chat with it directly; type help to see everything."
+            ),
         },
         "icons": {"color": "color.png", "outline": "outline.png"},
         "accentColor": "#{:02X}{:02X}{:02X}".format(*ACCENT),
-        "bots": [{"botId": app_id, "scopes": SCOPES, "supportsFiles": False, "isNotificationOnly": False,
-                  "commandLists": [{"scopes": SCOPES, "commands": bot_commands()}]}],
+        "bots": [
+            {
+                "botId": app_id,
+                "scopes": SCOPES,
+                "supportsFiles": False,
+                "isNotificationOnly": False,
+                "commandLists": [{"scopes": SCOPES, "commands": bot_commands()}],
+            }
+        ],
         "permissions": ["identity", "messageTeamMembers"],
         "validDomains": [],
     }
@@ -136,12 +157,20 @@ def _icon(path: Path | None, size: int, draw: Callable[[], bytes], *, transparen
 # -------------------------------------------------------------------------------- package
 
 
-def write_package(out: Path, app_id: str, *, color_icon: Path | None = None, outline_icon_path: Path | None = None,
-                  **manifest_options: Any) -> Path:
+def write_package(
+    out: Path,
+    app_id: str,
+    *,
+    color_icon: Path | None = None,
+    outline_icon_path: Path | None = None,
+    **manifest_options: Any,
+) -> Path:
     manifest = build_manifest(app_id, **manifest_options)
-    files = {"manifest.json": json.dumps(manifest, indent=2, ensure_ascii=False).encode(),
-             "color.png": _icon(color_icon, COLOR_SIZE, colour_icon, transparent=False),
-             "outline.png": _icon(outline_icon_path, OUTLINE_SIZE, outline_icon, transparent=True)}
+    files = {
+        "manifest.json": json.dumps(manifest, indent=2, ensure_ascii=False).encode(),
+        "color.png": _icon(color_icon, COLOR_SIZE, colour_icon, transparent=False),
+        "outline.png": _icon(outline_icon_path, OUTLINE_SIZE, outline_icon, transparent=True),
+    }
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():  # at the zip's root: Teams rejects nested folders
@@ -155,8 +184,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--color-icon", type=Path, help="192×192 colour PNG (default: generated)")
     parser.add_argument("--outline-icon", type=Path, help="32×32 white-on-transparent PNG (default: generated)")
     parser.add_argument("--app-version", default="1.0.0", help="the app's own version (raise it on every upload)")
-    parser.add_argument("--website", default="https://example.com/pmo-bot",
-                        help="https URL for support; /privacy and /terms are appended for those pages")
+    parser.add_argument(
+        "--website",
+        default="https://example.com/pmo-bot",
+        help="https URL for support; /privacy and /terms are appended for those pages",
+    )
 
 
 def run(args: argparse.Namespace, default_app_id: str | None) -> int:
@@ -165,8 +197,14 @@ def run(args: argparse.Namespace, default_app_id: str | None) -> int:
         print("No app id: pass --app-id or set MICROSOFT_APP_ID.", file=sys.stderr)
         return 2
     try:
-        out = write_package(args.out, app_id, color_icon=args.color_icon, outline_icon_path=args.outline_icon,
-                            version=args.app_version, website=args.website)
+        out = write_package(
+            args.out,
+            app_id,
+            color_icon=args.color_icon,
+            outline_icon_path=args.outline_icon,
+            version=args.app_version,
+            website=args.website,
+        )
     except (PackageError, OSError) as exc:
         print(f"Could not build the Teams package: {exc}", file=sys.stderr)
         return 1

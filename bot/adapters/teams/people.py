@@ -28,8 +28,9 @@ class People:
         self.connector = connector
         self._members: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}  # (channel, who) -> (until, member)
 
-    async def member(self, credentials: Authentication | None, service_url: str, conversation: str,
-                     who: str) -> dict[str, Any] | None:
+    async def member(
+        self, credentials: Authentication | None, service_url: str, conversation: str, who: str
+    ) -> dict[str, Any] | None:
         """The member (id, name, aadObjectId) that `who` (a member id or an AAD object id) is in the
         conversation; None when they are not in it. Only people found are remembered: others may join."""
         channel = split_conversation(conversation)[0]
@@ -47,8 +48,9 @@ class People:
             self._members[(channel, who)] = (time.monotonic() + self.SECONDS, found)
         return found
 
-    async def mentions(self, credentials: Authentication | None, service_url: str, conversation: str,
-                       users: list[str]) -> list[dict[str, Any]]:
+    async def mentions(
+        self, credentials: Authentication | None, service_url: str, conversation: str, users: list[str]
+    ) -> list[dict[str, Any]]:
         """Mention entities for the people (AAD object ids) who are in the conversation; a lookup
         that fails leaves that person unmentioned rather than the message unsent."""
         out = []
@@ -60,6 +62,11 @@ class People:
                 continue
             if member and member.get("id"):
                 name = member.get("name") or "someone"
-                out.append({"type": "mention", "text": f"<at>{html.escape(name)}</at>",
-                            "mentioned": {"id": member["id"], "name": name}})
+                out.append(
+                    {
+                        "type": "mention",
+                        "text": f"<at>{html.escape(name)}</at>",
+                        "mentioned": {"id": member["id"], "name": name},
+                    }
+                )
         return out

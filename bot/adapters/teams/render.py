@@ -8,7 +8,6 @@ read as Markdown, so it is escaped. Pure dicts: no botbuilder import, easy to va
 from __future__ import annotations
 
 import base64
-
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -40,8 +39,9 @@ def _paragraphs(text: str, *, spacing: str = "Small", **style: Any) -> list[dict
     blocks = []
     for i, line in enumerate(text.split("\n")):
         if line.strip():
-            blocks.append({"type": "RichTextBlock", "inlines": [_run(line, **style)],
-                           "spacing": "None" if i else spacing})
+            blocks.append(
+                {"type": "RichTextBlock", "inlines": [_run(line, **style)], "spacing": "None" if i else spacing}
+            )
     return blocks
 
 
@@ -52,16 +52,25 @@ def _section(section: Section) -> list[dict[str, Any]]:
     if section.text:
         items += _paragraphs(section.text)
     for field in section.fields:
-        items.append({"type": "ColumnSet", "spacing": "Small", "columns": [
-            {"type": "Column", "width": 1, "items": _paragraphs(field.label, spacing="None", weight="Bolder")},
-            {"type": "Column", "width": 3, "items": _paragraphs(field.value or "—", spacing="None")},
-        ]})
+        items.append(
+            {
+                "type": "ColumnSet",
+                "spacing": "Small",
+                "columns": [
+                    {"type": "Column", "width": 1, "items": _paragraphs(field.label, spacing="None", weight="Bolder")},
+                    {"type": "Column", "width": 3, "items": _paragraphs(field.value or "—", spacing="None")},
+                ],
+            }
+        )
     return items
 
 
 def _submit(title: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    action: dict[str, Any] = {"type": "Action.Submit", "title": title[:80] or "OK",
-                              "data": {ACTION_KEY: action_id, VALUE_KEY: value}}
+    action: dict[str, Any] = {
+        "type": "Action.Submit",
+        "title": title[:80] or "OK",
+        "data": {ACTION_KEY: action_id, VALUE_KEY: value},
+    }
     if style:
         action["style"] = {"primary": "positive", "danger": "destructive"}[style]
     return action
@@ -76,14 +85,31 @@ def _input(item: Input) -> dict[str, Any]:
     if not item.optional:
         common["errorMessage"] = f"{item.label} is required."
     if item.kind == "select":
-        return {"type": "Input.ChoiceSet", **common, "style": "compact", "value": item.initial,
-                "choices": [{"title": label, "value": value} for value, label in item.choices]}
+        return {
+            "type": "Input.ChoiceSet",
+            **common,
+            "style": "compact",
+            "value": item.initial,
+            "choices": [{"title": label, "value": value} for value, label in item.choices],
+        }
     if item.kind == "checkbox":
         # The console sends "true" or "" for a checkbox; Teams sends valueOn / valueOff.
-        return {"type": "Input.Toggle", **common, "title": item.label, "valueOn": "true", "valueOff": "",
-                "value": "true" if item.initial == "true" else ""}
-    return {"type": "Input.Text", **common, "placeholder": item.placeholder, "value": item.initial,
-            "isMultiline": item.kind == "multiline", "maxLength": 2000}
+        return {
+            "type": "Input.Toggle",
+            **common,
+            "title": item.label,
+            "valueOn": "true",
+            "valueOff": "",
+            "value": "true" if item.initial == "true" else "",
+        }
+    return {
+        "type": "Input.Text",
+        **common,
+        "placeholder": item.placeholder,
+        "value": item.initial,
+        "isMultiline": item.kind == "multiline",
+        "maxLength": 2000,
+    }
 
 
 def _form(form: Form) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -104,10 +130,13 @@ def render_card(reply: Reply) -> dict[str, Any]:
         inputs, submit = _form(reply.form)
         body += inputs
         actions.insert(0, submit)
-    card: dict[str, Any] = {"type": "AdaptiveCard", "version": "1.5",
-                            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-                            "fallbackText": escape_markdown(reply.text[:MAX_RUN]),
-                            "body": body or [{"type": "RichTextBlock", "inlines": [_run("(no text)")]}]}
+    card: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "version": "1.5",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "fallbackText": escape_markdown(reply.text[:MAX_RUN]),
+        "body": body or [{"type": "RichTextBlock", "inlines": [_run("(no text)")]}],
+    }
     if actions:
         card["actions"] = actions
     return card
@@ -120,8 +149,15 @@ def render_activity(reply: Reply, mentions: Sequence[dict[str, Any]] = ()) -> di
     looked up for reply.mentions) become the message's text above the card, so they notify:
     a card may only carry mentions in a Teams-only property the Adaptive Card schema refuses."""
     attachments = [{"contentType": CARD_CONTENT_TYPE, "content": render_card(reply)}]
-    attachments += [{"contentType": f.mime, "name": f.name, "contentUrl": f"data:{f.mime};base64,"
-                     + base64.b64encode(f.data).decode("ascii")} for f in reply.files if f.mime.startswith("image/")]
+    attachments += [
+        {
+            "contentType": f.mime,
+            "name": f.name,
+            "contentUrl": f"data:{f.mime};base64," + base64.b64encode(f.data).decode("ascii"),
+        }
+        for f in reply.files
+        if f.mime.startswith("image/")
+    ]
     activity = {"type": "message", "summary": reply.text[:MAX_RUN], "attachments": attachments}
     if mentions:
         activity.update(text=" ".join(m["text"] for m in mentions), textFormat="xml", entities=list(mentions))

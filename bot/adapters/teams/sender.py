@@ -37,8 +37,9 @@ class Pacer:
 
     WINDOWS = ((1.0, 7), (2.0, 8), (30.0, 60), (3600.0, 1800))
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
+    ) -> None:
         self._clock, self._sleep = clock, sleep
         self._sent: dict[str, deque[float]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
@@ -49,8 +50,9 @@ class Pacer:
             sent = self._sent.setdefault(key, deque(maxlen=self.WINDOWS[-1][1]))
             while True:
                 now = self._clock()
-                delay = max((sent[-limit] + window - now for window, limit in self.WINDOWS if len(sent) >= limit),
-                            default=0.0)
+                delay = max(
+                    (sent[-limit] + window - now for window, limit in self.WINDOWS if len(sent) >= limit), default=0.0
+                )
                 if delay <= 0:
                     sent.append(now)
                     break
@@ -72,15 +74,20 @@ class RetryPolicy:
     cap: float = 30.0
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
-        backoff = min(self.cap, self.base * 2 ** attempt)
+        backoff = min(self.cap, self.base * 2**attempt)
         return max(random.uniform(backoff / 2, backoff), min(retry_after or 0.0, self.cap))
 
 
 class Outbox:
     """Every post the bot makes (replies and proactive sends) goes through here."""
 
-    def __init__(self, connector: BotConnector | None = None, pacer: Pacer | None = None,
-                 retry: RetryPolicy | None = None, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        connector: BotConnector | None = None,
+        pacer: Pacer | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
         self.connector = connector or BotConnector()
         self.pacer, self.retry, self._sleep = pacer or Pacer(), retry or RetryPolicy(), sleep
 
@@ -101,9 +108,18 @@ class Outbox:
         return None
 
 
-def build_activity(reply: Reply, *, conversation_id: str, service_url: str, channel_id: str,
-                   bot: dict[str, Any] | None, tenant_id: str | None = None, user: dict[str, Any] | None = None,
-                   reply_to_id: str | None = None, mentions: list[dict[str, Any]] = ()) -> dict[str, Any]:
+def build_activity(
+    reply: Reply,
+    *,
+    conversation_id: str,
+    service_url: str,
+    channel_id: str,
+    bot: dict[str, Any] | None,
+    tenant_id: str | None = None,
+    user: dict[str, Any] | None = None,
+    reply_to_id: str | None = None,
+    mentions: list[dict[str, Any]] = (),
+) -> dict[str, Any]:
     """The JSON of an outgoing message activity (Bot Framework schema)."""
     activity = render_activity(reply, mentions)
     activity.update(serviceUrl=service_url, channelId=channel_id, conversation={"id": conversation_id})
@@ -121,8 +137,9 @@ def build_activity(reply: Reply, *, conversation_id: str, service_url: str, chan
 class TeamsSender:
     """`bot.senders["teams"]`: posts into a conversation the bot has seen, from its stored reference."""
 
-    def __init__(self, db: Database, auth: CachingAuthentication, outbox: Outbox, people: People,
-                 app_id: str | None) -> None:
+    def __init__(
+        self, db: Database, auth: CachingAuthentication, outbox: Outbox, people: People, app_id: str | None
+    ) -> None:
         self.db, self.auth, self.outbox, self.people = db, auth, outbox, people
         claims = {AuthenticationConstants.AUDIENCE_CLAIM: app_id, AuthenticationConstants.APP_ID_CLAIM: app_id}
         self._identity = ClaimsIdentity(claims, True)
@@ -149,17 +166,29 @@ class TeamsSender:
         """The credentials and the activity for a post into a stored channel conversation."""
         record = await conversations.get(self.db, PLATFORM, conversation.workspace, conversation.channel)
         if record is None or not record.service_url:
-            raise LookupError(f"no stored Teams conversation {conversation.channel!r} in {conversation.workspace!r}: "
-                              "the bot must be installed there (or have been talked to) first")
+            raise LookupError(
+                f"no stored Teams conversation {conversation.channel!r} in {conversation.workspace!r}: "
+                "the bot must be installed there (or have been talked to) first"
+            )
         ref = record.data
         # The cached ConnectorClient carries the credentials (and their token cache) for this service URL.
         client = await self.auth.create_connector_factory(self._identity).create(record.service_url, None)
-        mentions = await self.people.mentions(client.config.credentials, record.service_url, conversation.channel,
-                                              reply.mentions) if reply.mentions else []
+        mentions = (
+            await self.people.mentions(
+                client.config.credentials, record.service_url, conversation.channel, reply.mentions
+            )
+            if reply.mentions
+            else []
+        )
         activity = build_activity(
-            reply, conversation_id=join_conversation(conversation.channel, conversation.thread),
-            service_url=record.service_url, channel_id=ref.get("channelId") or "msteams", bot=ref.get("bot"),
-            tenant_id=(ref.get("conversation") or {}).get("tenantId"), mentions=mentions)
+            reply,
+            conversation_id=join_conversation(conversation.channel, conversation.thread),
+            service_url=record.service_url,
+            channel_id=ref.get("channelId") or "msteams",
+            bot=ref.get("bot"),
+            tenant_id=(ref.get("conversation") or {}).get("tenantId"),
+            mentions=mentions,
+        )
         return client.config.credentials, activity
 
     async def is_member(self, channel: ConversationRef, user: str) -> bool:
@@ -168,7 +197,9 @@ class TeamsSender:
         if record is None or not record.service_url:
             return False
         client = await self.auth.create_connector_factory(self._identity).create(record.service_url, None)
-        return await self.people.member(client.config.credentials, record.service_url, channel.channel, user) is not None
+        return (
+            await self.people.member(client.config.credentials, record.service_url, channel.channel, user) is not None
+        )
 
     async def _send_direct(self, conversation: ConversationRef, reply: Reply) -> str | None:
         """A DM: into the person's 1:1 chat with the bot, created (and kept) the first time."""
@@ -181,17 +212,35 @@ class TeamsSender:
         client = await self.auth.create_connector_factory(self._identity).create(record.service_url, None)
         credentials = client.config.credentials
         if not person.get("conversationId"):
-            body = {"bot": person.get("bot"), "isGroup": False, "members": [{"id": person["memberId"]}],
-                    "tenantId": person.get("tenantId"), "channelData": {"tenant": {"id": person.get("tenantId")}}}
+            body = {
+                "bot": person.get("bot"),
+                "isGroup": False,
+                "members": [{"id": person["memberId"]}],
+                "tenantId": person.get("tenantId"),
+                "channelData": {"tenant": {"id": person.get("tenantId")}},
+            }
             try:
                 person["conversationId"] = await self.outbox.connector.create_conversation(
-                    credentials, record.service_url, body)
+                    credentials, record.service_url, body
+                )
             except Exception:
                 ERRORS.labels("teams_send").inc()
                 raise
-            await conversations.upsert(self.db, platform=PLATFORM, workspace=conversation.workspace, channel=channel,
-                                       kind="person", service_url=record.service_url, data=person)
-        activity = build_activity(reply, conversation_id=person["conversationId"], service_url=record.service_url,
-                                  channel_id=person.get("channelId") or "msteams", bot=person.get("bot"),
-                                  tenant_id=person.get("tenantId"))
+            await conversations.upsert(
+                self.db,
+                platform=PLATFORM,
+                workspace=conversation.workspace,
+                channel=channel,
+                kind="person",
+                service_url=record.service_url,
+                data=person,
+            )
+        activity = build_activity(
+            reply,
+            conversation_id=person["conversationId"],
+            service_url=record.service_url,
+            channel_id=person.get("channelId") or "msteams",
+            bot=person.get("bot"),
+            tenant_id=person.get("tenantId"),
+        )
         return await self._deliver(credentials, activity)

@@ -99,11 +99,16 @@ def to_incoming(activity: Activity, people: dict[str, str] | None = None) -> Inc
     sender = activity.from_property
     text, mentioned = strip_mentions(activity, people)
     base: dict[str, Any] = {
-        "platform": PLATFORM, "workspace": tenant_of(activity), "channel": channel, "thread": thread,
+        "platform": PLATFORM,
+        "workspace": tenant_of(activity),
+        "channel": channel,
+        "thread": thread,
         # The AAD object id is the same for every bot and is what admins find in Entra ID.
         "user": (sender and (sender.aad_object_id or sender.id)) or "unknown",
         "user_name": sender.name if sender else None,
-        "direct": kind == "personal", "addressed": kind == "personal" or mentioned, "raw": activity,
+        "direct": kind == "personal",
+        "addressed": kind == "personal" or mentioned,
+        "raw": activity,
         "text": text,
     }
     if activity.value is None:
@@ -121,8 +126,9 @@ def _submit(value: Any, base: dict[str, Any]) -> Action:
         raise BadSubmit("card data carries an unreadable value")
     form = {k: v for k, v in value.items() if k not in (ACTION_KEY, VALUE_KEY)}
     if len(form) > MAX_FORM_FIELDS or not all(
-            isinstance(k, str) and isinstance(v, str | int | float | bool) and len(str(v)) <= MAX_FIELD_CHARS
-            for k, v in form.items()):
+        isinstance(k, str) and isinstance(v, str | int | float | bool) and len(str(v)) <= MAX_FIELD_CHARS
+        for k, v in form.items()
+    ):
         raise BadSubmit("card data has unexpected inputs")
     base["addressed"] = True  # pressing the bot's own button is talking to the bot
     return Action(**base, action_id=action_id, value=str(carried), form={k: str(v) for k, v in form.items()})
@@ -149,11 +155,11 @@ def person_of(activity: Activity) -> tuple[str, dict[str, Any]] | None:
     if sender is None or not sender.id or activity.recipient is None or sender.id == activity.recipient.id:
         return None
     data: dict[str, Any] = {
-        "channelId": activity.channel_id, "memberId": sender.id,
+        "channelId": activity.channel_id,
+        "memberId": sender.id,
         "bot": {"id": activity.recipient.id, "name": activity.recipient.name},
         "tenantId": tenant_of(activity),
     }
     if kind_of(activity) == "personal" and activity.conversation and activity.conversation.id:
         data["conversationId"] = activity.conversation.id
     return sender.aad_object_id or sender.id, data
-

@@ -26,10 +26,15 @@ def hello_reply(bot: Bot) -> Reply:
     return Reply(
         text="Hello! I'm the PMO bot. Ask me who owns what, e.g. " + "; ".join(examples) + ". Type “help” for more.",
         title="Hello! I'm the PMO bot",
-        sections=[Section(text="I answer who owns what in our operating model, and help with retros, "
-                               "improvement ideas and meetups."),
-                  Section(heading="Try", text="\n".join(f"• {e}" for e in examples)),
-                  Section(text="Type “help” any time to see everything I can do. In a channel, mention me first.")])
+        sections=[
+            Section(
+                text="I answer who owns what in our operating model, and help with retros, "
+                "improvement ideas and meetups."
+            ),
+            Section(heading="Try", text="\n".join(f"• {e}" for e in examples)),
+            Section(text="Type “help” any time to see everything I can do. In a channel, mention me first."),
+        ],
+    )
 
 
 BAD_SUBMIT = Reply("I couldn't read that button press. The card may be out of date: ask again to get a fresh one.")
@@ -72,10 +77,14 @@ class TeamsTurn:
         """We send no Action.Execute or task modules; answer 200 so Teams shows no error (CloudAdapter says 501)."""
         body = None
         if context.activity.name == "adaptiveCard/action":
-            body = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
-                    "value": "This card is out of date. Ask again to get a fresh one."}
-        await context.send_activity(Activity(type=ActivityTypes.invoke_response,
-                                             value=InvokeResponse(status=200, body=body)))
+            body = {
+                "statusCode": 200,
+                "type": "application/vnd.microsoft.activity.message",
+                "value": "This card is out of date. Ask again to get a fresh one.",
+            }
+        await context.send_activity(
+            Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body))
+        )
 
     async def _message(self, context: TurnContext) -> None:
         try:
@@ -103,8 +112,9 @@ class TeamsTurn:
         out = {}
         for member in translate.mentioned_people(activity):
             try:
-                found = await self.people.member(self._credentials(context), activity.service_url,
-                                                 activity.conversation.id, member)
+                found = await self.people.member(
+                    self._credentials(context), activity.service_url, activity.conversation.id, member
+                )
             except ConnectorError as exc:
                 log.info("could not look up a mentioned member", extra={"status": exc.status})
                 continue
@@ -119,10 +129,21 @@ class TeamsTurn:
         if (workspace, user) in self._mentioned or (workspace, "@" + user) in self._stored:
             return
         if not await conversations.get(self.bot.db, translate.PLATFORM, workspace, "@" + user):
-            data = {"channelId": activity.channel_id, "memberId": member, "tenantId": workspace,
-                    "bot": {"id": activity.recipient.id, "name": activity.recipient.name} if activity.recipient else None}
-            await conversations.upsert(self.bot.db, platform=translate.PLATFORM, workspace=workspace,
-                                       channel="@" + user, kind="person", service_url=activity.service_url, data=data)
+            data = {
+                "channelId": activity.channel_id,
+                "memberId": member,
+                "tenantId": workspace,
+                "bot": {"id": activity.recipient.id, "name": activity.recipient.name} if activity.recipient else None,
+            }
+            await conversations.upsert(
+                self.bot.db,
+                platform=translate.PLATFORM,
+                workspace=workspace,
+                channel="@" + user,
+                kind="person",
+                service_url=activity.service_url,
+                data=data,
+            )
         if len(self._mentioned) > 50_000:
             self._mentioned.clear()
         self._mentioned.add((workspace, user))
@@ -149,18 +170,32 @@ class TeamsTurn:
 
     async def reply(self, context: TurnContext, reply: Reply, *, thread: bool = True) -> str | None:
         """Answer in the conversation (and thread) the activity came from."""
-        sent = await self.outbox.deliver(self._credentials(context), await self._outgoing(context, reply, thread=thread))
+        sent = await self.outbox.deliver(
+            self._credentials(context), await self._outgoing(context, reply, thread=thread)
+        )
         context.responded = True
         return sent
 
     async def _outgoing(self, context: TurnContext, reply: Reply, *, thread: bool) -> dict:
         incoming = context.activity
-        mentions = await self.people.mentions(self._credentials(context), incoming.service_url,
-                                              incoming.conversation.id, reply.mentions) if reply.mentions else []
+        mentions = (
+            await self.people.mentions(
+                self._credentials(context), incoming.service_url, incoming.conversation.id, reply.mentions
+            )
+            if reply.mentions
+            else []
+        )
         return build_activity(
-            reply, conversation_id=incoming.conversation.id, service_url=incoming.service_url,
-            channel_id=incoming.channel_id, user=_account(incoming.from_property), bot=_account(incoming.recipient),
-            tenant_id=translate.tenant_of(incoming), reply_to_id=incoming.id if thread else None, mentions=mentions)
+            reply,
+            conversation_id=incoming.conversation.id,
+            service_url=incoming.service_url,
+            channel_id=incoming.channel_id,
+            user=_account(incoming.from_property),
+            bot=_account(incoming.recipient),
+            tenant_id=translate.tenant_of(incoming),
+            reply_to_id=incoming.id if thread else None,
+            mentions=mentions,
+        )
 
     @staticmethod
     def _credentials(context: TurnContext):
@@ -177,9 +212,15 @@ class TeamsTurn:
         if self._stored.get(key) == ref:
             return
         try:
-            await conversations.upsert(self.bot.db, platform=translate.PLATFORM, workspace=workspace,
-                                       channel=key[1], kind=ref["conversation"]["conversationType"],
-                                       service_url=activity.service_url, data=ref)
+            await conversations.upsert(
+                self.bot.db,
+                platform=translate.PLATFORM,
+                workspace=workspace,
+                channel=key[1],
+                kind=ref["conversation"]["conversationType"],
+                service_url=activity.service_url,
+                data=ref,
+            )
         except Exception:  # answering matters more than remembering: log it and go on
             ERRORS.labels("teams_reference").inc()
             log.exception("could not store the Teams conversation reference")
@@ -200,8 +241,15 @@ class TeamsTurn:
         if known is not None and (known.get("conversationId") or not data.get("conversationId")):
             return  # nothing new: a stored personal chat is not replaced by "no chat seen here"
         try:
-            await conversations.upsert(self.bot.db, platform=translate.PLATFORM, workspace=workspace,
-                                       channel=key[1], kind="person", service_url=activity.service_url, data=data)
+            await conversations.upsert(
+                self.bot.db,
+                platform=translate.PLATFORM,
+                workspace=workspace,
+                channel=key[1],
+                kind="person",
+                service_url=activity.service_url,
+                data=data,
+            )
         except Exception:
             ERRORS.labels("teams_reference").inc()
             log.exception("could not store how to reach a Teams user")
