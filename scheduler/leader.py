@@ -30,6 +30,7 @@ class Leadership:
         self.db = db
         self.retry_seconds = retry_seconds
         self.is_leader = False
+        self.campaigns = 0  # attempts to take the lock so far (logs, tests)
         self.stopping = asyncio.Event()
 
     async def _pause(self) -> bool:
@@ -52,6 +53,7 @@ class Leadership:
                 await on_lost()
             return
         while not self.stopping.is_set():
+            self.campaigns += 1
             try:
                 async with self.db.engine.connect() as conn:
                     try:

@@ -28,6 +28,7 @@ def normalise_url(url: str) -> str:
 class Database:
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.url = normalise_url(url)
+        self.options = engine_options  # as given: another Database on the same place takes them too
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
             # SQLite has one writer: one connection serialises work in the pool's queue instead

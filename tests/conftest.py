@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.adapters.console.adapter import ConsoleSession
 from bot.adapters.console.render import render
@@ -55,50 +57,87 @@ def only_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The bot's settings come from the environment: a developer's own (PMO_BOT_TIMEZONE, a Slack
+    # token…) must not change what the tests see. Tests set what they need explicitly.
+    for name in [k for k in os.environ if k.startswith(("PMO_BOT_", "SLACK_", "MICROSOFT_")) or k == "DATABASE_URL"]:
+        if name != "PMO_BOT_TEST_DATABASE_URL":
+            del os.environ[name]
+    config.addinivalue_line("markers", "own_database: the test gets an empty database of its own (see `db`)")
     if os.environ.get("CI") == "true" and not PG_URL:
         raise pytest.UsageError(
             "CI=true but PMO_BOT_TEST_DATABASE_URL is not set: storage tests must run on PostgreSQL"
         )
 
 
+async def _create_schema(name: str) -> None:
+    admin = Database(PG_URL)
+    async with admin.engine.begin() as conn:
+        await conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+    await admin.close()
+
+
+async def _drop_schema(name: str) -> None:
+    admin = Database(PG_URL)
+    async with admin.engine.begin() as conn:
+        await conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
+    await admin.close()
+
+
+def _pg_options(schema: str) -> dict:
+    return {"connect_args": {"server_settings": {"search_path": schema}}}
+
+
+async def _migrate(url: str, options: dict) -> None:
+    database = Database(url, **options)
+    await database.upgrade()
+    await database.close()
+
+
 @pytest.fixture(scope="session")
 def database_urls(tmp_path_factory: pytest.TempPathFactory):
-    """backend -> (url, engine options), migrated once per test session."""
-    urls: dict[str, tuple[str, dict]] = {"sqlite": (f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}", {})}
+    """backend -> (url, engine options), migrated once per test session. Beside the shared SQLite
+    file lies a pristine migrated copy that `own_database` tests start from."""
+    folder = tmp_path_factory.mktemp("db")
+    urls: dict[str, tuple[str, dict]] = {"sqlite": (f"sqlite:///{folder / 'test.db'}", {})}
     schema = f"pmo_test_{uuid.uuid4().hex[:10]}"
     if PG_URL:
-        urls["postgres"] = (PG_URL, {"connect_args": {"server_settings": {"search_path": schema}}})
+        urls["postgres"] = (PG_URL, _pg_options(schema))
 
     async def migrate() -> None:
         if PG_URL:
-            admin = Database(PG_URL)
-            async with admin.engine.begin() as conn:
-                await conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-            await admin.close()
+            await _create_schema(schema)
         for url, options in urls.values():
-            database = Database(url, **options)
-            await database.upgrade()
-            await database.close()
+            await _migrate(url, options)
+        await _migrate(f"sqlite:///{folder / 'pristine.db'}", {})
 
     asyncio.run(migrate())
     yield urls
     if PG_URL:
-
-        async def drop() -> None:
-            admin = Database(PG_URL)
-            async with admin.engine.begin() as conn:
-                await conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            await admin.close()
-
-        asyncio.run(drop())
+        asyncio.run(_drop_schema(schema))
 
 
 @pytest.fixture(params=BACKENDS)
-async def db(request: pytest.FixtureRequest, database_urls) -> AsyncIterator[Database]:
+async def db(request: pytest.FixtureRequest, database_urls, tmp_path_factory) -> AsyncIterator[Database]:
+    """The test's database. Tests marked `own_database` (anything that reads every workspace: the
+    scheduler, its planners and sweeps) get an empty one of their own instead of the shared one."""
     url, options = database_urls[request.param]
+    schema = None
+    if request.node.get_closest_marker("own_database"):
+        if request.param == "sqlite":
+            pristine = Path(make_url(url).database).with_name("pristine.db")
+            copy = tmp_path_factory.mktemp("own") / "own.db"
+            shutil.copyfile(pristine, copy)
+            url = f"sqlite:///{copy}"
+        else:
+            schema = f"pmo_own_{uuid.uuid4().hex[:10]}"
+            options = _pg_options(schema)
+            await _create_schema(schema)
+            await _migrate(url, options)
     database = Database(url, **options)
     yield database
     await database.close()
+    if schema:
+        await _drop_schema(schema)
 
 
 @pytest.fixture

@@ -1,27 +1,67 @@
-"""The `pmo-bot` command as a user runs it: a fresh SQLite database in the working directory."""
+"""The `pmo-bot` command as a user runs it: a fresh SQLite database in the working directory.
 
+Two tests cross the real process boundary (a new interpreter, stdin, exit status); the rest call
+the same `main()` in this process, which is what the console script runs, at a fraction of the cost.
+"""
+
+import io
 import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from bot import cli
+
 PMO_BOT = [sys.executable, "-m", "bot.cli"]
 ROOT = Path(__file__).resolve().parents[1]
+UNSET = ("DATABASE_URL", "PMO_BOT_", "SLACK_", "MICROSOFT_")
 
 
-def run(args, cwd, stdin=None, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "PMO_BOT_", "SLACK_"))}
-    environment.update(PYTHONPATH=str(ROOT), **env)
+def spawn(args, cwd, stdin=None):
+    """`pmo-bot ARGS` in a process of its own, with no configuration."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(UNSET)}
+    environment.update(PYTHONPATH=str(ROOT))
     return subprocess.run(
         [*PMO_BOT, *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=60, env=environment
     )
 
 
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run(monkeypatch, capsys):
+    """`pmo-bot ARGS` through `bot.cli.main` in this process: the working directory, environment and
+    standard streams are the test's own."""
+
+    def invoke(args, cwd, stdin="", **env):
+        monkeypatch.chdir(cwd)
+        for name in [k for k in os.environ if k.startswith(UNSET)]:
+            monkeypatch.delenv(name)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        try:
+            code = cli.main(args)
+        except SystemExit as exit:  # argparse refusing the arguments
+            code = exit.code
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return invoke
+
+
 def test_ask_works_with_no_configuration(tmp_path):
-    result = run(["ask", "who owns the enterprise roadmap?"], tmp_path)
+    result = spawn(["ask", "who owns the enterprise roadmap?"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert "PMO is accountable for Enterprise roadmap." in result.stdout
     assert (tmp_path / "pmo-bot.db").exists()  # the default: SQLite in the working directory
@@ -29,7 +69,7 @@ def test_ask_works_with_no_configuration(tmp_path):
 
 def test_chat_reads_one_message_per_line_and_prints_json(tmp_path):
     stdin = "who owns the roadmap?\n\nwhat does the PMO own?\n"
-    result = run(["chat", "--json", "--user", "U-1"], tmp_path, stdin)
+    result = spawn(["chat", "--json", "--user", "U-1"], tmp_path, stdin)
     assert result.returncode == 0, result.stderr
     replies = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(replies) == 2
@@ -38,7 +78,7 @@ def test_chat_reads_one_message_per_line_and_prints_json(tmp_path):
     assert replies[1]["title"] == "PMO"
 
 
-def test_a_chart_is_saved_beside_the_database_and_its_place_shown(tmp_path):
+def test_a_chart_is_saved_beside_the_database_and_its_place_shown(run, tmp_path):
     stdin = "improve Publish the enterprise roadmap monthly\nimprove stats\n"
     result = run(["chat"], tmp_path, stdin)
     assert result.returncode == 0, result.stderr
@@ -47,7 +87,7 @@ def test_a_chart_is_saved_beside_the_database_and_its_place_shown(tmp_path):
     assert f"saved to pmo-bot-files/{chart.name}" in result.stdout
 
 
-def test_a_multi_person_conversation_against_one_database(tmp_path):
+def test_a_multi_person_conversation_against_one_database(run, tmp_path):
     env = {"PMO_BOT_ADMINS": "U-ADMIN"}
     denied = run(["ask", "area set Risk register; accountable: PMO", "--user", "U-BOB"], tmp_path, **env)
     assert "Only admins can" in denied.stdout
@@ -59,7 +99,7 @@ def test_a_multi_person_conversation_against_one_database(tmp_path):
     assert "I don't know who owns" in elsewhere.stdout
 
 
-def test_import_export_round_trip_and_all_or_nothing(tmp_path):
+def test_import_export_round_trip_and_all_or_nothing(run, tmp_path):
     exported = run(["ownership", "export", "--format", "yaml", "--out", "model.yml"], tmp_path)
     assert exported.returncode == 0, exported.stderr
     bad = tmp_path / "bad.csv"
@@ -76,12 +116,12 @@ def test_import_export_round_trip_and_all_or_nothing(tmp_path):
     assert copy == (tmp_path / "model.yml").read_text()
 
 
-def test_db_upgrade(tmp_path):
+def test_db_upgrade(run, tmp_path):
     result = run(["db", "upgrade"], tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
     assert result.returncode == 0 and "up to date" in result.stdout
 
 
 @pytest.mark.parametrize("args", [["ownership", "import", "missing.csv"], ["nonsense"]])
-def test_clear_errors_for_bad_invocations(tmp_path, args):
+def test_clear_errors_for_bad_invocations(run, tmp_path, args):
     result = run(args, tmp_path)
     assert result.returncode != 0 and "Traceback" not in result.stderr

@@ -20,9 +20,10 @@ import aiohttp
 import pytest
 from aiohttp import web
 from sqlalchemy.engine import make_url
+from sqlmodel import select
 
 from storage.db import Database
-from storage.models import MeetupSeries, utcnow
+from storage.models import Delivery, MeetupSeries, utcnow
 from tests.conftest import PG_URL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,12 +85,19 @@ async def scheduler_state(session: aiohttp.ClientSession, port: int) -> str | No
         return None
 
 
-async def test_leader_killed_before_an_announcement_exactly_one_arrives(database_url, slack_api):
-    api_url, posts = slack_api
+async def until(predicate, seconds: float, what: str):
+    """Poll an async predicate until it returns something truthy; fail after `seconds`."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not (result := await predicate()):
+        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.1)
+    return result
+
+
+async def add_series(database_url: str, due) -> None:
+    """A meetup whose announcement (a day ahead) is due at `due`."""
+    start = due + timedelta(days=1)
     db = Database(database_url)
-    await db.upgrade()
-    due = utcnow() + timedelta(seconds=12)
-    start = due + timedelta(days=1)  # announced a day before: at `due`
     async with db.session() as session:
         session.add(
             MeetupSeries(
@@ -106,6 +114,21 @@ async def test_leader_killed_before_an_announcement_exactly_one_arrives(database
                 updated_at=utcnow() - timedelta(days=2),
             )
         )
+    await db.close()
+
+
+async def deliveries(database_url: str) -> list[tuple[str, str]]:
+    db = Database(database_url)
+    async with db.session() as session:
+        rows = (await session.exec(select(Delivery))).all()
+    await db.close()
+    return [(row.kind, row.status) for row in rows]
+
+
+async def test_leader_killed_before_an_announcement_exactly_one_arrives(database_url, slack_api):
+    api_url, posts = slack_api
+    db = Database(database_url)
+    await db.upgrade()
     await db.close()
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_", "PMO_BOT_"))}
@@ -129,26 +152,30 @@ async def test_leader_killed_before_an_announcement_exactly_one_arrives(database
     ]
     try:
         async with aiohttp.ClientSession() as http:
-            leader = None
-            for _ in range(200):
+
+            async def elected():
                 states = [await scheduler_state(http, p) for p in ports]
-                if "leader" in states and None not in states:
-                    leader = states.index("leader")
-                    break
-                await asyncio.sleep(0.1)
-            assert leader is not None, f"no leader elected: {states}"
+                return states if "leader" in states and None not in states else None
+
+            states = await until(elected, 90, "both replicas to answer and one to lead")  # slow on a busy machine
+            leader = states.index("leader")
             assert states[1 - leader] == "standby"
-            assert not posts, "nothing is due yet"
-            await asyncio.sleep(max((due - utcnow()).total_seconds() - 2, 0))
+            # Due in a few seconds, counted from now that both are up: the leader dies before it.
+            due = utcnow() + timedelta(seconds=3)
+            await add_series(database_url, due)
             replicas[leader].send_signal(signal.SIGKILL)  # no goodbye: the lock goes with the connection
             replicas[leader].wait(timeout=10)
+            assert not posts, "nothing was due while the leader lived"
 
-            for _ in range(300):
-                if posts:
-                    break
-                await asyncio.sleep(0.1)
-            assert await scheduler_state(http, ports[1 - leader]) == "leader"
-            await asyncio.sleep(3)  # time for any duplicate to show up
+            async def survivor_leads():
+                return await scheduler_state(http, ports[1 - leader]) == "leader"
+
+            async def sent():
+                return ("meetup.announce", "sent") in await deliveries(database_url)
+
+            await until(survivor_leads, 60, "the standby to lead")
+            await until(sent, 60, "the announcement")
+        assert await deliveries(database_url) == [("meetup.announce", "sent")], "claimed once, sent once"
         assert len(posts) == 1, posts
         assert posts[0]["channel"] == "C1" and "Lunch &amp; Learn" in posts[0]["text"]  # escaped for mrkdwn
         assert timedelta(0) <= posts[0]["at"] - due < timedelta(minutes=60), "on time, within the grace window"

@@ -44,6 +44,7 @@ class Call:
     args: dict[str, Any]
     token: str | None
     answer: dict[str, Any] = field(default_factory=dict)  # what the stand-in said back
+    hook: str = ""  # for response_url calls: which hook
 
 
 @dataclass
@@ -64,7 +65,7 @@ class StandIn:
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 3.0) -> list[Call]:
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 15.0) -> list[Call]:
         async def until() -> None:
             while len(self.of(method)) < count:
                 self.changed.clear()
@@ -161,9 +162,17 @@ class StandIn:
         return web.Response(text="OK - 1")
 
     async def hook(self, request: web.Request) -> web.Response:
-        self.calls.append(Call("response_url", await request.json(), None))
+        self.calls.append(Call("response_url", await request.json(), None, hook=request.match_info["id"]))
         self.changed.set()
         return web.Response(text="ok")
+
+    def take_hook(self, hook: str) -> Call | None:
+        """Remove and return what was posted to one response_url (a slash command's late answer)."""
+        for call in self.calls:
+            if call.method == "response_url" and call.hook == hook:
+                self.calls.remove(call)
+                return call
+        return None
 
     async def socket(self, request: web.Request) -> web.StreamResponse:
         if self.refuse_sockets:
@@ -205,6 +214,28 @@ def slack_settings(db: Database, standin: StandIn, **overrides: Any) -> Settings
     )
 
 
+class Answer:
+    """A slash command's answer as the person sees it: the acknowledgement's body or, when the bot
+    took longer than its ack budget (a busy machine), what it posted to the command's response_url
+    instead. Either way the same message; `json()` returns it ({} when there was none)."""
+
+    def __init__(self, response, rig: Slack, hook: str) -> None:
+        self.response, self.rig, self.hook = response, rig, hook
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.response, name)
+
+    async def json(self) -> dict[str, Any]:
+        body = await self.response.text()
+        if body:
+            return json.loads(body)
+        call = self.rig.standin.take_hook(self.hook)
+        if not call:
+            return {}
+        # response_url's own flag (post a new message, don't replace the one the command came from)
+        return {k: v for k, v in call.args.items() if (k, v) != ("replace_original", False)}
+
+
 class Slack:
     """Sends what Slack sends, signed, to the running app."""
 
@@ -236,10 +267,12 @@ class Slack:
         sent.update(headers or {})
         return await self.client.post("/slack/events", data=body.encode(), headers=sent)
 
-    def hook_url(self) -> str:
-        return f"{self.standin.url}/hooks/{uuid.uuid4().hex[:8]}"
+    def hook_url(self, hook: str = "") -> str:
+        return f"{self.standin.url}/hooks/{hook or uuid.uuid4().hex[:8]}"
 
-    def command_body(self, text: str, command: str = "/pmo", user: str = "U-ALICE", **extra: str) -> str:
+    def command_body(
+        self, text: str, command: str = "/pmo", user: str = "U-ALICE", *, hook: str = "", **extra: str
+    ) -> str:
         fields = {
             "token": "legacy",
             "team_id": self.team,
@@ -251,14 +284,19 @@ class Slack:
             "command": command,
             "text": text,
             "api_app_id": "A1",
-            "response_url": self.hook_url(),
+            "response_url": self.hook_url(hook),
             "trigger_id": f"trig-{uuid.uuid4().hex[:6]}",
         }
         fields.update(extra)
         return urlencode(fields)
 
-    async def command(self, text: str, command: str = "/pmo", **extra: str):
-        return await self.post(self.command_body(text, command, **extra), "application/x-www-form-urlencoded")
+    async def command(self, text: str, command: str = "/pmo", **extra: str) -> Answer:
+        hook = f"cmd-{uuid.uuid4().hex[:8]}"
+        body = self.command_body(text, command, hook=hook, **extra)
+        response = await self.post(body, "application/x-www-form-urlencoded")
+        if not await response.read():  # answered after the ack: wait for it, as the person would
+            await self.settle()
+        return Answer(response, self, hook)
 
     def event_body(self, event: dict[str, Any], event_id: str | None = None) -> str:
         return json.dumps(

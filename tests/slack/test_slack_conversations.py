@@ -31,7 +31,7 @@ async def test_a_repeated_answer_follows_the_registry(slack: Slack):
     again = await (await slack.command("who owns the enterprise roadmap")).json()
     assert again == first
     changed = await slack.command("area set enterprise roadmap; accountable: Leadership Team", user=ADMIN)
-    assert "Undo" in await changed.text()
+    assert "Undo" in json.dumps(await changed.json())
     after = await (await slack.command("who owns the enterprise roadmap?")).json()
     assert after["text"].startswith("Leadership Team is accountable for Enterprise roadmap")
     assert after["blocks"] != first["blocks"]

@@ -81,6 +81,18 @@ async def test_stats_chart_is_uploaded_to_the_channel(slack: Slack, standin: Sta
     assert upload.args["bytes"].startswith(b"\x89PNG")
 
 
+async def test_a_chart_answered_after_the_ack_is_still_uploaded(slack: Slack, standin: StandIn, monkeypatch):
+    from bot.adapters.slack import app as slack_app
+
+    await slack.command("Shared glossary of delivery terms", command="/improve", user="UANN")
+    monkeypatch.setattr(slack_app, "ACK_BUDGET", 0)  # as on a machine too busy to answer within 2 s
+    response = await slack.command("stats", command="/improve", user="UANN")
+    assert await response.text() == "", "acknowledged first, answered through response_url"
+    assert "1 idea: 1 new" in (await response.json())["text"]
+    [complete] = standin.of("files.completeUploadExternal")
+    assert complete.args["channel_id"] == "C-GENERAL"
+
+
 async def test_assign_takes_a_slack_mention_and_the_new_owner_may_move_it_on(slack: Slack):
     await slack.command("Shared glossary of delivery terms", command="/improve", user="UANN")
     ack = await (await slack.command("assign 1 <@USAM|sam>", command="/improve", user=ADMIN)).json()

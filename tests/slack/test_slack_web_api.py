@@ -25,7 +25,7 @@ async def test_rate_limited_post_is_retried_after_retry_after(slack: Slack):
     slack.standin.scripted["chat.postMessage"] = [(429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"})]
     started = time.monotonic()
     await slack.mention("who owns the enterprise roadmap?")
-    posts = await slack.standin.wait_for("chat.postMessage", count=2, timeout=5)
+    posts = await slack.standin.wait_for("chat.postMessage", count=2)
     assert time.monotonic() - started >= 0.9  # it waited as Slack asked
     assert posts[0].args == posts[1].args
     await slack.settle()
@@ -35,7 +35,7 @@ async def test_rate_limited_post_is_retried_after_retry_after(slack: Slack):
 async def test_a_dropped_connection_is_retried(slack: Slack):
     slack.standin.dropped["chat.postMessage"] = 1
     await slack.mention("who owns the enterprise roadmap?")
-    first, second = await slack.standin.wait_for("chat.postMessage", count=2, timeout=5)
+    first, second = await slack.standin.wait_for("chat.postMessage", count=2)
     assert first.args == second.args
     await slack.settle()
     assert len(slack.standin.of("chat.postMessage")) == 2

@@ -248,6 +248,8 @@ class SlackAdapter:
             )
             if response.status_code != 200:
                 log.warning("Slack response_url refused the answer", extra={"status": response.status_code})
+            if reply.files:  # a slow `improve stats` still brings its chart
+                await self._upload(client, reply, msg, response_url)
             return
         if not msg.channel:
             return
