@@ -9,53 +9,49 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.core import ConversationRef
+from bot.core.ports import JobSpec, Services
 from handlers import digest
 from handlers.ideas import notify
 from scheduler.deliveries import deliver, record_missed, target_of
 from scheduler.recurrence import zone
-from scheduler.service import JobSpec, current_bot, job_function
 from storage.models import Delivery, Idea, IdeaChannels, IdeaEvent
-
-if TYPE_CHECKING:
-    from bot.app import Bot
 
 SWEEP_EVERY = timedelta(hours=1)
 DIGEST_AT = time(9, 0)  # Mondays, in PMO_BOT_TIMEZONE
 DIGEST_GRACE = timedelta(days=1)  # a digest more than a day late is skipped, not sent on Tuesday night
 
 
-def escalate_after(bot: Bot) -> timedelta:
-    return timedelta(days=bot.settings.pmo_bot_idea_escalate_days)
+def escalate_after(services: Services) -> timedelta:
+    return timedelta(days=services.settings.pmo_bot_idea_escalate_days)
 
 
-def last_digest_time(bot: Bot, now: datetime) -> datetime:
+def last_digest_time(services: Services, now: datetime) -> datetime:
     """The most recent Monday 09:00 (local) at or before `now`."""
-    local = now.astimezone(zone(bot.settings.pmo_bot_timezone))
+    local = now.astimezone(zone(services.settings.pmo_bot_timezone))
     monday = local.date() - timedelta(days=local.weekday())
     at = datetime.combine(monday, DIGEST_AT, tzinfo=local.tzinfo)
     return at if at <= local else at - timedelta(days=7)
 
 
-def next_digest_time(bot: Bot, now: datetime) -> datetime:
-    last = last_digest_time(bot, now).replace(tzinfo=None)
-    return datetime.combine(last.date() + timedelta(days=7), DIGEST_AT, tzinfo=zone(bot.settings.pmo_bot_timezone))
+def next_digest_time(services: Services, now: datetime) -> datetime:
+    last = last_digest_time(services, now).replace(tzinfo=None)
+    return datetime.combine(last.date() + timedelta(days=7), DIGEST_AT, tzinfo=zone(services.settings.pmo_bot_timezone))
 
 
-async def plan(bot: Bot, now: datetime) -> Iterable[JobSpec]:
+async def plan(services: Services, now: datetime) -> Iterable[JobSpec]:
     epoch = datetime(2026, 1, 1, tzinfo=now.tzinfo)
     sweep_at = now + (SWEEP_EVERY - (now - epoch) % SWEEP_EVERY)
-    specs = [JobSpec("ideas:escalate", sweep_at, run_escalation, ())]
-    async with bot.db.session() as session:
+    specs = [JobSpec("ideas:escalate", sweep_at, run_escalation)]
+    async with services.db.session() as session:
         rows = (
             await session.exec(select(IdeaChannels.workspace).where(col(IdeaChannels.digest_channel).is_not(None)))
         ).all()
-        at, last = next_digest_time(bot, now), last_digest_time(bot, now)
+        at, last = next_digest_time(services, now), last_digest_time(services, now)
         done = set(
             (
                 await session.exec(
@@ -74,30 +70,28 @@ def _week(due: datetime) -> str:
     return f"week:{due.date().isoformat()}"
 
 
-@job_function
-async def run_escalation() -> None:
-    await escalate(current_bot())
+async def run_escalation(services: Services) -> None:
+    await escalate(services)
 
 
-@job_function
-async def run_digest(workspace: str) -> None:
-    bot = current_bot()
-    await post_digest(bot, workspace)
-    if bot.scheduler is not None:
-        bot.scheduler.put(
-            JobSpec(f"ideas:digest:{workspace}", next_digest_time(bot, bot.clock()), run_digest, (workspace,))
-        )
+async def run_digest(services: Services, workspace: str) -> None:
+    await post_digest(services, workspace)
+    services.jobs.put(
+        JobSpec(f"ideas:digest:{workspace}", next_digest_time(services, services.clock()), run_digest, (workspace,))
+    )
 
 
-async def escalate(bot: Bot) -> list[Idea]:
+async def escalate(services: Services) -> list[Idea]:
     """Mark ideas waiting in "new" too long and post each to the triage queue once; returns them."""
-    now = bot.clock()
-    async with bot.db.session() as session:
+    now = services.clock()
+    async with services.db.session() as session:
         waiting = (
             await session.exec(
                 select(Idea)
                 .where(
-                    Idea.status == "new", col(Idea.escalated_at).is_(None), Idea.created_at <= now - escalate_after(bot)
+                    Idea.status == "new",
+                    col(Idea.escalated_at).is_(None),
+                    Idea.created_at <= now - escalate_after(services),
                 )
                 .order_by(col(Idea.id))
                 .limit(500)
@@ -105,7 +99,7 @@ async def escalate(bot: Bot) -> list[Idea]:
         ).all()
     escalated = []
     for idea in waiting:
-        async with bot.db.session() as session:
+        async with services.db.session() as session:
             marked = await session.exec(
                 update(Idea)
                 .where(Idea.id == idea.id, col(Idea.escalated_at).is_(None), Idea.status == "new")
@@ -119,28 +113,28 @@ async def escalate(bot: Bot) -> list[Idea]:
                     idea_id=idea.id,
                     at=now,
                     kind="escalated",
-                    comment=f"still new after {bot.settings.pmo_bot_idea_escalate_days} days",
+                    comment=f"still new after {services.settings.pmo_bot_idea_escalate_days} days",
                 )
             )
         escalated.append(idea)
         days = (now - idea.created_at).days
-        await notify.announce(bot, idea, None, f"Waiting for triage for {days} days", kind="idea.escalate")
+        await notify.announce(services, idea, None, f"Waiting for triage for {days} days", kind="idea.escalate")
     return escalated
 
 
-async def post_digest(bot: Bot, workspace: str) -> None:
-    now = bot.clock()
-    async with bot.db.session() as session:
+async def post_digest(services: Services, workspace: str) -> None:
+    now = services.clock()
+    async with services.db.session() as session:
         row = await session.get(IdeaChannels, workspace)
     if row is None or not row.digest_channel:
         return
-    due = last_digest_time(bot, now)
+    due = last_digest_time(services, now)
     ref = ConversationRef(row.platform, workspace, row.digest_channel)
     subject = _week(due)
     if now - due > DIGEST_GRACE:
         await record_missed(
-            bot, workspace=workspace, kind="digest.weekly", subject=subject, target=target_of(ref), due_at=due
+            services, workspace=workspace, kind="digest.weekly", subject=subject, target=target_of(ref), due_at=due
         )
         return
-    reply = await digest.compose(bot, workspace, since=due - timedelta(days=7), until=due)
-    await deliver(bot, ref, reply, kind="digest.weekly", subject=subject, due_at=due)
+    reply = await digest.compose(services, workspace, since=due - timedelta(days=7), until=due)
+    await deliver(services, ref, reply, kind="digest.weekly", subject=subject, due_at=due)

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from sqlmodel import select
 
 from bot.core import CHANNEL, PERSON, ConversationRef
-from handlers.ownership.questions import cache
+from handlers.ownership.registry import RegistryCache
 from storage.models import IdeaChannels
 
 if TYPE_CHECKING:
-    from bot.app import Bot
+    from bot.core.ports import Services
 
 
 @dataclass(slots=True)
@@ -25,18 +25,18 @@ class Route:
     owner: str | None = None  # when the contact is a person, they own the idea
 
 
-async def area_of(bot: Bot, workspace: str, text: str) -> tuple[int | None, str]:
+async def area_of(services: Services, workspace: str, text: str) -> tuple[int | None, str]:
     """The one area the text names most specifically; none when two areas tie."""
-    found = (await cache(bot).snapshot(bot.db, workspace)).index.mentioned(text)
+    found = (await services.own(RegistryCache).snapshot(services.db, workspace)).index.mentioned(text)
     if not found or (len(found) > 1 and found[1].score == found[0].score):
         return None, ""
     return found[0].area_id, found[0].name
 
 
-async def route(bot: Bot, platform: str, workspace: str, area_id: int | None) -> Route:
+async def route(services: Services, platform: str, workspace: str, area_id: int | None) -> Route:
     if area_id is None:
         return Route()
-    view = await cache(bot).view(bot.db, workspace, area_id)
+    view = await services.own(RegistryCache).view(services.db, workspace, area_id)
     if view is None:
         return Route()
     party = view.accountable
@@ -64,13 +64,13 @@ def contact_ref(platform: str, workspace: str, contact: str) -> ConversationRef 
     return ConversationRef(platform, workspace, c)  # a bare id, e.g. a Teams conversation 19:…
 
 
-async def channels(bot: Bot, workspace: str) -> IdeaChannels | None:
-    async with bot.db.session() as session:
+async def channels(services: Services, workspace: str) -> IdeaChannels | None:
+    async with services.db.session() as session:
         return (await session.exec(select(IdeaChannels).where(IdeaChannels.workspace == workspace))).first()
 
 
-async def triage_ref(bot: Bot, workspace: str) -> ConversationRef | None:
-    row = await channels(bot, workspace)
+async def triage_ref(services: Services, workspace: str) -> ConversationRef | None:
+    row = await channels(services, workspace)
     if row and row.triage_channel:
         return ConversationRef(row.platform, workspace, row.triage_channel)
     return None

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import select
 
 from bot.core import Form, Input, Reply, Section
-from bot.router import Context, Routes
+from bot.core.router import Context, Routes
 from handlers.meetups import jobs, replies, store
 from handlers.meetups.parse import MeetupFields, MeetupInputError, parse_fields, split_words
 from scheduler.deliveries import deliver
@@ -131,22 +131,13 @@ async def _create(ctx: Context, fields: MeetupFields) -> Reply:
     starts = store.next_starts(series, after=now)
     if not starts:
         return Reply("That rule has no future date, so there is nothing to schedule. Nothing was scheduled.")
-    problem = await _cannot_post(ctx, series)
+    problem = await ctx.outbox.can_post(store.channel_of(series))
     if problem:
         return Reply(f"{problem} Nothing was scheduled.")
     async with ctx.db.session() as session:
         session.add(series)
-    jobs.reschedule(ctx.bot, series)
+    jobs.reschedule(ctx.services, series)
     return replies.schedule_summary(series, starts, "Scheduled")
-
-
-async def _cannot_post(ctx: Context, series: MeetupSeries) -> str | None:
-    """The adapter's word on whether the bot can post in the series' channel."""
-    sender = ctx.bot.senders.get(series.platform)
-    check = getattr(sender, "can_post", None)
-    if check is None:
-        return None if sender or series.platform == "console" else f"I can't post to {series.platform} from here."
-    return await check(store.channel_of(series))
 
 
 def schedule_form(ctx: Context) -> Reply:
@@ -253,14 +244,14 @@ async def skip(ctx: Context) -> Reply:
         title=f"{series.title}: skipped",
     )
     await deliver(
-        ctx.bot,
+        ctx.services,
         store.channel_of(series),
         notice,
         kind="meetup.skipped",
         subject=f"occurrence:{occ.id}",
         due_at=ctx.now(),
     )
-    await jobs.retract_announcements(ctx.bot, series, [occ], "skipped")
+    await jobs.retract_announcements(ctx.services, series, [occ], "skipped")
     return Reply(f"Skipped {series.title} on {replies.local(series, start)}; the channel has been told.")
 
 
@@ -275,13 +266,13 @@ async def cancel(ctx: Context) -> Reply:
         row = await session.get(MeetupSeries, series.id)
         row.status, row.updated_at = "cancelled", ctx.now()
         session.add(row)
-    jobs.reschedule(ctx.bot, row)
+    jobs.reschedule(ctx.services, row)
     notice = Reply(
         f"The meetup series “{series.title}” has been cancelled. Thanks to everyone who came!",
         title=f"{series.title}: cancelled",
     )
     await deliver(
-        ctx.bot,
+        ctx.services,
         store.channel_of(series),
         notice,
         kind="meetup.cancelled",
@@ -294,7 +285,7 @@ async def cancel(ctx: Context) -> Reply:
             for occ in (await store.known_occurrences(session, series)).values()
             if occ.status in ("announced", "reminded") and occ.starts_at > ctx.now()
         ]
-    await jobs.retract_announcements(ctx.bot, series, upcoming, "cancelled")
+    await jobs.retract_announcements(ctx.services, series, upcoming, "cancelled")
     return Reply(f"Cancelled meetup #{series.id} “{series.title}”; the channel has been told.")
 
 
@@ -324,7 +315,7 @@ async def edit(ctx: Context) -> Reply:
             await session.rollback()
             return Reply("With that change it would have no future date. Nothing was changed.")
         session.add(row)
-    jobs.reschedule(ctx.bot, row)
+    jobs.reschedule(ctx.services, row)
     return replies.schedule_summary(row, starts, "Updated")
 
 

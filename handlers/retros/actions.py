@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core import Form, Input, Reply
-from bot.router import Context, Routes
+from bot.core.router import Context, Routes
 from handlers.ideas.commands import submit
 from handlers.retros import replies, store
 from handlers.retros.common import NO_RETRO, facilitator_only, not_open, retro_by_value, retro_here, today

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 
 from bot.core import PERSON, Reply, Section
-from bot.router import Context, Routes
+from bot.core.router import Context, Routes
 from handlers.retros import replies, store
 from handlers.retros.common import (
     NO_RETRO,
@@ -63,7 +63,7 @@ async def retro_help(ctx: Context) -> Reply:
     examples=("retro start", "retro start 4ls Sprint 12", 'retro start custom "Went well | To improve | Ideas"'),
 )
 async def start(ctx: Context) -> Reply:
-    if ctx.msg.direct and ctx.msg.platform != "console":
+    if ctx.msg.direct:
         return Reply("Start a retro in the team's channel, so everyone can take part: /retro start there.")
     try:
         args = parse_start(ctx.args)
@@ -174,7 +174,12 @@ async def _close(ctx: Context, retro: Retro | None) -> Reply:
     )
     try:
         await deliver(
-            ctx.bot, store.channel_of(retro), summary, kind="retro.summary", subject=f"retro:{retro.id}", due_at=now
+            ctx.services,
+            store.channel_of(retro),
+            summary,
+            kind="retro.summary",
+            subject=f"retro:{retro.id}",
+            due_at=now,
         )
     except LookupError:  # nothing can post on its own (the console without a sender): answer with it
         summary.sections.insert(0, Section(text=confirmation))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.app import Bot
+from bot.assembly.app import Bot
 from tests.conftest import ADMIN
 from tests.slack.conftest import BOT_ID, BOT_USER, TOKEN, Slack, slack_settings, start, texts
 

@@ -71,7 +71,7 @@ async def test_a_full_retro_in_slack(slack: Slack, standin: StandIn):
     assert "Voting is open" in voting.args["text"] and "2 votes each, at most 1 on one card" in voting.args["text"]
     vote = buttons(voting)["Vote"]
     await slack.click(vote["action_id"], vote["value"], user="UCAT")
-    ballot = view_of((await standin.wait_for("views.open"))[-1])
+    ballot = view_of((await standin.wait_for("views.open", 2))[-1])
     assert ballot["callback_id"] == "retro.vote.form"
     values = {
         "card": {"card": {"type": "static_select", "selected_option": {"value": "1"}}},
@@ -84,7 +84,7 @@ async def test_a_full_retro_in_slack(slack: Slack, standin: StandIn):
             "view": {**ballot, "id": "V2", "state": {"values": values}},
         }
     )
-    voted = (await standin.wait_for("chat.postEphemeral"))[-1]
+    voted = (await standin.wait_for("chat.postEphemeral", 2))[-1]
     assert "Voted for card #1. You have 1 of 2 votes left" in voted.args["text"]
     assert "You already gave card #1 1 vote," in (await retro(slack, "vote 1", "UCAT"))["text"]  # cap of 1
     assert "Voted for card #2" in (await retro(slack, "vote 2", "UCAT"))["text"]

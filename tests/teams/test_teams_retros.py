@@ -59,8 +59,8 @@ async def test_a_full_retro_in_teams(client, teams_bot, teams, connector):
     # The owner hears about it by DM, the day before and on the day.
     action_id = int(summary.split("• A")[1].split()[0])
     teams_bot.clock = at("2026-11-22T09:00:00+00:00")
-    await jobs.remind(teams_bot, action_id, "before")
-    await jobs.remind(teams_bot, action_id, "before")
+    await jobs.remind(teams_bot.services, action_id, "before")
+    await jobs.remind(teams_bot.services, action_id, "before")
     dms = [p for p in connector.posts if p["conversation"] == "a:dm-29:U-BOB"]
     assert len(dms) == 1 and connector.created[-1]["members"][0]["id"] == "29:U-BOB"
     assert "is due tomorrow, Mon 23 Nov 2026" in card_text(dms[0]["activity"]["attachments"][0]["content"])

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.app import Bot
+from bot.adapters.console.sender import ConsoleSender
 from bot.core import Action, Button, Form, Incoming, Reply
+from bot.core.ports import Core
 
 PLATFORM = "console"
 
@@ -24,9 +25,21 @@ class _FormInProgress:
 
 
 class ConsoleSession:
-    def __init__(self, bot: Bot, *, workspace: str = "local", channel: str = "console", user: str = "console-user"):
+    """One person at the terminal, talking in `channel` (or, with `direct`, to the bot alone).
+    The bot's own posts go to the console's outbox unless one is registered already."""
+
+    def __init__(
+        self,
+        bot: Core,
+        *,
+        workspace: str = "local",
+        channel: str = "console",
+        user: str = "console-user",
+        direct: bool = False,
+    ):
         self.bot = bot
-        self.workspace, self.channel, self.user = workspace, channel, user
+        self.workspace, self.channel, self.user, self.direct = workspace, channel, user, direct
+        bot.senders.setdefault(PLATFORM, ConsoleSender())
         self._buttons: list[Button] = []
         self._form: _FormInProgress | None = None
 
@@ -36,7 +49,7 @@ class ConsoleSession:
             "workspace": self.workspace,
             "channel": self.channel,
             "user": self.user,
-            "direct": True,
+            "direct": self.direct,
             "addressed": True,
         }
 
