@@ -28,7 +28,6 @@ from apscheduler.triggers.date import DateTrigger  # noqa: E402
 from bot.adapters.console.sender import ConsoleSender  # noqa: E402
 from bot.assembly.app import Bot  # noqa: E402
 from bot.core.config import Settings  # noqa: E402
-from scheduler.service import Scheduler  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import MeetupSeries  # noqa: E402
 
