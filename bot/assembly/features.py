@@ -4,9 +4,9 @@ and only here."""
 from __future__ import annotations
 
 from bot.core.router import CommandInfo, Router
-from handlers import help, ideas, meetups, ownership, retros
+from handlers import digest, help, ideas, meetups, ownership, retros
 
-FEATURES = (ownership.FEATURE, meetups.FEATURE, ideas.FEATURE, retros.FEATURE, help.FEATURE)
+FEATURES = (ownership.FEATURE, meetups.FEATURE, ideas.FEATURE, digest.FEATURE, retros.FEATURE, help.FEATURE)
 
 
 def commands() -> list[CommandInfo]:

@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
 
     from bot.core.config import Settings
-    from bot.core.messages import Incoming
-    from bot.core.router import Router
     from storage.db import Database
 
 T = TypeVar("T")
@@ -104,16 +102,3 @@ class Services:
 
 Planner = Callable[[Services, datetime], Awaitable[Iterable[JobSpec]]]
 WorkspaceSeed = Callable[["AsyncSession", str], Awaitable[None]]
-
-
-class Core(Protocol):
-    """What an adapter sees of the assembled bot: it hands messages in, registers its outbox under
-    its platform name in `senders`, and uses the services (database, settings, `later`)."""
-
-    services: Services
-    router: Router
-    senders: dict[str, Outbox]
-
-    async def handle(self, msg: Incoming) -> Reply | None: ...
-
-    async def settle(self, timeout: float | None = None) -> None: ...

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
 
 from bot.core import PERSON, Form, Input, Reply
 from bot.core.identity import pseudonym, seal
 from bot.core.router import Context, Routes
-from handlers import digest
 from handlers.ideas import jobs, notify, replies, routing, stats, store
 from handlers.ideas.lifecycle import CLOSED, LABELS, NEEDS_COMMENT, OPEN, TRIAGED, parse_status, refusal
 from handlers.ideas.text import MAX_DETAILS, IdeaInputError, check, split_title
 from handlers.ownership.registry import RegistryCache
-from storage.models import Idea, IdeaChannels
+from storage.models import Idea
 
 routes = Routes("ideas")
 routes.examples.append("improve Share retro templates across teams")
@@ -586,36 +584,10 @@ async def triage_queue(ctx: Context) -> Reply:
     return replies.listing(ideas, len(ideas), "in the triage queue", "")
 
 
-@routes.command("improve digest", "This week's PMO digest, now (it is also posted on Mondays where set up)")
-async def digest_now(ctx: Context) -> Reply:
-    now = ctx.now()
-    return await digest.compose(ctx.services, ctx.msg.workspace, since=now - timedelta(days=7), until=now)
-
-
 @routes.command(
     "improve triage here",
     "Post new ideas that match no area (and waiting ones) in this channel",
-    admin="choose where ideas and digests are posted",
+    admin="choose where ideas are posted",
 )
 async def triage_here(ctx: Context) -> Reply:
-    return await _set_channel(ctx, "triage_channel", "Unmatched and long-waiting ideas")
-
-
-@routes.command(
-    "improve digest here",
-    "Post the weekly PMO digest in this channel (Mondays 09:00)",
-    admin="choose where ideas and digests are posted",
-)
-async def digest_here(ctx: Context) -> Reply:
-    return await _set_channel(ctx, "digest_channel", "The weekly PMO digest (Mondays at 09:00)")
-
-
-async def _set_channel(ctx: Context, column: str, what: str) -> Reply:
-    async with ctx.db.session() as session:
-        row = await session.get(IdeaChannels, ctx.msg.workspace) or IdeaChannels(
-            workspace=ctx.msg.workspace, platform=ctx.msg.platform, updated_by=ctx.msg.user
-        )
-        setattr(row, column, ctx.msg.channel)
-        row.platform, row.updated_by, row.updated_at = ctx.msg.platform, ctx.msg.user, ctx.now()
-        session.add(row)
-    return Reply(f"{what} will be posted in this channel.")
+    return await routing.set_channel(ctx, "triage_channel", "Unmatched and long-waiting ideas")

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import select
 
-from bot.core import CHANNEL, PERSON, ConversationRef
+from bot.core import CHANNEL, PERSON, ConversationRef, Reply
+from bot.core.router import Context
 from handlers.ownership.registry import RegistryCache
 from storage.models import IdeaChannels
 
@@ -74,3 +75,15 @@ async def triage_ref(services: Services, workspace: str) -> ConversationRef | No
     if row and row.triage_channel:
         return ConversationRef(row.platform, workspace, row.triage_channel)
     return None
+
+
+async def set_channel(ctx: Context, column: str, what: str) -> Reply:
+    """Make this channel the workspace's `column` (triage or digest channel)."""
+    async with ctx.db.session() as session:
+        row = await session.get(IdeaChannels, ctx.msg.workspace) or IdeaChannels(
+            workspace=ctx.msg.workspace, platform=ctx.msg.platform, updated_by=ctx.msg.user
+        )
+        setattr(row, column, ctx.msg.channel)
+        row.platform, row.updated_by, row.updated_at = ctx.msg.platform, ctx.msg.user, ctx.now()
+        session.add(row)
+    return Reply(f"{what} will be posted in this channel.")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.adapters.console.sender import ConsoleSender
 from bot.core import Action, Button, Form, Incoming, Reply
-from bot.core.ports import Core
+from bot.core.host import Core
 
 PLATFORM = "console"
 

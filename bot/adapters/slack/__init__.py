@@ -17,7 +17,7 @@ from aiohttp import web
 
 from bot.adapters.slack.app import SlackAdapter
 from bot.adapters.slack.sender import SlackSender, Tokens, web_client
-from bot.core.ports import Core
+from bot.core.host import Core
 from storage.events import forget_events_before
 from storage.models import utcnow
 

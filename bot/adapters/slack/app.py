@@ -31,8 +31,8 @@ from bot.adapters.slack import eager, translate
 from bot.adapters.slack.render import OPEN_FORM_ACTION, open_form_button, render_message, render_modal
 from bot.adapters.slack.sender import post
 from bot.core import Action, Form, Incoming, Reply
+from bot.core.host import Core
 from bot.core.metrics import ERRORS
-from bot.core.ports import Core
 from storage.events import first_delivery
 
 log = logging.getLogger(__name__)

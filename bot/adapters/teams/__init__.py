@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # `pmo-bot teams-package` imports this package and needs neither
     from aiohttp import web
 
-    from bot.core.ports import Core
+    from bot.core.host import Core
 
 log = logging.getLogger(__name__)
 ROUTE = "/api/messages"

@@ -14,8 +14,8 @@ from bot.adapters.teams.auth import AuthUnavailable, BadActivity, BotConfig, Cac
 from bot.adapters.teams.people import People
 from bot.adapters.teams.sender import Outbox, TeamsSender
 from bot.adapters.teams.turn import TeamsTurn
+from bot.core.host import Core
 from bot.core.metrics import ERRORS
-from bot.core.ports import Core
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from bot.adapters.teams.connector import ConnectorError
 from bot.adapters.teams.people import People
 from bot.adapters.teams.sender import Outbox, build_activity
 from bot.core import Action, Reply, Section
+from bot.core.host import Core
 from bot.core.metrics import ERRORS
-from bot.core.ports import Core
 from storage import conversations
 
 log = logging.getLogger(__name__)
