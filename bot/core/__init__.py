@@ -1,12 +1,10 @@
 """The neutral contract between adapters, features and the assembly: messages in, replies out,
 the router, and the ports features use (outbox, jobs, clock, settings, database)."""
 
-from bot.core.messages import CHANNEL, PERSON, Action, ConversationRef, Incoming
+from bot.core.messages import Action, ConversationRef, Incoming, Mention
 from bot.core.replies import Attachment, Button, Field, Form, Input, Reply, Section
 
 __all__ = [
-    "CHANNEL",
-    "PERSON",
     "Action",
     "Attachment",
     "Button",
@@ -15,6 +13,7 @@ __all__ = [
     "Form",
     "Incoming",
     "Input",
+    "Mention",
     "Reply",
     "Section",
 ]

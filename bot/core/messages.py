@@ -6,11 +6,38 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-# A person mentioned in Incoming.text, as every adapter writes it: <@user-id> or <@user-id|name>
-# (Slack's own form; the Teams adapter rewrites its <at>…</at> mentions to it). Group 1 is the id.
-PERSON = re.compile(r"<@([^|>\s]+)(?:\|([^>]*))?>")
-# A channel named in text: <#C123|name> as Slack escapes it (group 1, the id) or #name (group 3).
-CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>|#([\w.-]+)")
+_REFERENCE = re.compile(r"<([@#])([^|>\s]+)(?:\|([^>]*))?>|([@#])(\S+)")
+
+
+@dataclass(slots=True, frozen=True)
+class Mention:
+    """A person or channel named in a message, as the platform marked it: its id, the name shown,
+    and the text that stands for it in `Incoming.text` ("@Sam Jones", "#general"). Only what the
+    platform marked is a mention: typing "@sam" names nobody."""
+
+    id: str
+    name: str
+    text: str
+
+    def reference(self) -> str:
+        """How a stored address (a party's contact) keeps it: <@id|name> or <#id|name>."""
+        return f"<{self.text[:1]}{self.id}|{self.name.replace('>', '').replace('|', ' ')}>"
+
+
+def parse_reference(stored: str) -> tuple[str, str, str] | None:
+    """A stored address -> (sigil "@" or "#", id, name); None for free text ("ask Sam")."""
+    m = _REFERENCE.fullmatch(stored.strip())
+    if not m:
+        return None
+    if m[1]:
+        return m[1], m[2], m[3] or m[2]
+    return m[4], m[5], m[5]
+
+
+def show_reference(stored: str) -> str:
+    """A stored address as people read it: @name, #name, or the text as it is."""
+    parsed = parse_reference(stored)
+    return f"{parsed[0]}{parsed[2]}" if parsed else stored
 
 
 @dataclass(slots=True, frozen=True)
@@ -45,11 +72,32 @@ class Incoming:
     addressed: bool = True  # mentioned, DM'd, or a slash command
     direct: bool = False  # a one-to-one conversation with the bot
     user_name: str | None = None
+    people: tuple[Mention, ...] = ()  # the people mentioned, in order
+    channels: tuple[Mention, ...] = ()  # the channels mentioned, in order
     raw: Any = field(default=None, repr=False)
 
     @property
     def conversation(self) -> ConversationRef:
         return ConversationRef(self.platform, self.workspace, self.channel, self.thread)
+
+    def person_in(self, text: str) -> Mention | None:
+        """The first person mentioned in `text` (a part of this message's text)."""
+        return _first(text, self.people)
+
+    def channel_in(self, text: str) -> Mention | None:
+        """The first channel mentioned in `text` (a part of this message's text)."""
+        return _first(text, self.channels)
+
+    def with_ids(self, text: str) -> tuple[str, dict[str, Mention]]:
+        """`text` with each mention written as @id / #id (ids hold no spaces, so a word parser keeps
+        them whole), and those words mapped back to their mention. Typed words are not in the map."""
+        words: dict[str, Mention] = {}
+        for m in sorted((*self.people, *self.channels), key=lambda m: -len(m.text)):
+            if m.text and m.text in text:
+                word = f"{m.text[:1]}{m.id}"
+                text = text.replace(m.text, word)
+                words[word] = m
+        return text, words
 
 
 @dataclass(slots=True, kw_only=True)
@@ -67,3 +115,8 @@ class Action(Incoming):
             return int(self.value)
         except ValueError:
             return -1
+
+
+def _first(text: str, mentions: tuple[Mention, ...]) -> Mention | None:
+    found = [(text.find(m.text), m) for m in mentions if m.text and m.text in text]
+    return min(found, key=lambda pair: pair[0])[1] if found else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from bot.core import PERSON, Form, Input, Reply
+from bot.core import Form, Input, Reply
 from bot.core.identity import pseudonym, seal
 from bot.core.router import Context, Routes
 from handlers.ideas import jobs, notify, replies, routing, stats, store
@@ -18,7 +18,6 @@ routes = Routes("ideas")
 routes.examples.append("improve Share retro templates across teams")
 _NUMBER = re.compile(r"#?(\d{1,9})\b\s*(.*)$", re.S)
 _STATUS = re.compile(r"#?(\d{1,9})\s+(in[ _-]?progress|\S+)\s*(?:of\s+)?(?:#?(\d{1,9})\b)?\s*(.*)$", re.S | re.I)
-_PERSON = re.compile(PERSON.pattern + r"|@(\S+)")
 USAGE = (
     "improve <your idea> · improve list [status] [area] [mine] · improve show N · improve vote N · "
     "improve unvote N · improve search <words> · improve withdraw N · improve detail N <text> · "
@@ -548,16 +547,18 @@ async def assign(ctx: Context) -> Reply:
     idea, rest, problem = await _idea(ctx, ctx.args)
     if problem:
         return problem
-    m = _PERSON.search(rest)
-    if not m:
-        return Reply(f"Assign idea #{idea.number} to whom? e.g. improve assign {idea.number} @sam", private=True)
+    person = ctx.msg.person_in(rest)
+    if person is None:
+        return Reply(
+            f"Assign idea #{idea.number} to whom? Mention them: improve assign {idea.number} @sam", private=True
+        )
     if not _may_manage(ctx, idea):
         return Reply(f"Only admins and idea #{idea.number}'s owner can assign it. Nothing was changed.", private=True)
     if idea.status in CLOSED:
         return Reply(
             f"Idea #{idea.number} is {LABELS[idea.status]}; it needs no owner now. Nothing was changed.", private=True
         )
-    owner = m[1] or m[3]
+    owner = person.id
     event = await store.change(
         ctx.db, idea, actor=ctx.msg.user, now=ctx.now(), kind="assigned", comment="", owner=owner
     )
@@ -569,8 +570,8 @@ async def assign(ctx: Context) -> Reply:
     return Reply(
         f"Idea {replies.label(idea)} now belongs to @{owner}. They can change its status.",
         private=True,
-        mentions=[owner] if m[1] else [],
-    )  # only a real mention pings
+        mentions=[owner],
+    )
 
 
 @routes.command("improve stats", "Ideas per status and area, how fast they move, and a chart of the trend")

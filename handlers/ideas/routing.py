@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import select
 
-from bot.core import CHANNEL, PERSON, ConversationRef, Reply
+from bot.core import ConversationRef, Reply
+from bot.core.messages import parse_reference
 from bot.core.router import Context
 from handlers.ownership.registry import RegistryCache
 from storage.models import IdeaChannels
@@ -56,12 +57,13 @@ def contact_ref(platform: str, workspace: str, contact: str) -> ConversationRef 
     c = contact.strip()
     if not c or " " in c:
         return None  # a description ("ask Sam in the PMO"), not an address
-    if m := PERSON.fullmatch(c):
-        return ConversationRef.direct(platform, workspace, m[1])
-    if m := CHANNEL.fullmatch(c):
-        return ConversationRef(platform, workspace, m[1] or m[3])
-    if c.startswith("@"):
-        return ConversationRef.direct(platform, workspace, c[1:]) if len(c) > 1 else None
+    if parsed := parse_reference(c):
+        sigil, target, _name = parsed
+        return (
+            ConversationRef.direct(platform, workspace, target)
+            if sigil == "@"
+            else ConversationRef(platform, workspace, target)
+        )
     return ConversationRef(platform, workspace, c)  # a bare id, e.g. a Teams conversation 19:…
 
 

@@ -100,7 +100,8 @@ async def schedule(ctx: Context) -> Reply:
     if not ctx.args.strip():
         return schedule_form(ctx)
     try:
-        fields = parse_fields(ctx.args, need_title=True)
+        text, mentioned = ctx.msg.with_ids(ctx.args)
+        fields = parse_fields(text, need_title=True, mentioned=mentioned)
         if fields.rule is None:
             raise MeetupInputError("When does it happen? e.g. every first Thursday, every Tuesday, once on 2026-12-03.")
         if fields.start_time is None:
@@ -295,8 +296,9 @@ async def edit(ctx: Context) -> Reply:
     if problem:
         return problem
     rest = ctx.args.split(None, 1)[1] if len(ctx.args.split(None, 1)) > 1 else ""
+    text, mentioned = ctx.msg.with_ids(rest)
     try:
-        fields = parse_fields(rest, need_title=False)
+        fields = parse_fields(text, need_title=False, mentioned=mentioned)
     except (MeetupInputError, RuleError) as exc:
         return Reply(f"{exc} Nothing was changed.")
     async with ctx.db.session() as session:
@@ -327,7 +329,10 @@ async def _set_occurrence_field(ctx: Context, field: str) -> Reply:
         start, words = _pick_start(series, ctx.now(), words)
     except (MeetupInputError, RuleError) as exc:
         return Reply(f"{exc} Nothing was changed.")
-    value = " ".join(words).strip()[:1000]
+    value = " ".join(words).strip()
+    if person := ctx.msg.person_in(value):
+        value = value.replace(person.text, "@" + person.name)
+    value = value[:1000]
     if not value:
         return Reply(
             f"Give the {field}, e.g. `meetup {field} {series.id} "

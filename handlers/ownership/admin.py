@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import select
 
 from bot.core import Button, Field, Form, Input, Reply, Section
+from bot.core.messages import show_reference
 from bot.core.router import Context, Handler, Routes
 from handlers.ownership import registry
 from handlers.ownership.matching import key
@@ -267,6 +268,10 @@ async def party_set(ctx: Context) -> Reply:
         name, fields = parse_fields(ctx.args, PARTY_KEYS)
     except UsageError as exc:
         return Reply(f"{exc} Nothing was changed. Usage: {PARTY_SET_USAGE}")
+    contact = fields.get("contact", "")
+    if mention := ctx.msg.person_in(contact) or ctx.msg.channel_in(contact):
+        if mention.text == contact:  # kept as an address the bot can post to, not as the name shown
+            fields["contact"] = mention.reference()
     async with ctx.db.session() as session:
         existing = await registry.find_party(session, ctx.msg.workspace, name) if key(name) else None
         snap = registry.party_snapshot(existing) if existing else {"name": name}
@@ -281,7 +286,7 @@ async def party_set(ctx: Context) -> Reply:
             return Reply(f"{exc} Nothing was changed.")
     verb = "Updated" if existing else "Added"
     fields_shown = [
-        Field("Contact", snap.get("contact") or "none"),
+        Field("Contact", show_reference(snap.get("contact") or "") or "none"),
         Field("Aliases", ", ".join(snap.get("aliases") or []) or "none"),
     ]
     return Reply(

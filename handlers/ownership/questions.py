@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core import PERSON, Reply
+from bot.core import Incoming, Reply
 from bot.core.router import Context, Routes
 from handlers.ownership import registry
 from handlers.ownership.matching import key
@@ -72,15 +72,17 @@ async def who_owns(ctx: Context) -> Reply:
     return await answer_area(ctx, ctx.match["q"])
 
 
-def _name(text: str) -> str:
+def _name(msg: Incoming, text: str) -> str:
     """A party named by mentioning someone (@Pat) is looked up by the name shown."""
-    return PERSON.sub(lambda m: m[2] or m[1], text)
+    for mention in msg.people:
+        text = text.replace(mention.text, mention.name)
+    return text
 
 
 @routes.intent(*PARTY_AREAS)
 async def what_party_owns(ctx: Context) -> Reply:
     assert ctx.match
-    name = _name(ctx.match["p"])
+    name = _name(ctx.msg, ctx.match["p"])
     async with ctx.db.session() as session:
         party = await registry.find_party(session, ctx.msg.workspace, name)
         if party is None:
@@ -93,7 +95,7 @@ async def what_party_owns(ctx: Context) -> Reply:
 async def who_is(ctx: Context) -> Reply:
     assert ctx.match
     async with ctx.db.session() as session:
-        party = await registry.find_party(session, ctx.msg.workspace, _name(ctx.match["p"]))
+        party = await registry.find_party(session, ctx.msg.workspace, _name(ctx.msg, ctx.match["p"]))
         if party:
             return party_reply(party, await registry.party_areas(session, party))
     # "what is the enterprise roadmap?" is a question about an area, not a party.

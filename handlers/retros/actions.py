@@ -26,8 +26,9 @@ async def add_action(ctx: Context) -> Reply:
         return Reply(NO_RETRO)
     if denied := facilitator_only(ctx, retro, "add action items"):
         return denied
+    text, mentioned = ctx.msg.with_ids(ctx.args)
     try:
-        args = parse_action(ctx.args, today(ctx))
+        args = parse_action(text, today(ctx), mentioned)
     except RetroInputError as exc:
         return Reply(f"{exc} No action was added. Usage: {ACTION_USAGE}")
     action = RetroAction(

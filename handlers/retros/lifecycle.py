@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.core import PERSON, Reply, Section
+from bot.core import Reply, Section
 from bot.core.router import Context, Routes
 from handlers.retros import replies, store
 from handlers.retros.common import (
@@ -17,7 +17,7 @@ from handlers.retros.common import (
     retro_here,
     today,
 )
-from handlers.retros.parse import RetroInputError, parse_start, split_words
+from handlers.retros.parse import RetroInputError, parse_start
 from handlers.retros.templates import names
 from scheduler.deliveries import deliver
 from storage.models.retros import OPEN_STATUSES, Retro
@@ -218,16 +218,10 @@ async def handover(ctx: Context) -> Reply:
         return Reply(NO_RETRO)
     if denied := facilitator_only(ctx, retro, "hand over the retro"):
         return denied
-    if mention := PERSON.search(ctx.args):
-        who = mention[1]
-    else:
-        try:
-            words = split_words(ctx.args)
-        except RetroInputError as exc:
-            return Reply(str(exc))
-        who = words[0].lstrip("@") if len(words) == 1 else ""
+    mention = ctx.msg.person_in(ctx.args)
+    who = mention.id if mention else ""
     if not who or len(who) > 255:
-        return Reply("Who takes over? e.g. retro facilitator @sam. Nothing was changed.")
+        return Reply("Who takes over? Mention them: retro facilitator @sam. Nothing was changed.")
     if not await store.move(ctx.db, retro.id, from_=OPEN_STATUSES, facilitator=who):
         return Reply(f"{replies.Name(retro)} is no longer open. Nothing was changed.")
     retro.facilitator = who

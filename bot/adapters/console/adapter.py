@@ -5,13 +5,23 @@ Numbers choose from the last reply's buttons; a form is filled in one answer per
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.adapters.console.sender import ConsoleSender
-from bot.core import Action, Button, Form, Incoming, Reply
+from bot.core import Action, Button, Form, Incoming, Mention, Reply
 from bot.core.host import Core
 
 PLATFORM = "console"
+# The console has no markup: a typed @user-id or #channel is the mention (it is the operator's own bot).
+_MENTION = re.compile(r"(?<![\w@#])([@#])([\w-]+(?:\.[\w-]+)*)")
+
+
+def mentions(text: str) -> dict[str, tuple[Mention, ...]]:
+    found = {"@": [], "#": []}
+    for m in _MENTION.finditer(text):
+        found[m[1]].append(Mention(m[2], m[2], m[0]))
+    return {"people": tuple(found["@"]), "channels": tuple(found["#"])}
 
 
 @dataclass
@@ -70,7 +80,7 @@ class ConsoleSession:
             button = self._buttons[choice - 1]
             msg: Incoming = Action(**self._base(), text=button.text, action_id=button.action_id, value=button.value)
         else:
-            msg = Incoming(**self._base(), text=line)
+            msg = Incoming(**self._base(), text=line, **mentions(line))
         return await self._dispatch(msg)
 
     async def _dispatch(self, msg: Incoming) -> list[Reply]:
