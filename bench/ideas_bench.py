@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert, select  # noqa: E402
 
 from bot.adapters.console.adapter import ConsoleSession  # noqa: E402
-from bot.app import Bot  # noqa: E402
-from bot.config import Settings  # noqa: E402
+from bot.assembly.app import Bot  # noqa: E402
+from bot.core.config import Settings  # noqa: E402
 from handlers.ideas import store  # noqa: E402
 from handlers.ideas.lifecycle import OPEN  # noqa: E402
 from handlers.ideas.text import words  # noqa: E402

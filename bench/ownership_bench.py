@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from bot.adapters.console.adapter import ConsoleSession  # noqa: E402
-from bot.app import Bot  # noqa: E402
-from bot.config import Settings  # noqa: E402
+from bot.assembly.app import Bot  # noqa: E402
+from bot.core.config import Settings  # noqa: E402
 from handlers.ownership import registry  # noqa: E402
 from handlers.ownership.matching import key  # noqa: E402
 from handlers.ownership.questions import cache  # noqa: E402
@@ -138,7 +138,7 @@ async def main() -> None:
 
         import re
 
-        from bot.router import clean_text
+        from bot.core.router import clean_text
         from handlers.ownership.questions import AREA_QUESTIONS
 
         patterns = [re.compile(p, re.IGNORECASE) for p in AREA_QUESTIONS]

@@ -26,9 +26,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler  # noqa: E402
 from apscheduler.triggers.date import DateTrigger  # noqa: E402
 
 from bot.adapters.console.sender import ConsoleSender  # noqa: E402
-from bot.app import Bot, build_planners  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from scheduler.service import Scheduler  # noqa: E402
+from bot.assembly.app import Bot  # noqa: E402
+from bot.core.config import Settings  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import MeetupSeries  # noqa: E402
 
@@ -148,7 +147,7 @@ async def main() -> None:
 
         bot.senders["console"] = ConsoleSender(received)
         before = rss()
-        scheduler = Scheduler(bot, build_planners())
+        scheduler = bot.new_scheduler()
         started = time.perf_counter()
         await scheduler.start()
         while scheduler.state != "leader" or scheduler._aps is None or len(scheduler._aps.get_jobs()) < 2:

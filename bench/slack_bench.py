@@ -4,7 +4,7 @@
 
 One run starts, each in its own process on 127.0.0.1: a stand-in Slack Web API (auth.test),
 (a) a bare Bolt AsyncApp whose /pmo acks a fixed text with process_before_response=True, and
-(b) the real pmo-bot app (bot.server.create_app on a temporary SQLite database) and (c) the same
+(b) the real pmo-bot app (bot.assembly.server.create_app on a temporary SQLite database) and (c) the same
 app with the core replaced by a constant reply (the Slack adapter's own cost). All get the
 same signed `/pmo who owns the enterprise roadmap?` load over real HTTP at concurrency 1 and 16.
 Targets: p50 <= 1.5x the floor, throughput at 16 >= 0.7x the floor, zero errors.
@@ -95,9 +95,9 @@ def run_adapter_only(api_url: str, ready, stop_event) -> None:
 
 def run_pmo_bot(api_url: str, ready, stop_event, fixed: bool = False) -> None:
     logging.basicConfig(level=logging.WARNING)
-    from bot.app import Bot
-    from bot.config import Settings
-    from bot.server import create_app
+    from bot.assembly.app import Bot
+    from bot.assembly.server import create_app
+    from bot.core.config import Settings
     from storage.db import Database
 
     async def main() -> None:

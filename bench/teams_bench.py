@@ -3,7 +3,7 @@
 In one run it starts, each in a process of its own on 127.0.0.1:
   (a) the floor: CloudAdapter + ConfigurationBotFrameworkAuthentication (auth off), replying with a
       fixed text through turn_context.send_activity, as botbuilder's samples do;
-  (b) pmo-bot: bot.server.create_app on a temporary SQLite database (auth off through
+  (b) pmo-bot: bot.assembly.server.create_app on a temporary SQLite database (auth off through
       PMO_BOT_TEAMS_ALLOW_UNAUTHENTICATED), answering from the ownership registry with an Adaptive Card;
 and, in this process, a stand-in Bot Connector that accepts the replies, and the load generator.
 Both get the same personal-chat "who owns the enterprise roadmap?" activities, from 256 users in
@@ -66,10 +66,10 @@ async def serve_floor(port: int) -> None:
 
 
 async def serve_pmo(port: int, database_url: str, *, fixed: bool = False) -> None:
-    from bot.app import Bot
-    from bot.config import Settings
+    from bot.assembly.app import Bot
+    from bot.assembly.server import create_app
     from bot.core import Reply
-    from bot.server import create_app
+    from bot.core.config import Settings
     from storage.db import Database
 
     db = Database(database_url)

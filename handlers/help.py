@@ -5,7 +5,8 @@ from __future__ import annotations
 from itertools import groupby
 
 from bot.core import Reply, Section
-from bot.router import Context, Routes
+from bot.core.feature import Feature
+from bot.core.router import Context, Routes
 
 routes = Routes("help")
 
@@ -29,3 +30,6 @@ async def show_help(ctx: Context) -> Reply:
         "retros and announce meetups. Try: " + "; ".join(ctx.router.examples[:2])
     )
     return Reply(text=text, title="What I can do", sections=sections)
+
+
+FEATURE = Feature("help", routes=(routes,))

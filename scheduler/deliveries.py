@@ -19,12 +19,12 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from bot.core import ConversationRef, Reply
-from bot.identity import pseudonym
+from bot.core.identity import pseudonym
 from storage.models import Delivery, utcnow
 
 if TYPE_CHECKING:
-    from bot.app import Bot
-    from bot.config import Settings
+    from bot.core.config import Settings
+    from bot.core.ports import Services
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -47,10 +47,17 @@ def backoff(attempts: int) -> timedelta:
 
 
 async def claim(
-    bot: Bot, *, workspace: str, kind: str, subject: str, target: str, due_at: datetime, status: str = "claimed"
+    services: Services,
+    *,
+    workspace: str,
+    kind: str,
+    subject: str,
+    target: str,
+    due_at: datetime,
+    status: str = "claimed",
 ) -> Delivery | None:
     try:
-        async with bot.db.session() as session:
+        async with services.db.session() as session:
             row = Delivery(
                 workspace=workspace,
                 kind=kind,
@@ -65,7 +72,7 @@ async def claim(
     except IntegrityError:
         pass
     # Already there: only a failed delivery with attempts left may be claimed again.
-    async with bot.db.session() as session:
+    async with services.db.session() as session:
         result = await session.exec(
             update(Delivery)
             .where(
@@ -83,19 +90,24 @@ async def claim(
 
 
 async def deliver(
-    bot: Bot, ref: ConversationRef, reply: Reply, *, kind: str, subject: str, due_at: datetime
+    services: Services, ref: ConversationRef, reply: Reply, *, kind: str, subject: str, due_at: datetime
 ) -> Delivery | None:
     """Send `reply` to `ref` once ever for (kind, subject, ref). Returns the row if this call sent
     (or tried to send) it, None if it had been claimed before."""
     row = await claim(
-        bot, workspace=ref.workspace, kind=kind, subject=subject, target=target_of(ref, bot.settings), due_at=due_at
+        services,
+        workspace=ref.workspace,
+        kind=kind,
+        subject=subject,
+        target=target_of(ref, services.settings),
+        due_at=due_at,
     )
     if row is None:
         return None
     error = None
     for attempt in range(SEND_TRIES):
         try:
-            message_id = await bot.send(ref, reply)
+            message_id = await services.outbox.send(ref, reply)
         except LookupError as exc:  # nowhere to send it (no adapter, conversation or person known): final
             error = f"{type(exc).__name__}: {exc}"[:1000]
             break
@@ -103,23 +115,27 @@ async def deliver(
             error = f"{type(exc).__name__}: {exc}"[:1000]
             await asyncio.sleep(0.2 * 2**attempt)
             continue
-        await _finish(bot, row, status="sent", message_id=message_id)
+        await _finish(services, row, status="sent", message_id=message_id)
         return row
     log.warning("delivery failed", extra={"kind": kind, "subject": subject, "target": row.target, "error": error})
-    await _finish(bot, row, status="failed", error=error)
+    await _finish(services, row, status="failed", error=error)
     return row
 
 
-async def record_missed(bot: Bot, *, workspace: str, kind: str, subject: str, target: str, due_at: datetime) -> None:
+async def record_missed(
+    services: Services, *, workspace: str, kind: str, subject: str, target: str, due_at: datetime
+) -> None:
     """Too late to be worth posting: remember that, so nothing sends it later either."""
-    if await claim(bot, workspace=workspace, kind=kind, subject=subject, target=target, due_at=due_at, status="missed"):
+    if await claim(
+        services, workspace=workspace, kind=kind, subject=subject, target=target, due_at=due_at, status="missed"
+    ):
         log.warning("delivery missed its grace window", extra={"kind": kind, "subject": subject, "due_at": due_at})
 
 
 async def _finish(
-    bot: Bot, row: Delivery, *, status: str, message_id: str | None = None, error: str | None = None
+    services: Services, row: Delivery, *, status: str, message_id: str | None = None, error: str | None = None
 ) -> None:
-    async with bot.db.session() as session:
+    async with services.db.session() as session:
         await session.exec(
             update(Delivery)
             .where(Delivery.id == row.id)

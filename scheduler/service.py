@@ -1,79 +1,44 @@
 """The scheduler: APScheduler 3.x in this process, fed from our tables.
 
 Our tables are the source of truth. Features register a *planner* (what should be scheduled,
-read from their tables) and module-level job functions taking ids. At start, on election as
-leader and every REFRESH, the jobs are rebuilt from the planners; a feature whose data changes
-asks for `refresh()` so this replica picks it up at once. Jobs decide lateness themselves
-(send "(late)" within the grace window, skip after it), so APScheduler runs them however late.
+read from their tables) and module-level job functions taking the services and ids. At start, on
+election as leader and every REFRESH, the jobs are rebuilt from the planners; a feature whose data
+changes moves its job through the Jobs port so this replica picks it up at once. Jobs decide
+lateness themselves (send "(late)" within the grace window, skip after it), so APScheduler runs
+them however late.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
+from bot.core.ports import JobSpec, NoJobs, Planner, Services
 from scheduler.leader import Leadership
-
-if TYPE_CHECKING:
-    from bot.app import Bot
 
 log = logging.getLogger(__name__)
 REFRESH = timedelta(seconds=60)  # bounds how long a change made on another replica waits
-
-
-@dataclass(frozen=True, slots=True)
-class JobSpec:
-    id: str
-    run_at: datetime
-    func: Callable[..., Awaitable[None]]
-    args: tuple[Any, ...]
-
-
-Planner = Callable[["Bot", datetime], Awaitable[Iterable[JobSpec]]]
 STOP_WAIT = timedelta(seconds=10)
-_bot: Bot | None = None
-_running: set[asyncio.Task[Any]] = set()
-
-
-def job_function(fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """Mark a module-level job function, so a stopping scheduler can wait for it to finish."""
-
-    @functools.wraps(fn)
-    async def tracked(*args: Any) -> None:
-        task = asyncio.current_task()
-        if task:
-            _running.add(task)
-        try:
-            await fn(*args)
-        finally:
-            _running.discard(task)
-
-    return tracked
-
-
-def current_bot() -> Bot:
-    """The bot job functions work for (jobs take ids only, as a persistent job store would need)."""
-    if _bot is None:
-        raise RuntimeError("the scheduler is not running")
-    return _bot
 
 
 class Scheduler:
-    def __init__(self, bot: Bot, planners: list[Planner]) -> None:
-        self.bot = bot
+    """Leads (or stands by) and keeps APScheduler's jobs in step with the planners. While it runs,
+    it is the services' Jobs port."""
+
+    def __init__(self, services: Services, planners: Sequence[Planner]) -> None:
+        self.services = services
         self.planners = planners
-        self.leadership = Leadership(bot.db)
+        self.leadership = Leadership(services.db)
         self._aps: AsyncIOScheduler | None = None
         self._task: asyncio.Task[None] | None = None
         self._planned: set[str] = set()  # job ids the last refresh made (others are left alone)
+        self._running: set[asyncio.Task[Any]] = set()
 
     @property
     def state(self) -> str:
@@ -82,9 +47,7 @@ class Scheduler:
         return "leader" if self._aps else "standby"
 
     async def start(self) -> None:
-        global _bot
-        _bot = self.bot
-        self.bot.scheduler = self
+        self.services.jobs = self
         self._task = asyncio.create_task(self.leadership.run(self._lead, self._step_down), name="scheduler-leadership")
 
     async def stop(self) -> None:
@@ -93,13 +56,17 @@ class Scheduler:
             await self._task
             self._task = None
         await self._step_down()
+        if self.services.jobs is self:
+            self.services.jobs = NoJobs()
 
     async def _lead(self) -> None:
         # A job may be moved (refresh, an edit) while it runs; a second instance is harmless
         # because every post is claimed exactly once, while a skipped run would lose a post.
         self._aps = AsyncIOScheduler(job_defaults={"coalesce": True, "max_instances": 3, "misfire_grace_time": None})
         self._aps.start()
-        self._aps.add_job(_refresh, "interval", seconds=REFRESH.total_seconds(), id="scheduler:refresh")
+        self._aps.add_job(
+            self._run, "interval", args=(self.refresh,), seconds=REFRESH.total_seconds(), id="scheduler:refresh"
+        )
         await self.refresh()
 
     async def _step_down(self) -> None:
@@ -107,18 +74,18 @@ class Scheduler:
             aps, self._aps, self._planned = self._aps, None, set()
             aps.pause()
             # Let running jobs finish (APScheduler's shutdown would cancel them mid-query).
-            if _running:
-                await asyncio.wait(list(_running), timeout=STOP_WAIT.total_seconds())
+            if self._running:
+                await asyncio.wait(list(self._running), timeout=STOP_WAIT.total_seconds())
             aps.shutdown(wait=False)
 
     async def refresh(self) -> None:
         """Rebuild every job from the tables (cheap enough to run every REFRESH)."""
         if not self._aps:
             return
-        now = self.bot.clock()
+        now = self.services.now()
         wanted: dict[str, JobSpec] = {}
         for planner in self.planners:
-            for spec in await planner(self.bot, now):
+            for spec in await planner(self.services, now):
                 wanted[spec.id] = spec
         if not self._aps:
             return  # lost leadership meanwhile
@@ -136,14 +103,25 @@ class Scheduler:
         job = self._aps.get_job(spec.id)
         if job and job.next_run_time == spec.run_at:
             return  # unchanged: leave it be
-        self._aps.add_job(spec.func, DateTrigger(spec.run_at), args=spec.args, id=spec.id, replace_existing=True)
+        self._aps.add_job(
+            self._run,
+            DateTrigger(spec.run_at),
+            args=(spec.func, self.services, *spec.args),
+            id=spec.id,
+            name=spec.func.__qualname__,
+            replace_existing=True,
+        )
 
     def remove(self, job_id: str) -> None:
         if self._aps and self._aps.get_job(job_id):
             self._aps.remove_job(job_id)
 
-
-@job_function
-async def _refresh() -> None:
-    if current_bot().scheduler:
-        await current_bot().scheduler.refresh()
+    async def _run(self, func: Callable[..., Awaitable[None]], *args: Any) -> None:
+        """Run one job, tracked so that stepping down can wait for it."""
+        task = asyncio.current_task()
+        if task:
+            self._running.add(task)
+        try:
+            await func(*args)
+        finally:
+            self._running.discard(task)

@@ -24,8 +24,8 @@ from sqlalchemy.engine import make_url
 from bot.adapters.console.adapter import ConsoleSession
 from bot.adapters.console.render import render
 from bot.adapters.console.sender import ConsoleSender
-from bot.app import Bot
-from bot.config import Settings
+from bot.assembly.app import Bot
+from bot.core.config import Settings
 from storage.db import Database
 
 PG_URL = os.environ.get("PMO_BOT_TEST_DATABASE_URL")
@@ -222,7 +222,11 @@ class Speaker:
 
 @pytest.fixture
 def person(bot: Bot, workspace: str) -> Callable[..., Speaker]:
-    def make(user: str = "U-ALICE", *, channel: str = "C-GENERAL", workspace_id: str | None = None) -> Speaker:
-        return Speaker(ConsoleSession(bot, workspace=workspace_id or workspace, channel=channel, user=user))
+    def make(
+        user: str = "U-ALICE", *, channel: str = "C-GENERAL", workspace_id: str | None = None, direct: bool = False
+    ) -> Speaker:
+        """Someone talking in `channel`, or with `direct` in a one-to-one conversation with the bot."""
+        session = ConsoleSession(bot, workspace=workspace_id or workspace, channel=channel, user=user, direct=direct)
+        return Speaker(session)
 
     return make

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli
+from bot.assembly import cli
 
-PMO_BOT = [sys.executable, "-m", "bot.cli"]
+PMO_BOT = [sys.executable, "-m", "bot.assembly.cli"]
 ROOT = Path(__file__).resolve().parents[1]
 UNSET = ("DATABASE_URL", "PMO_BOT_", "SLACK_", "MICROSOFT_")
 
@@ -39,7 +39,7 @@ class Result:
 
 @pytest.fixture
 def run(monkeypatch, capsys):
-    """`pmo-bot ARGS` through `bot.cli.main` in this process: the working directory, environment and
+    """`pmo-bot ARGS` through `bot.assembly.cli.main` in this process: the working directory, environment and
     standard streams are the test's own."""
 
     def invoke(args, cwd, stdin="", **env):

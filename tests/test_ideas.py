@@ -143,6 +143,7 @@ async def test_stats_count_statuses_and_areas_time_medians_and_chart_the_weeks(b
 
 @pytest.mark.own_database  # the escalation sweep reads every workspace
 async def test_waiting_ideas_are_escalated_once_and_the_weekly_digest_sums_up_the_week(bot, person, posts, clock):
+    from handlers.digest import jobs as digest_jobs
     from handlers.ideas import jobs
 
     admin, ann, bob = await _seed_week(person, clock)
@@ -152,9 +153,9 @@ async def test_waiting_ideas_are_escalated_once_and_the_weekly_digest_sums_up_th
     posts.clear()
     clock.now = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
     workspace = ann.session.workspace
-    escalated = await jobs.escalate(bot)
+    escalated = await jobs.escalate(bot.services)
     assert [(i.workspace, i.number) for i in escalated] == [(workspace, 2)]  # new since 2 Nov; #4 is not a week old
-    assert await jobs.escalate(bot) == []
+    assert await jobs.escalate(bot.services) == []
     [(ref, notice)] = posts
     assert ref.channel == "pmo-triage" and "Waiting for triage for 14 days: #2 Lunch and learn" in notice.text
     assert "#2 Lunch and learn recordings in one place" in await admin.say("improve triage")
@@ -169,8 +170,8 @@ async def test_waiting_ideas_are_escalated_once_and_the_weekly_digest_sums_up_th
     await admin.say('meetup schedule "Lunch & Learn" once on 2026-11-26 at 12:30 Europe/London')
 
     clock.now = datetime(2026, 11, 23, 9, 0, 5, tzinfo=UTC)  # Monday 09:00 (PMO_BOT_TIMEZONE is UTC here)
-    await jobs.post_digest(bot, workspace)
-    await jobs.post_digest(bot, workspace)  # a second run (a replica, a retry) posts nothing
+    await digest_jobs.post_digest(bot.services, workspace)
+    await digest_jobs.post_digest(bot.services, workspace)  # a second run (a replica, a retry) posts nothing
     [digest] = [reply for ref, reply in posts if ref.channel == "pmo-leads"]
     assert digest.title == "PMO weekly digest · 16 Nov – 23 Nov 2026"
     parts = {s.heading: s.text for s in digest.sections}
@@ -204,7 +205,7 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(bot, person, p
     )
     assert "Duplicate of which idea?" in await admin.say("improve status 1 duplicate")
     assert "can't be the original" in await admin.say("improve status 1 duplicate 1")
-    assert "Only PMO bot admins" in await ann.say("improve digest here")
+    assert "Only admins can choose where the digest is posted" in await ann.say("improve digest here")
 
     # Another workspace has its own numbering and never sees this one's ideas.
     elsewhere = person("U-ANN", workspace_id=f"{ann.session.workspace}-OTHER")
@@ -279,22 +280,22 @@ async def test_a_retro_action_that_needs_outside_help_becomes_an_idea_in_one_ste
 
 @pytest.mark.own_database
 async def test_the_scheduler_plans_an_hourly_sweep_and_each_workspaces_next_digest(bot, person, posts, clock):
-    from handlers.ideas import jobs
+    from handlers.digest import jobs
 
     admin = person(ADMIN, channel="pmo-leads")
     await admin.say("improve digest here")
     workspace = admin.session.workspace
 
-    async def planned(now: datetime) -> dict[str, datetime]:
+    async def planned(now: datetime) -> dict[str, datetime]:  # what the bot's scheduler would plan
         clock.now = now
-        return {spec.id: spec.run_at for spec in await jobs.plan(bot, now)}
+        return {spec.id: spec.run_at for planner in bot.planners for spec in await planner(bot.services, now)}
 
     specs = await planned(datetime(2026, 11, 23, 9, 30, tzinfo=UTC))  # Monday, half an hour after the digest
     assert specs["ideas:escalate"] == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-    assert specs[f"ideas:digest:{workspace}"] == datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # not sent yet: catch up
-    await jobs.post_digest(bot, workspace)
+    assert specs[f"digest:{workspace}"] == datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # not sent yet: catch up
+    await jobs.post_digest(bot.services, workspace)
     specs = await planned(datetime(2026, 11, 23, 9, 31, tzinfo=UTC))
-    assert specs[f"ideas:digest:{workspace}"] == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # sent: next Monday
+    assert specs[f"digest:{workspace}"] == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # sent: next Monday
     specs = await planned(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))  # too late for a catch-up on Wednesday
-    assert specs[f"ideas:digest:{workspace}"] == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    assert specs[f"digest:{workspace}"] == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     assert len([reply for ref, reply in posts if ref.channel == "pmo-leads"]) == 1

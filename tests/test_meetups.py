@@ -18,7 +18,7 @@ async def schedule(person, text):
 
 async def run(bot, clock, when, series_id):
     clock.set(when)
-    await jobs.post_due(bot, series_id)
+    await jobs.post_due(bot.services, series_id)
 
 
 async def test_schedule_shows_next_five_dates_in_local_time(person, clock):
@@ -131,7 +131,7 @@ async def test_the_organiser_is_asked_a_week_ahead_for_a_missing_host_or_topic(b
     clock.set("2026-11-23T09:00:00+00:00")  # Monday morning: only Tue 24 Nov is within a week
 
     async def sweep() -> list[datetime]:
-        return [start for series, start in await asks.ask_organisers(bot)]
+        return [start for series, start in await asks.ask_organisers(bot.services)]
 
     assert await sweep() == [datetime(2026, 11, 24, 12, 0, tzinfo=UTC)]
     [(where, question)] = posts
@@ -151,7 +151,7 @@ async def test_the_organiser_is_asked_a_week_ahead_for_a_missing_host_or_topic(b
     clock.set("2026-12-10T09:00:00+00:00")
     assert len(await sweep()) == 1
     assert "has no host and no topic yet. Set them with: meetup host" in posts[-1][1].text
-    [job] = await asks.plan(bot, bot.clock())
+    [job] = await asks.plan(bot.services, bot.clock())
     assert job.run_at == datetime(2026, 12, 11, 9, 0, tzinfo=UTC)
 
 

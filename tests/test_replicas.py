@@ -143,7 +143,7 @@ async def test_leader_killed_before_an_announcement_exactly_one_arrives(database
     ports = [free_port(), free_port()]
     replicas = [
         subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve"],
+            [sys.executable, "-m", "bot.assembly.cli", "serve"],
             env={**env, "PORT": str(p)},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -32,7 +32,7 @@ async def action_ids(bot, workspace):
 
 async def at(bot, clock, when, action_id, which):
     clock.set(when)
-    await jobs.remind(bot, action_id, which)
+    await jobs.remind(bot.services, action_id, which)
 
 
 @pytest.mark.own_database  # the planner reads every workspace
@@ -49,9 +49,9 @@ async def test_owner_is_reminded_the_day_before_and_on_the_day_exactly_once(bot,
 
     # The planner offers the day-before reminder once it is near, for owned open actions only.
     clock.set("2026-11-23T07:45:00+00:00")
-    assert list(await jobs.plan(bot, clock.now)) == []  # not near yet
+    assert list(await jobs.plan(bot.services, clock.now)) == []  # not near yet
     clock.set("2026-11-23T07:52:00+00:00")
-    specs = list(await jobs.plan(bot, clock.now))
+    specs = list(await jobs.plan(bot.services, clock.now))
     assert [(s.id, s.run_at) for s in specs] == [
         (f"retro-remind:{booked}:before", datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
     ]
@@ -75,7 +75,7 @@ async def test_owner_is_reminded_the_day_before_and_on_the_day_exactly_once(bot,
     assert len(posts) == 2
 
     # Bob presses Mark done in his DM; the channel's next retro no longer lists it, the unowned one shows.
-    bob = person("U-BOB", channel="D-BOB")
+    bob = person("U-BOB", channel="D-BOB", direct=True)
     bob.session._buttons = dm.buttons
     assert f"Marked action A{booked} done" in await bob.say("1")
     clock.set("2026-11-25T09:00:00+00:00")
@@ -95,7 +95,7 @@ async def test_a_reminder_missed_by_more_than_the_grace_window_is_not_sent_late(
     await at(bot, clock, "2026-11-24T08:30:00+00:00", action_id, "due")  # within the hour: sent
     assert [r.title for _, r in posts[1:]] == [f"Action A{action_id} is due today"]
     clock.set("2026-11-23T12:00:00+00:00")
-    assert [s for s in await jobs.plan(bot, clock.now) if s.args[0] == action_id] == []
+    assert [s for s in await jobs.plan(bot.services, clock.now) if s.args[0] == action_id] == []
 
 
 async def test_carried_action_is_not_reminded_twice(bot, person, clock, posts, workspace):

@@ -1,7 +1,7 @@
-"""Pseudonyms and sealed values (bot/identity.py): stable, keyed, and not readable back."""
+"""Pseudonyms and sealed values (bot/core/identity.py): stable, keyed, and not readable back."""
 
-from bot.config import Settings
-from bot.identity import DEVELOPMENT_KEY, pseudonym, seal, unseal
+from bot.core.config import Settings
+from bot.core.identity import DEVELOPMENT_KEY, pseudonym, seal, unseal
 
 
 def settings(**values) -> Settings:

@@ -214,11 +214,11 @@ async def test_facilitator_controls_delete_cancel_and_handover(person, clock, po
 
 async def test_add_a_card_by_dm(person, clock, posts):
     await person("U-FAY").say("retro start Sprint 9")
-    dm = person("U-ANN", channel="D-ANN")
+    dm = person("U-ANN", channel="D-ANN", direct=True)
     out = await dm.say("retro add stop late standups --anon")
     assert "Added card #1 to Stop in retro #" in out and "“Sprint 9”" in out
     await person("U-FAY", channel="C-OTHER").say("retro start Other team")
-    out = await person("U-BOB", channel="D-BOB").say("retro add start x")
+    out = await person("U-BOB", channel="D-BOB", direct=True).say("retro add start x")
     assert "Several retros are open. Which one is your card for?" in out
     assert "[1] #" in out and "Sprint 9" in out and "Other team" in out
     # U-ANN already wrote in Sprint 9, so her DMs go there without asking.

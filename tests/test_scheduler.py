@@ -9,9 +9,8 @@ from datetime import timedelta
 import pytest
 
 from bot.adapters.console.sender import ConsoleSender
-from bot.app import Bot, build_planners
+from bot.assembly.app import Bot
 from scheduler.leader import Leadership
-from scheduler.service import Scheduler
 from storage.db import Database
 from storage.models import MeetupSeries, utcnow
 from tests.conftest import BACKENDS
@@ -53,7 +52,7 @@ async def test_jobs_fire_on_time_and_are_rebuilt_after_a_restart(settings, db, w
     first = Bot(settings, db)
     outbox = []
     first.senders["console"] = ConsoleSender(lambda ref, reply: outbox.append((utcnow(), reply)))
-    scheduler = Scheduler(first, build_planners())
+    scheduler = first.new_scheduler()
     await scheduler.start()
     try:
         assert await wait_for(lambda: len(outbox) == 1), "the announcement is due at once"
@@ -64,7 +63,7 @@ async def test_jobs_fire_on_time_and_are_rebuilt_after_a_restart(settings, db, w
 
     second = Bot(settings, db)
     second.senders["console"] = ConsoleSender(lambda ref, reply: outbox.append((utcnow(), reply)))
-    scheduler = Scheduler(second, build_planners())
+    scheduler = second.new_scheduler()
     await scheduler.start()
     try:
         assert await wait_for(lambda: scheduler._aps is not None and scheduler._aps.get_job(f"meetup:{series.id}"))
@@ -81,10 +80,10 @@ async def test_jobs_fire_on_time_and_are_rebuilt_after_a_restart(settings, db, w
 async def test_readiness_reports_the_scheduler(settings, db):
     from aiohttp.test_utils import TestClient, TestServer
 
-    from bot.server import create_app
+    from bot.assembly.server import create_app
 
     bot = Bot(settings, db)
-    scheduler = Scheduler(bot, build_planners())
+    scheduler = bot.new_scheduler()
     await scheduler.start()
     try:
         async with TestClient(TestServer(create_app(bot))) as client:

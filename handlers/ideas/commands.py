@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
 
-from bot.core import PERSON, Form, Input, Reply
-from bot.identity import pseudonym, seal
-from bot.router import Context, Routes
-from handlers import digest
+from bot.core import Form, Input, Reply
+from bot.core.identity import pseudonym, seal
+from bot.core.router import Context, Routes
 from handlers.ideas import jobs, notify, replies, routing, stats, store
 from handlers.ideas.lifecycle import CLOSED, LABELS, NEEDS_COMMENT, OPEN, TRIAGED, parse_status, refusal
 from handlers.ideas.text import MAX_DETAILS, IdeaInputError, check, split_title
-from handlers.ownership.questions import cache
-from storage.models import Idea, IdeaChannels
+from handlers.ownership.registry import RegistryCache
+from storage.models import Idea
 
 routes = Routes("ideas")
 routes.examples.append("improve Share retro templates across teams")
 _NUMBER = re.compile(r"#?(\d{1,9})\b\s*(.*)$", re.S)
 _STATUS = re.compile(r"#?(\d{1,9})\s+(in[ _-]?progress|\S+)\s*(?:of\s+)?(?:#?(\d{1,9})\b)?\s*(.*)$", re.S | re.I)
-_PERSON = re.compile(PERSON.pattern + r"|@(\S+)")
 USAGE = (
     "improve <your idea> · improve list [status] [area] [mine] · improve show N · improve vote N · "
     "improve unvote N · improve search <words> · improve withdraw N · improve detail N <text> · "
@@ -88,7 +85,7 @@ async def improve_help(ctx: Context) -> Reply:
 
 
 async def idea_form(ctx: Context) -> Reply:
-    snapshot = await cache(ctx.bot).snapshot(ctx.db, ctx.msg.workspace)
+    snapshot = await ctx.own(RegistryCache).snapshot(ctx.db, ctx.msg.workspace)
     areas = sorted(snapshot.index.names.items(), key=lambda item: item[1].lower())[:99]
     return Reply(
         "Fill in the idea form, or type: improve <your idea>",
@@ -158,8 +155,8 @@ async def _submit(
     area_id = int(area) if area.isdigit() else None
     area_name = ""
     if area_id is None:
-        area_id, area_name = await routing.area_of(ctx.bot, workspace, f"{title} {details}")
-    route = await routing.route(ctx.bot, ctx.msg.platform, workspace, area_id)
+        area_id, area_name = await routing.area_of(ctx.services, workspace, f"{title} {details}")
+    route = await routing.route(ctx.services, ctx.msg.platform, workspace, area_id)
     now = ctx.now()
     user, key = _me(ctx)
     idea = await store.create(
@@ -189,7 +186,7 @@ async def _submit(
     else:
         where = "It isn't clearly about one area, so it goes to the PMO's triage queue."
         reason = "New idea for the triage queue (no area matched)"
-    ctx.bot.later(notify.announce(ctx.bot, idea, route.contact, reason, kind="idea.route"))
+    ctx.later(notify.announce(ctx.services, idea, route.contact, reason, kind="idea.route"))
     return replies.logged(idea, where)
 
 
@@ -223,7 +220,7 @@ async def list_ideas(ctx: Context) -> Reply:
         statuses, heading, rest = ("in_progress",), ["in progress"], []
     area_id = None
     if rest:
-        match = (await cache(ctx.bot).snapshot(ctx.db, ctx.msg.workspace)).index.match(" ".join(rest))
+        match = (await ctx.own(RegistryCache).snapshot(ctx.db, ctx.msg.workspace)).index.match(" ".join(rest))
         if match.kind != "answer":
             return Reply(
                 f"I don't know the area “{' '.join(rest)}”. Try `improve list [status] [area] [mine]`, "
@@ -533,7 +530,7 @@ async def _change_status(
             f"See `improve show {idea.number}`.",
             private=True,
         )
-    ctx.bot.later(notify.tell_followers(ctx.bot, idea, event, actor=(ctx.msg.platform, ctx.msg.user)))
+    ctx.later(notify.tell_followers(ctx.services, idea, event, actor=(ctx.msg.platform, ctx.msg.user)))
     text = f"Idea {replies.label(idea)} is now {LABELS[wanted]}" + (f" of #{original.number}" if original else "")
     text += (f": “{comment}”." if comment else ".") + " Its submitter and voters are being told."
     if replace:
@@ -550,16 +547,18 @@ async def assign(ctx: Context) -> Reply:
     idea, rest, problem = await _idea(ctx, ctx.args)
     if problem:
         return problem
-    m = _PERSON.search(rest)
-    if not m:
-        return Reply(f"Assign idea #{idea.number} to whom? e.g. improve assign {idea.number} @sam", private=True)
+    person = ctx.msg.person_in(rest)
+    if person is None:
+        return Reply(
+            f"Assign idea #{idea.number} to whom? Mention them: improve assign {idea.number} @sam", private=True
+        )
     if not _may_manage(ctx, idea):
         return Reply(f"Only admins and idea #{idea.number}'s owner can assign it. Nothing was changed.", private=True)
     if idea.status in CLOSED:
         return Reply(
             f"Idea #{idea.number} is {LABELS[idea.status]}; it needs no owner now. Nothing was changed.", private=True
         )
-    owner = m[1] or m[3]
+    owner = person.id
     event = await store.change(
         ctx.db, idea, actor=ctx.msg.user, now=ctx.now(), kind="assigned", comment="", owner=owner
     )
@@ -567,12 +566,12 @@ async def assign(ctx: Context) -> Reply:
         return Reply(
             f"Idea #{idea.number} was changed by someone else a moment ago; nothing was changed.", private=True
         )
-    ctx.bot.later(notify.tell_followers(ctx.bot, idea, event, actor=(ctx.msg.platform, ctx.msg.user)))
+    ctx.later(notify.tell_followers(ctx.services, idea, event, actor=(ctx.msg.platform, ctx.msg.user)))
     return Reply(
         f"Idea {replies.label(idea)} now belongs to @{owner}. They can change its status.",
         private=True,
-        mentions=[owner] if m[1] else [],
-    )  # only a real mention pings
+        mentions=[owner],
+    )
 
 
 @routes.command("improve stats", "Ideas per status and area, how fast they move, and a chart of the trend")
@@ -582,36 +581,14 @@ async def show_stats(ctx: Context) -> Reply:
 
 @routes.command("improve triage", "The triage queue: new ideas no area matched, and ideas waiting too long")
 async def triage_queue(ctx: Context) -> Reply:
-    ideas = await store.triage_queue(ctx.db, ctx.msg.workspace, ctx.now() - jobs.escalate_after(ctx.bot))
+    ideas = await store.triage_queue(ctx.db, ctx.msg.workspace, ctx.now() - jobs.escalate_after(ctx.services))
     return replies.listing(ideas, len(ideas), "in the triage queue", "")
 
 
-@routes.command("improve digest", "This week's PMO digest, now (it is also posted on Mondays where set up)")
-async def digest_now(ctx: Context) -> Reply:
-    now = ctx.now()
-    return await digest.compose(ctx.bot, ctx.msg.workspace, since=now - timedelta(days=7), until=now)
-
-
 @routes.command(
-    "improve triage here", "Post new ideas that match no area (and waiting ones) in this channel", admin=True
+    "improve triage here",
+    "Post new ideas that match no area (and waiting ones) in this channel",
+    admin="choose where ideas are posted",
 )
 async def triage_here(ctx: Context) -> Reply:
-    return await _set_channel(ctx, "triage_channel", "Unmatched and long-waiting ideas")
-
-
-@routes.command("improve digest here", "Post the weekly PMO digest in this channel (Mondays 09:00)", admin=True)
-async def digest_here(ctx: Context) -> Reply:
-    return await _set_channel(ctx, "digest_channel", "The weekly PMO digest (Mondays at 09:00)")
-
-
-async def _set_channel(ctx: Context, column: str, what: str) -> Reply:
-    if not ctx.is_admin:
-        return Reply("Only PMO bot admins can choose where that goes. Nothing was changed.", private=True)
-    async with ctx.db.session() as session:
-        row = await session.get(IdeaChannels, ctx.msg.workspace) or IdeaChannels(
-            workspace=ctx.msg.workspace, platform=ctx.msg.platform, updated_by=ctx.msg.user
-        )
-        setattr(row, column, ctx.msg.channel)
-        row.platform, row.updated_by, row.updated_at = ctx.msg.platform, ctx.msg.user, ctx.now()
-        session.add(row)
-    return Reply(f"{what} will be posted in this channel.")
+    return await routing.set_channel(ctx, "triage_channel", "Unmatched and long-waiting ideas")

@@ -13,13 +13,13 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from bot.core import ConversationRef
-from bot.identity import unseal
+from bot.core.identity import unseal
 from handlers.ideas import replies, routing, store
 from scheduler.deliveries import deliver
 from storage.models import Idea, IdeaEvent
 
 if TYPE_CHECKING:
-    from bot.app import Bot
+    from bot.core.ports import Services
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +48,16 @@ class InOrder:
 _in_order = InOrder()
 
 
-async def followers(bot: Bot, idea: Idea) -> list[tuple[ConversationRef, str]]:
+async def followers(services: Services, idea: Idea) -> list[tuple[ConversationRef, str]]:
     """(where to DM, why they hear about it): the submitter, then everyone who voted."""
     out: dict[tuple[str, str], tuple[ConversationRef, str]] = {}
-    submitter = idea.submitter or (unseal(bot.settings, idea.reply_to) if idea.reply_to else None)
+    submitter = idea.submitter or (unseal(services.settings, idea.reply_to) if idea.reply_to else None)
     if submitter:
         out[(idea.platform, submitter)] = (
             ConversationRef.direct(idea.platform, idea.workspace, submitter),
             "You get this because you submitted the idea.",
         )
-    for voter, platform in await store.voters(bot.db, idea.id):
+    for voter, platform in await store.voters(services.db, idea.id):
         out.setdefault(
             (platform, voter),
             (ConversationRef.direct(platform, idea.workspace, voter), "You get this because you voted for the idea."),
@@ -65,14 +65,14 @@ async def followers(bot: Bot, idea: Idea) -> list[tuple[ConversationRef, str]]:
     return list(out.values())
 
 
-async def tell_followers(bot: Bot, idea: Idea, event: IdeaEvent, *, actor: tuple[str, str]) -> None:
+async def tell_followers(services: Services, idea: Idea, event: IdeaEvent, *, actor: tuple[str, str]) -> None:
     """DM each follower about `event`, except the person who made the change (`actor`: platform, user)."""
     async with _in_order.turn(idea.id):
-        for ref, why in await followers(bot, idea):
-            if (ref.platform, ref.user) == actor or ref.platform not in bot.senders:
+        for ref, why in await followers(services, idea):
+            if (ref.platform, ref.user) == actor:
                 continue
             await deliver(
-                bot,
+                services,
                 ref,
                 replies.update_dm(idea, event, why),
                 kind="idea.update",
@@ -81,13 +81,13 @@ async def tell_followers(bot: Bot, idea: Idea, event: IdeaEvent, *, actor: tuple
             )
 
 
-async def announce(bot: Bot, idea: Idea, contact: ConversationRef | None, reason: str, *, kind: str) -> bool:
+async def announce(services: Services, idea: Idea, contact: ConversationRef | None, reason: str, *, kind: str) -> bool:
     """Post a notice with triage buttons to the owner's contact, or else the triage queue; True if posted."""
-    for ref in (contact, await routing.triage_ref(bot, idea.workspace)):
-        if ref is None or ref.platform not in bot.senders:
+    for ref in (contact, await routing.triage_ref(services, idea.workspace)):
+        if ref is None:
             continue
         row = await deliver(
-            bot, ref, replies.notice(idea, reason), kind=kind, subject=f"idea:{idea.id}", due_at=bot.clock()
+            services, ref, replies.notice(idea, reason), kind=kind, subject=f"idea:{idea.id}", due_at=services.clock()
         )
         if row is None or row.status == "sent":
             return True

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import select
 
-from bot.core import CHANNEL, PERSON, ConversationRef
-from handlers.ownership.questions import cache
+from bot.core import ConversationRef, Reply
+from bot.core.messages import parse_reference
+from bot.core.router import Context
+from handlers.ownership.registry import RegistryCache
 from storage.models import IdeaChannels
 
 if TYPE_CHECKING:
-    from bot.app import Bot
+    from bot.core.ports import Services
 
 
 @dataclass(slots=True)
@@ -25,18 +27,18 @@ class Route:
     owner: str | None = None  # when the contact is a person, they own the idea
 
 
-async def area_of(bot: Bot, workspace: str, text: str) -> tuple[int | None, str]:
+async def area_of(services: Services, workspace: str, text: str) -> tuple[int | None, str]:
     """The one area the text names most specifically; none when two areas tie."""
-    found = (await cache(bot).snapshot(bot.db, workspace)).index.mentioned(text)
+    found = (await services.own(RegistryCache).snapshot(services.db, workspace)).index.mentioned(text)
     if not found or (len(found) > 1 and found[1].score == found[0].score):
         return None, ""
     return found[0].area_id, found[0].name
 
 
-async def route(bot: Bot, platform: str, workspace: str, area_id: int | None) -> Route:
+async def route(services: Services, platform: str, workspace: str, area_id: int | None) -> Route:
     if area_id is None:
         return Route()
-    view = await cache(bot).view(bot.db, workspace, area_id)
+    view = await services.own(RegistryCache).view(services.db, workspace, area_id)
     if view is None:
         return Route()
     party = view.accountable
@@ -55,22 +57,35 @@ def contact_ref(platform: str, workspace: str, contact: str) -> ConversationRef 
     c = contact.strip()
     if not c or " " in c:
         return None  # a description ("ask Sam in the PMO"), not an address
-    if m := PERSON.fullmatch(c):
-        return ConversationRef.direct(platform, workspace, m[1])
-    if m := CHANNEL.fullmatch(c):
-        return ConversationRef(platform, workspace, m[1] or m[3])
-    if c.startswith("@"):
-        return ConversationRef.direct(platform, workspace, c[1:]) if len(c) > 1 else None
+    if parsed := parse_reference(c):
+        sigil, target, _name = parsed
+        return (
+            ConversationRef.direct(platform, workspace, target)
+            if sigil == "@"
+            else ConversationRef(platform, workspace, target)
+        )
     return ConversationRef(platform, workspace, c)  # a bare id, e.g. a Teams conversation 19:…
 
 
-async def channels(bot: Bot, workspace: str) -> IdeaChannels | None:
-    async with bot.db.session() as session:
+async def channels(services: Services, workspace: str) -> IdeaChannels | None:
+    async with services.db.session() as session:
         return (await session.exec(select(IdeaChannels).where(IdeaChannels.workspace == workspace))).first()
 
 
-async def triage_ref(bot: Bot, workspace: str) -> ConversationRef | None:
-    row = await channels(bot, workspace)
+async def triage_ref(services: Services, workspace: str) -> ConversationRef | None:
+    row = await channels(services, workspace)
     if row and row.triage_channel:
         return ConversationRef(row.platform, workspace, row.triage_channel)
     return None
+
+
+async def set_channel(ctx: Context, column: str, what: str) -> Reply:
+    """Make this channel the workspace's `column` (triage or digest channel)."""
+    async with ctx.db.session() as session:
+        row = await session.get(IdeaChannels, ctx.msg.workspace) or IdeaChannels(
+            workspace=ctx.msg.workspace, platform=ctx.msg.platform, updated_by=ctx.msg.user
+        )
+        setattr(row, column, ctx.msg.channel)
+        row.platform, row.updated_by, row.updated_at = ctx.msg.platform, ctx.msg.user, ctx.now()
+        session.add(row)
+    return Reply(f"{what} will be posted in this channel.")

@@ -10,47 +10,40 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from sqlmodel import select
 
 from bot.core import ConversationRef, Reply
+from bot.core.ports import JobSpec, Services
 from handlers.meetups import replies, store
 from scheduler.deliveries import deliver
 from scheduler.recurrence import zone
-from scheduler.service import JobSpec, current_bot, job_function
 from storage.models import MeetupSeries
-
-if TYPE_CHECKING:
-    from bot.app import Bot
 
 ASK_AHEAD = timedelta(days=7)
 ASK_AT = time(9, 0)
 
 
-def next_sweep(bot: Bot, now: datetime) -> datetime:
-    local = now.astimezone(zone(bot.settings.pmo_bot_timezone))
+def next_sweep(services: Services, now: datetime) -> datetime:
+    local = now.astimezone(zone(services.settings.pmo_bot_timezone))
     at = datetime.combine(local.date(), ASK_AT, tzinfo=local.tzinfo)
     return at if at > local else datetime.combine(local.date() + timedelta(days=1), ASK_AT, tzinfo=local.tzinfo)
 
 
-async def plan(bot: Bot, now: datetime) -> Iterable[JobSpec]:
-    return [JobSpec("meetups:ask", next_sweep(bot, now), run_asks, ())]
+async def plan(services: Services, now: datetime) -> Iterable[JobSpec]:
+    return [JobSpec("meetups:ask", next_sweep(services, now), run_asks, ())]
 
 
-@job_function
-async def run_asks() -> None:
-    bot = current_bot()
-    await ask_organisers(bot)
-    if bot.scheduler is not None:
-        bot.scheduler.put(JobSpec("meetups:ask", next_sweep(bot, bot.clock()), run_asks, ()))
+async def run_asks(services: Services) -> None:
+    await ask_organisers(services)
+    services.jobs.put(JobSpec("meetups:ask", next_sweep(services, services.clock()), run_asks))
 
 
-async def ask_organisers(bot: Bot) -> list[tuple[MeetupSeries, datetime]]:
+async def ask_organisers(services: Services) -> list[tuple[MeetupSeries, datetime]]:
     """DM each organiser whose meetup in the next seven days has no host or no topic; returns
     the dates asked about this time."""
-    now = bot.clock()
-    async with bot.db.session() as session:
+    now = services.clock()
+    async with services.db.session() as session:
         active = (await session.exec(select(MeetupSeries).where(MeetupSeries.status == "active"))).all()
     asked = []
     for i, series in enumerate(active):
@@ -61,7 +54,7 @@ async def ask_organisers(bot: Bot) -> list[tuple[MeetupSeries, datetime]]:
         starts = [s for s in store.next_starts(series, after=now, count=7) if s <= now + ASK_AHEAD]  # ≤ daily
         if not starts:
             continue
-        async with bot.db.session() as session:
+        async with services.db.session() as session:
             known = await store.known_occurrences(session, series)
             dates = [known.get(start) or await store.occurrence(session, series, start) for start in starts]
         for start, occ in zip(starts, dates, strict=True):
@@ -74,7 +67,7 @@ async def ask_organisers(bot: Bot) -> list[tuple[MeetupSeries, datetime]]:
                 continue
             ref = ConversationRef.direct(series.platform, series.workspace, series.organiser)
             sent = await deliver(
-                bot,
+                services,
                 ref,
                 _question(series, start, missing),
                 kind="meetup.ask",

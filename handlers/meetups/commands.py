@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import select
 
 from bot.core import Form, Input, Reply, Section
-from bot.router import Context, Routes
+from bot.core.router import Context, Routes
 from handlers.meetups import jobs, replies, store
 from handlers.meetups.parse import MeetupFields, MeetupInputError, parse_fields, split_words
 from scheduler.deliveries import deliver
@@ -100,7 +100,8 @@ async def schedule(ctx: Context) -> Reply:
     if not ctx.args.strip():
         return schedule_form(ctx)
     try:
-        fields = parse_fields(ctx.args, need_title=True)
+        text, mentioned = ctx.msg.with_ids(ctx.args)
+        fields = parse_fields(text, need_title=True, mentioned=mentioned)
         if fields.rule is None:
             raise MeetupInputError("When does it happen? e.g. every first Thursday, every Tuesday, once on 2026-12-03.")
         if fields.start_time is None:
@@ -131,22 +132,13 @@ async def _create(ctx: Context, fields: MeetupFields) -> Reply:
     starts = store.next_starts(series, after=now)
     if not starts:
         return Reply("That rule has no future date, so there is nothing to schedule. Nothing was scheduled.")
-    problem = await _cannot_post(ctx, series)
+    problem = await ctx.outbox.can_post(store.channel_of(series))
     if problem:
         return Reply(f"{problem} Nothing was scheduled.")
     async with ctx.db.session() as session:
         session.add(series)
-    jobs.reschedule(ctx.bot, series)
+    jobs.reschedule(ctx.services, series)
     return replies.schedule_summary(series, starts, "Scheduled")
-
-
-async def _cannot_post(ctx: Context, series: MeetupSeries) -> str | None:
-    """The adapter's word on whether the bot can post in the series' channel."""
-    sender = ctx.bot.senders.get(series.platform)
-    check = getattr(sender, "can_post", None)
-    if check is None:
-        return None if sender or series.platform == "console" else f"I can't post to {series.platform} from here."
-    return await check(store.channel_of(series))
 
 
 def schedule_form(ctx: Context) -> Reply:
@@ -253,14 +245,14 @@ async def skip(ctx: Context) -> Reply:
         title=f"{series.title}: skipped",
     )
     await deliver(
-        ctx.bot,
+        ctx.services,
         store.channel_of(series),
         notice,
         kind="meetup.skipped",
         subject=f"occurrence:{occ.id}",
         due_at=ctx.now(),
     )
-    await jobs.retract_announcements(ctx.bot, series, [occ], "skipped")
+    await jobs.retract_announcements(ctx.services, series, [occ], "skipped")
     return Reply(f"Skipped {series.title} on {replies.local(series, start)}; the channel has been told.")
 
 
@@ -275,13 +267,13 @@ async def cancel(ctx: Context) -> Reply:
         row = await session.get(MeetupSeries, series.id)
         row.status, row.updated_at = "cancelled", ctx.now()
         session.add(row)
-    jobs.reschedule(ctx.bot, row)
+    jobs.reschedule(ctx.services, row)
     notice = Reply(
         f"The meetup series “{series.title}” has been cancelled. Thanks to everyone who came!",
         title=f"{series.title}: cancelled",
     )
     await deliver(
-        ctx.bot,
+        ctx.services,
         store.channel_of(series),
         notice,
         kind="meetup.cancelled",
@@ -294,7 +286,7 @@ async def cancel(ctx: Context) -> Reply:
             for occ in (await store.known_occurrences(session, series)).values()
             if occ.status in ("announced", "reminded") and occ.starts_at > ctx.now()
         ]
-    await jobs.retract_announcements(ctx.bot, series, upcoming, "cancelled")
+    await jobs.retract_announcements(ctx.services, series, upcoming, "cancelled")
     return Reply(f"Cancelled meetup #{series.id} “{series.title}”; the channel has been told.")
 
 
@@ -304,8 +296,9 @@ async def edit(ctx: Context) -> Reply:
     if problem:
         return problem
     rest = ctx.args.split(None, 1)[1] if len(ctx.args.split(None, 1)) > 1 else ""
+    text, mentioned = ctx.msg.with_ids(rest)
     try:
-        fields = parse_fields(rest, need_title=False)
+        fields = parse_fields(text, need_title=False, mentioned=mentioned)
     except (MeetupInputError, RuleError) as exc:
         return Reply(f"{exc} Nothing was changed.")
     async with ctx.db.session() as session:
@@ -324,7 +317,7 @@ async def edit(ctx: Context) -> Reply:
             await session.rollback()
             return Reply("With that change it would have no future date. Nothing was changed.")
         session.add(row)
-    jobs.reschedule(ctx.bot, row)
+    jobs.reschedule(ctx.services, row)
     return replies.schedule_summary(row, starts, "Updated")
 
 
@@ -336,7 +329,10 @@ async def _set_occurrence_field(ctx: Context, field: str) -> Reply:
         start, words = _pick_start(series, ctx.now(), words)
     except (MeetupInputError, RuleError) as exc:
         return Reply(f"{exc} Nothing was changed.")
-    value = " ".join(words).strip()[:1000]
+    value = " ".join(words).strip()
+    if person := ctx.msg.person_in(value):
+        value = value.replace(person.text, "@" + person.name)
+    value = value[:1000]
     if not value:
         return Reply(
             f"Give the {field}, e.g. `meetup {field} {series.id} "

@@ -14,7 +14,7 @@ import shlex
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from bot.core import CHANNEL, PERSON
+from bot.core import Mention
 from scheduler.recurrence import RuleError, parse_phrase, parse_time, zone
 
 OPTIONS = ("at", "for", "in", "host", "topic", "link", "location", "capacity")
@@ -55,14 +55,16 @@ def parse_duration(text: str) -> int:
     return int(minutes)
 
 
-def parse_channel(text: str) -> str:
-    m = CHANNEL.fullmatch(text)
-    if not m:
-        raise MeetupInputError(f"“{text}” is not a channel (write #channel-name).")
-    return m[1] or m[3]
+def parse_channel(text: str, mentioned: dict[str, Mention]) -> str:
+    if text.startswith("#") and text in mentioned:
+        return mentioned[text].id
+    raise MeetupInputError(f"“{text}” is not a channel I can find: mention it (type # and pick the channel).")
 
 
-def parse_fields(text: str, *, need_title: bool) -> MeetupFields:
+def parse_fields(text: str, *, need_title: bool, mentioned: dict[str, Mention] | None = None) -> MeetupFields:
+    """The schedule options in `text`. Typed commands pass Incoming.with_ids(...): mentions read
+    as @id / #id words, looked up in `mentioned`; a form's text has none."""
+    mentioned = mentioned or {}
     words = split_words(text)
     out = MeetupFields()
     title: list[str] = []
@@ -102,7 +104,7 @@ def parse_fields(text: str, *, need_title: bool) -> MeetupFields:
                     value += words.pop(0)
                 out.duration_minutes = parse_duration(value)
             elif option == "in":
-                out.channel = parse_channel(value)
+                out.channel = parse_channel(value, mentioned)
             elif option == "capacity":
                 if not value.isdigit() or int(value) < 1:
                     raise MeetupInputError("Capacity is a whole number of places, at least 1.")
@@ -110,7 +112,8 @@ def parse_fields(text: str, *, need_title: bool) -> MeetupFields:
             elif option == "link" and not re.match(r"https?://", value):
                 raise MeetupInputError("The link must start with https:// (or http://).")
             elif option == "host":
-                out.extra["host"] = PERSON.sub(lambda m: "@" + (m[2] or m[1]), value)[:255]
+                person = mentioned.get(value)
+                out.extra["host"] = ("@" + person.name if person else value)[:255]  # shown, not messaged
             else:
                 out.extra[option] = value[:1000]
         except RuleError as exc:

@@ -13,10 +13,11 @@ from typing import Any
 from sqlmodel import select
 
 from bot.core import Button, Field, Form, Input, Reply, Section
-from bot.router import Context, Handler, Routes
+from bot.core.messages import show_reference
+from bot.core.router import Context, Handler, Routes
 from handlers.ownership import registry
 from handlers.ownership.matching import key
-from handlers.ownership.questions import cache
+from handlers.ownership.registry import RegistryCache
 from handlers.ownership.replies import area_reply
 from storage.models import AuditEntry
 
@@ -87,15 +88,6 @@ def parse_fields(args: str, keys: dict[str, str]) -> tuple[str, dict[str, Any]]:
     return name, fields
 
 
-def _forbidden(ctx: Context, what: str) -> Reply | None:
-    if ctx.is_admin:
-        return None
-    return Reply(
-        f"Only admins can {what}. Nothing was changed. Ask a PMO bot admin "
-        "(configured in PMO_BOT_ADMINS) if the registry needs a change."
-    )
-
-
 def _writes(handler: Handler) -> Handler:
     """Registry writes: once the handler's transaction has committed, drop the cached registry."""
 
@@ -104,7 +96,7 @@ def _writes(handler: Handler) -> Handler:
         try:
             return await handler(ctx)
         finally:
-            cache(ctx.bot).forget(ctx.msg.workspace)
+            ctx.own(RegistryCache).forget(ctx.msg.workspace)
 
     return wrapped
 
@@ -128,13 +120,11 @@ async def _confirm_area(session, entry: AuditEntry, verb: str, area) -> Reply:
     "area set",
     "Add or change an area and its RACI",
     usage=AREA_SET_USAGE,
-    admin=True,
+    admin="change the ownership registry",
     examples=("area set Product roadmap; accountable: PMO; consulted: Oversight Team; aliases: product plan",),
 )
 @_writes
 async def area_set(ctx: Context) -> Reply:
-    if denied := _forbidden(ctx, "change the ownership registry"):
-        return denied
     if not ctx.args.strip():
         return area_form()
     try:
@@ -185,11 +175,9 @@ def area_form() -> Reply:
     )
 
 
-@routes.action("ownership.area_form")
+@routes.action("ownership.area_form", admin="change the ownership registry")
 @_writes
 async def area_form_submit(ctx: Context) -> Reply:
-    if denied := _forbidden(ctx, "change the ownership registry"):
-        return denied
     form = ctx.action.form
     fields: dict[str, Any] = {}
     for name in ("accountable", "responsible", "consulted", "informed", "aliases", "notes"):
@@ -207,13 +195,11 @@ async def area_form_submit(ctx: Context) -> Reply:
     "area alias",
     "Add other names for an area",
     usage="area alias NAME; alias1, alias2",
-    admin=True,
+    admin="change the ownership registry",
     examples=("area alias Enterprise roadmap; the big plan",),
 )
 @_writes
 async def area_alias(ctx: Context) -> Reply:
-    if denied := _forbidden(ctx, "change the ownership registry"):
-        return denied
     name, _, aliases = ctx.args.partition(";")
     new = [a.strip() for a in aliases.split(",") if a.strip()]
     if not new:
@@ -233,11 +219,11 @@ async def area_alias(ctx: Context) -> Reply:
         return await _confirm_area(session, entry, "Added aliases to", area)
 
 
-@routes.command("area remove", "Remove an area from the registry", usage="area remove NAME", admin=True)
+@routes.command(
+    "area remove", "Remove an area from the registry", usage="area remove NAME", admin="change the ownership registry"
+)
 @_writes
 async def area_remove(ctx: Context) -> Reply:
-    if denied := _forbidden(ctx, "change the ownership registry"):
-        return denied
     async with ctx.db.session() as session:
         area = await registry.find_area(session, ctx.msg.workspace, ctx.args)
         if area is None:
@@ -246,11 +232,14 @@ async def area_remove(ctx: Context) -> Reply:
     return Reply(f"Removed “{area.name}”.", buttons=[_undo(entry)])
 
 
-@routes.command("area verify", "Mark an area's RACI as checked today", usage="area verify NAME", admin=True)
+@routes.command(
+    "area verify",
+    "Mark an area's RACI as checked today",
+    usage="area verify NAME",
+    admin="change the ownership registry",
+)
 @_writes
 async def area_verify(ctx: Context) -> Reply:
-    if denied := _forbidden(ctx, "change the ownership registry"):
-        return denied
     async with ctx.db.session() as session:
         area = await registry.find_area(session, ctx.msg.workspace, ctx.args)
         if area is None:
@@ -270,17 +259,19 @@ async def area_verify(ctx: Context) -> Reply:
     "party set",
     "Add or change a party (team, role or person)",
     usage=PARTY_SET_USAGE,
-    admin=True,
+    admin="change the ownership registry",
     examples=("party set PMO; contact: #pmo-office",),
 )
 @_writes
 async def party_set(ctx: Context) -> Reply:
-    if denied := _forbidden(ctx, "change the ownership registry"):
-        return denied
     try:
         name, fields = parse_fields(ctx.args, PARTY_KEYS)
     except UsageError as exc:
         return Reply(f"{exc} Nothing was changed. Usage: {PARTY_SET_USAGE}")
+    contact = fields.get("contact", "")
+    if mention := ctx.msg.person_in(contact) or ctx.msg.channel_in(contact):
+        if mention.text == contact:  # kept as an address the bot can post to, not as the name shown
+            fields["contact"] = mention.reference()
     async with ctx.db.session() as session:
         existing = await registry.find_party(session, ctx.msg.workspace, name) if key(name) else None
         snap = registry.party_snapshot(existing) if existing else {"name": name}
@@ -295,7 +286,7 @@ async def party_set(ctx: Context) -> Reply:
             return Reply(f"{exc} Nothing was changed.")
     verb = "Updated" if existing else "Added"
     fields_shown = [
-        Field("Contact", snap.get("contact") or "none"),
+        Field("Contact", show_reference(snap.get("contact") or "") or "none"),
         Field("Aliases", ", ".join(snap.get("aliases") or []) or "none"),
     ]
     return Reply(
@@ -312,10 +303,8 @@ async def party_set(ctx: Context) -> Reply:
 # ------------------------------------------------------------------------ gaps, audit, undo
 
 
-@routes.command("gaps", "Questions nobody could answer yet, most asked first", admin=True)
+@routes.command("gaps", "Questions nobody could answer yet, most asked first", admin="see the unanswered questions")
 async def list_gaps(ctx: Context) -> Reply:
-    if denied := _forbidden(ctx, "see the unanswered questions"):
-        return denied
     async with ctx.db.session() as session:
         rows = await registry.gaps(session, ctx.msg.workspace)
     if not rows:
@@ -330,10 +319,8 @@ async def list_gaps(ctx: Context) -> Reply:
     )
 
 
-@routes.command("audit", "Recent changes to the registry: who, when, what", admin=True)
+@routes.command("audit", "Recent changes to the registry: who, when, what", admin="see the audit log")
 async def list_audit(ctx: Context) -> Reply:
-    if denied := _forbidden(ctx, "see the audit log"):
-        return denied
     async with ctx.db.session() as session:
         rows = await registry.recent_audit(session, ctx.msg.workspace)
     if not rows:
@@ -344,11 +331,9 @@ async def list_audit(ctx: Context) -> Reply:
     )
 
 
-@routes.action("ownership.undo")
+@routes.action("ownership.undo", admin="undo registry changes")
 @_writes
 async def undo(ctx: Context) -> Reply:
-    if denied := _forbidden(ctx, "undo registry changes"):
-        return denied
     ws = ctx.msg.workspace
     async with ctx.db.session() as session:
         entry = await session.get(AuditEntry, ctx.action.int_value)

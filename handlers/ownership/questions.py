@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
-from bot.core import PERSON, Reply
-from bot.router import Context, Routes
+from bot.core import Incoming, Reply
+from bot.core.router import Context, Routes
 from handlers.ownership import registry
 from handlers.ownership.matching import key
+from handlers.ownership.registry import RegistryCache
 from handlers.ownership.replies import area_answer, choices_reply, party_reply, unknown_reply
 
 if TYPE_CHECKING:
-    from bot.app import Bot
+    pass
 
 routes = Routes("ownership")
 routes.examples += [
@@ -21,12 +21,6 @@ routes.examples += [
     "what does the PMO own?",
     "who is the Oversight Team?",
 ]
-_caches: WeakKeyDictionary[Bot, registry.RegistryCache] = WeakKeyDictionary()
-
-
-def cache(bot: Bot) -> registry.RegistryCache:
-    """This bot's in-memory registry (admin writes call `cache(bot).forget(workspace)`)."""
-    return _caches.setdefault(bot, registry.RegistryCache())
 
 
 _LEAD = r"^(?:(?:hey|hi|hello|so|and|ok|okay|please|quick question)[,\s]+)*"
@@ -58,7 +52,7 @@ async def answer_area(ctx: Context, question: str, *, record: bool = True) -> Re
     """Answer, ask "did you mean", or say unknown (and note the gap) for an area question."""
     if not key(question):
         return Reply("Who owns what? Name an area, for example: who owns the enterprise roadmap?")
-    workspace, registry_cache = ctx.msg.workspace, cache(ctx.bot)
+    workspace, registry_cache = ctx.msg.workspace, ctx.own(RegistryCache)
     match = (await registry_cache.snapshot(ctx.db, workspace)).index.match(question)
     if match.kind == "answer":
         view = await registry_cache.view(ctx.db, workspace, match.best.area_id)
@@ -78,15 +72,17 @@ async def who_owns(ctx: Context) -> Reply:
     return await answer_area(ctx, ctx.match["q"])
 
 
-def _name(text: str) -> str:
+def _name(msg: Incoming, text: str) -> str:
     """A party named by mentioning someone (@Pat) is looked up by the name shown."""
-    return PERSON.sub(lambda m: m[2] or m[1], text)
+    for mention in msg.people:
+        text = text.replace(mention.text, mention.name)
+    return text
 
 
 @routes.intent(*PARTY_AREAS)
 async def what_party_owns(ctx: Context) -> Reply:
     assert ctx.match
-    name = _name(ctx.match["p"])
+    name = _name(ctx.msg, ctx.match["p"])
     async with ctx.db.session() as session:
         party = await registry.find_party(session, ctx.msg.workspace, name)
         if party is None:
@@ -99,7 +95,7 @@ async def what_party_owns(ctx: Context) -> Reply:
 async def who_is(ctx: Context) -> Reply:
     assert ctx.match
     async with ctx.db.session() as session:
-        party = await registry.find_party(session, ctx.msg.workspace, _name(ctx.match["p"]))
+        party = await registry.find_party(session, ctx.msg.workspace, _name(ctx.msg, ctx.match["p"]))
         if party:
             return party_reply(party, await registry.party_areas(session, party))
     # "what is the enterprise roadmap?" is a question about an area, not a party.
@@ -113,7 +109,7 @@ async def _unknown_party(ctx: Context, session, name: str) -> Reply:
 
 @routes.action("ownership.area")
 async def pick_area(ctx: Context) -> Reply:
-    view = await cache(ctx.bot).view(ctx.db, ctx.msg.workspace, ctx.action.int_value)
+    view = await ctx.own(RegistryCache).view(ctx.db, ctx.msg.workspace, ctx.action.int_value)
     if view is None:
         return Reply("That area no longer exists. Ask again to see the current ones.")
     return area_answer(view)
@@ -142,7 +138,7 @@ async def fallback(ctx: Context) -> Reply:
     """Anything else: a bare topic ("enterprise roadmap") is answered if it clearly is one."""
     text = ctx.args
     if key(text) and len(text.split()) <= 8:
-        match = (await cache(ctx.bot).snapshot(ctx.db, ctx.msg.workspace)).index.match(text)
+        match = (await ctx.own(RegistryCache).snapshot(ctx.db, ctx.msg.workspace)).index.match(text)
         if match.kind in ("answer", "ambiguous"):
             return await answer_area(ctx, text, record=False)
     return Reply(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core import Button, Field, Reply, Section
+from bot.core.messages import show_reference
 from handlers.ownership.matching import Candidate
 from handlers.ownership.registry import AreaView, PartyRef
 from storage.models import ROLE_NAMES, Party
@@ -11,7 +12,7 @@ MAX_CHOICES = 5
 
 
 def _party(p: PartyRef) -> str:
-    return f"{p.name} ({p.contact})" if p.contact else p.name
+    return f"{p.name} ({show_reference(p.contact)})" if p.contact else p.name
 
 
 def area_reply(view: AreaView) -> Reply:
@@ -19,7 +20,7 @@ def area_reply(view: AreaView) -> Reply:
     if acc:
         text = f"{acc.name} is accountable for {area.name}."
         if acc.contact:
-            text += f" Contact: {acc.contact}."
+            text += f" Contact: {show_reference(acc.contact)}."
     else:
         text = f"Nobody is accountable for {area.name} yet."
     fields = [
@@ -56,7 +57,7 @@ def party_reply(party: Party, by_role: dict[str, list[str]], *, only: str | None
     if party.description:
         sections.append(Section(text=party.description))
     if party.contact:
-        sections.append(Section(fields=[Field("Contact", party.contact)]))
+        sections.append(Section(fields=[Field("Contact", show_reference(party.contact))]))
     role_titles = {"A": "Accountable for", "R": "Responsible for", "C": "Consulted on", "I": "Informed about"}
     for role, title in role_titles.items():
         if only and role != only:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core import Form, Input, Reply
-from bot.router import Context, Routes
+from bot.core.router import Context, Routes
 from handlers.ideas.commands import submit
 from handlers.retros import replies, store
 from handlers.retros.common import NO_RETRO, facilitator_only, not_open, retro_by_value, retro_here, today
@@ -26,8 +26,9 @@ async def add_action(ctx: Context) -> Reply:
         return Reply(NO_RETRO)
     if denied := facilitator_only(ctx, retro, "add action items"):
         return denied
+    text, mentioned = ctx.msg.with_ids(ctx.args)
     try:
-        args = parse_action(ctx.args, today(ctx))
+        args = parse_action(text, today(ctx), mentioned)
     except RetroInputError as exc:
         return Reply(f"{exc} No action was added. Usage: {ACTION_USAGE}")
     action = RetroAction(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core import Button, Form, Input, Reply
-from bot.router import Context, Routes
+from bot.core.router import Context, Routes
 from handlers.retros import replies, store
 from handlers.retros.common import NO_RETRO, key, may_take_part, not_open, retro_by_value, retro_here
 from handlers.retros.parse import ANON_FLAGS, RetroInputError, check_card_text, match_column, take_flag

@@ -6,8 +6,8 @@ import logging
 from datetime import date
 
 from bot.core import Reply, Section
-from bot.identity import pseudonym
-from bot.router import Context
+from bot.core.identity import pseudonym
+from bot.core.router import Context
 from handlers.retros import store
 from handlers.retros.replies import Name, name
 from scheduler.recurrence import zone
@@ -44,7 +44,7 @@ async def retro_by_value(ctx: Context) -> Retro | None:
 async def may_take_part(ctx: Context, retro: Retro) -> bool:
     """A retro is for the people of its channel: asked from there, yes; from elsewhere (a DM),
     only if the platform says the person is in the channel, so a private team's retro stays theirs."""
-    return ctx.msg.channel == retro.channel or await ctx.bot.is_member(store.channel_of(retro), ctx.msg.user)
+    return await ctx.in_channel(store.channel_of(retro))
 
 
 def facilitator_only(ctx: Context, retro: Retro, what: str) -> Reply | None:
@@ -68,7 +68,7 @@ async def post(ctx: Context, retro: Retro, reply: Reply, confirmation: str) -> R
     """Post `reply` for the whole channel and confirm privately to the asker. Where the bot can't
     post on its own (a console with no sender), the channel message becomes the answer itself."""
     try:
-        await ctx.bot.send(store.channel_of(retro), reply)
+        await ctx.outbox.send(store.channel_of(retro), reply)
     except Exception as exc:  # no adapter for proactive posts, or the platform refused
         log.warning("retro post to channel failed", extra={"retro": retro.id, "error": type(exc).__name__})
         reply.sections.insert(0, Section(text=confirmation))

@@ -11,7 +11,7 @@ import io
 from collections import Counter
 
 from bot.core import Reply, Section
-from bot.router import Context, Routes
+from bot.core.router import Context, Routes
 from handlers.retros import replies, store
 from handlers.retros.common import today
 from storage.models.retros import Retro, RetroAction, RetroCard

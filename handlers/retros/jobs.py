@@ -8,75 +8,66 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from bot.core import Button, ConversationRef, Reply
+from bot.core.ports import JobSpec, Services
 from handlers.retros import replies, store
 from scheduler.deliveries import deliver, record_missed, target_of
 from scheduler.recurrence import place, zone
-from scheduler.service import JobSpec, current_bot, job_function
 from storage.models.retros import Retro, RetroAction
-
-if TYPE_CHECKING:
-    from bot.app import Bot
 
 REMIND_AT = time(9, 0)
 HORIZON = timedelta(minutes=10)  # the scheduler's refresh (every minute) adds later ones as they come near
 WHEN = {"before": 1, "due": 0}  # reminder -> days before the due date
 
 
-def remind_at(bot: Bot, due_on: date, which: str) -> datetime:
-    tz = zone(bot.settings.pmo_bot_timezone)
+def remind_at(services: Services, due_on: date, which: str) -> datetime:
+    tz = zone(services.settings.pmo_bot_timezone)
     return place(datetime.combine(due_on - timedelta(days=WHEN[which]), REMIND_AT), tz)
 
 
-def grace(bot: Bot) -> timedelta:
-    return timedelta(minutes=bot.settings.pmo_bot_meetup_grace_minutes)
+def grace(services: Services) -> timedelta:
+    return timedelta(minutes=services.settings.pmo_bot_meetup_grace_minutes)
 
 
-async def plan(bot: Bot, now: datetime) -> Iterable[JobSpec]:
+async def plan(services: Services, now: datetime) -> Iterable[JobSpec]:
     """Reminder jobs due within HORIZON, or late within the grace window (after a restart)."""
-    local = now.astimezone(zone(bot.settings.pmo_bot_timezone)).date()
-    async with bot.db.session() as session:
+    local = now.astimezone(zone(services.settings.pmo_bot_timezone)).date()
+    async with services.db.session() as session:
         actions = await store.due_between(session, local - timedelta(days=1), local + timedelta(days=2))
     specs = []
     for action in actions:
         for which in WHEN:
-            at = remind_at(bot, action.due_on, which)
-            if now - grace(bot) <= at <= now + HORIZON and at >= action.created_at:
-                specs.append(JobSpec(f"retro-remind:{action.id}:{which}", at, run_reminder, (action.id, which)))
+            at = remind_at(services, action.due_on, which)
+            if now - grace(services) <= at <= now + HORIZON and at >= action.created_at:
+                specs.append(JobSpec(f"retro-remind:{action.id}:{which}", at, remind, (action.id, which)))
     return specs
 
 
-@job_function
-async def run_reminder(action_id: int, which: str) -> None:
-    await remind(current_bot(), action_id, which)
-
-
-async def remind(bot: Bot, action_id: int, which: str) -> None:
+async def remind(services: Services, action_id: int, which: str) -> None:
     """Send reminder `which` ("before" or "due") for an action if it is due now; never twice."""
-    now = bot.clock()
-    async with bot.db.session() as session:
+    now = services.clock()
+    async with services.db.session() as session:
         action = await session.get(RetroAction, action_id)
         retro = await session.get(Retro, action.retro_id) if action else None
     if action is None or action.status != "open" or not action.owner or action.due_on is None or retro is None:
         return
-    at = remind_at(bot, action.due_on, which)
+    at = remind_at(services, action.due_on, which)
     if at > now or at < action.created_at:
         return
     ref = ConversationRef.direct(action.platform, action.workspace, action.owner)
     subject = f"action:{action.origin_id or action.id}:{which}"
-    if now - at > grace(bot):
+    if now - at > grace(services):
         await record_missed(
-            bot,
+            services,
             workspace=action.workspace,
             kind="retro.remind",
             subject=subject,
-            target=target_of(ref, bot.settings),
+            target=target_of(ref, services.settings),
             due_at=at,
         )
         return
-    await deliver(bot, ref, reminder(action, retro, which), kind="retro.remind", subject=subject, due_at=at)
+    await deliver(services, ref, reminder(action, retro, which), kind="retro.remind", subject=subject, due_at=at)
 
 
 def reminder(action: RetroAction, retro: Retro, which: str) -> Reply:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.core import PERSON, Reply, Section
-from bot.router import Context, Routes
+from bot.core import Reply, Section
+from bot.core.router import Context, Routes
 from handlers.retros import replies, store
 from handlers.retros.common import (
     NO_RETRO,
@@ -17,7 +17,7 @@ from handlers.retros.common import (
     retro_here,
     today,
 )
-from handlers.retros.parse import RetroInputError, parse_start, split_words
+from handlers.retros.parse import RetroInputError, parse_start
 from handlers.retros.templates import names
 from scheduler.deliveries import deliver
 from storage.models.retros import OPEN_STATUSES, Retro
@@ -63,7 +63,7 @@ async def retro_help(ctx: Context) -> Reply:
     examples=("retro start", "retro start 4ls Sprint 12", 'retro start custom "Went well | To improve | Ideas"'),
 )
 async def start(ctx: Context) -> Reply:
-    if ctx.msg.direct and ctx.msg.platform != "console":
+    if ctx.msg.direct:
         return Reply("Start a retro in the team's channel, so everyone can take part: /retro start there.")
     try:
         args = parse_start(ctx.args)
@@ -174,7 +174,12 @@ async def _close(ctx: Context, retro: Retro | None) -> Reply:
     )
     try:
         await deliver(
-            ctx.bot, store.channel_of(retro), summary, kind="retro.summary", subject=f"retro:{retro.id}", due_at=now
+            ctx.services,
+            store.channel_of(retro),
+            summary,
+            kind="retro.summary",
+            subject=f"retro:{retro.id}",
+            due_at=now,
         )
     except LookupError:  # nothing can post on its own (the console without a sender): answer with it
         summary.sections.insert(0, Section(text=confirmation))
@@ -213,16 +218,10 @@ async def handover(ctx: Context) -> Reply:
         return Reply(NO_RETRO)
     if denied := facilitator_only(ctx, retro, "hand over the retro"):
         return denied
-    if mention := PERSON.search(ctx.args):
-        who = mention[1]
-    else:
-        try:
-            words = split_words(ctx.args)
-        except RetroInputError as exc:
-            return Reply(str(exc))
-        who = words[0].lstrip("@") if len(words) == 1 else ""
+    mention = ctx.msg.person_in(ctx.args)
+    who = mention.id if mention else ""
     if not who or len(who) > 255:
-        return Reply("Who takes over? e.g. retro facilitator @sam. Nothing was changed.")
+        return Reply("Who takes over? Mention them: retro facilitator @sam. Nothing was changed.")
     if not await store.move(ctx.db, retro.id, from_=OPEN_STATUSES, facilitator=who):
         return Reply(f"{replies.Name(retro)} is no longer open. Nothing was changed.")
     retro.facilitator = who

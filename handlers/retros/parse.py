@@ -16,7 +16,7 @@ from dateutil.parser import ParserError
 from dateutil.parser import parse as parse_loose
 from dateutil.relativedelta import relativedelta
 
-from bot.core import PERSON
+from bot.core import Mention
 from handlers.retros.templates import DEFAULT, Template, TemplateError, custom_columns, find
 
 MAX_CARD = 1000
@@ -116,9 +116,11 @@ class ActionArgs:
     due: date | None
 
 
-def parse_action(text: str, today: date) -> ActionArgs:
-    """`"text" @owner due <when>`; owner and due date are optional, in any order after the text."""
-    words = split_words(PERSON.sub(lambda m: "@" + m[1], text))
+def parse_action(text: str, today: date, mentioned: dict[str, Mention]) -> ActionArgs:
+    """`"text" @owner due <when>`; owner and due date are optional, in any order after the text.
+    `text` comes from Incoming.with_ids: the owner is a person the platform marked as mentioned
+    (a word of `mentioned`), so the reminder reaches someone; a typed "@sam" names nobody."""
+    words = split_words(text)
     body: list[str] = []
     owner: str | None = None
     due: date | None = None
@@ -127,10 +129,10 @@ def parse_action(text: str, today: date) -> ActionArgs:
         word = words[i]
         low = word.lower()
         if word.startswith("@") and len(word) > 1 and owner is None:
-            owner = word[1:]
+            owner = _person(word, mentioned)
         elif low == "owner" and i + 1 < len(words) and owner is None:
             i += 1
-            owner = words[i].lstrip("@")
+            owner = _person(words[i], mentioned)
         elif low in ("due", "by") and i + 1 < len(words) and due is None and (low == "due" or body):
             if low == "by":  # "by friday" only when it parses; otherwise it is part of the text
                 try:
@@ -153,6 +155,12 @@ def parse_action(text: str, today: date) -> ActionArgs:
     if owner is not None and (not owner or len(owner) > 255):
         raise RetroInputError("That owner is not a person I can name.")
     return ActionArgs(action, owner, due)
+
+
+def _person(word: str, mentioned: dict[str, Mention]) -> str:
+    if word in mentioned and word.startswith("@"):
+        return mentioned[word].id
+    raise RetroInputError(f"“{word}” is not someone I can remind: mention them (type @ and pick the person).")
 
 
 def parse_due(text: str, today: date) -> date:

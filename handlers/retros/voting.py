@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.core import Form, Input, Reply
-from bot.router import Context, Routes
+from bot.core.router import Context, Routes
 from handlers.retros import replies, store
 from handlers.retros.common import NO_RETRO, facilitator_only, key, not_open, post, retro_by_value, retro_here
 from storage.models.retros import OPEN_STATUSES, Retro

@@ -1,7 +1,7 @@
 """Retrospectives: the retro, its cards, dot votes and the action items that outlive it.
 
 Closed retros are kept: the history (and the open actions it left) is the point. Anonymous
-cards keep no user id, only `author_key`, a keyed hash (bot/identity.py) that lets the author
+cards keep no user id, only `author_key`, a keyed hash (bot/core/identity.py) that lets the author
 manage their own card but cannot be read back as an identity.
 """
 

@@ -19,9 +19,9 @@ from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapters.slack import SLACK
-from bot.app import Bot
-from bot.config import Settings
-from bot.server import create_app
+from bot.assembly.app import Bot
+from bot.assembly.server import create_app
+from bot.core.config import Settings
 from storage.db import Database
 from tests.conftest import ADMIN
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.app import Bot
+from bot.assembly.app import Bot
 from tests.conftest import ADMIN
 from tests.slack.conftest import BOT_ID, BOT_USER, TOKEN, Slack, slack_settings, start, texts
 
@@ -154,7 +154,7 @@ async def test_user_text_never_pings(slack: Slack):
     await slack.mention("who owns <!channel> and <!here> for <@U123>?")
     [post] = await slack.standin.wait_for("chat.postMessage")
     posted = texts(post)
-    assert "&lt;!channel&gt;" in posted and "&lt;!here&gt;" in posted and "&lt;@U123&gt;" in posted
+    assert "“@channel and @here for @U123”" in posted  # echoed as read, not as markup
     for ping in ("<!channel>", "<!here>", "<@U123>"):
         assert ping not in posted
     # Slash commands arrive with &, <, > as entities; the answer escapes them again rather than decoding them.

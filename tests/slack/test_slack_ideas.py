@@ -26,7 +26,7 @@ async def test_an_idea_from_slash_command_to_done_with_everyone_told(slack: Slac
             "Publish the enterprise roadmap monthly <!channel> <@UCEO>", command="/improve", user="UANN"
         )
     ).json()
-    assert "Logged idea #1: Publish the enterprise roadmap monthly &lt;!channel&gt; &lt;@UCEO&gt;" in ack["text"]
+    assert "Logged idea #1: Publish the enterprise roadmap monthly @channel @UCEO." in ack["text"]  # as read
     assert "<!channel>" not in json.dumps(ack) and "<@UCEO>" not in json.dumps(ack)
     await slack.settle()
     [notice] = standin.of("chat.postMessage")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.app import Bot
+from bot.assembly.app import Bot
 from bot.core import ConversationRef, Reply
 from tests.slack.conftest import BOT_USER, slack_settings, start
 

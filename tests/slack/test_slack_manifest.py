@@ -56,6 +56,8 @@ def test_manifest_validates_against_slacks_schema(manifest):
 def test_manifest_lists_exactly_what_the_code_uses(manifest):
     commands = manifest["features"]["slash_commands"]
     assert {c["command"] for c in commands} == set(COMMANDS)
+    # Escaped, every one: mentions arrive as ids (<@U…|name>), the only form the adapter reads as a mention.
+    assert all(c["should_escape"] is True for c in commands)
     events = manifest["settings"]["event_subscriptions"]["bot_events"]
     # The code listens to "message" but only answers DMs: the subscription is message.im.
     assert sorted(events) == sorted("message.im" if e == "message" else e for e in BOT_EVENTS)

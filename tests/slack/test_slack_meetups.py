@@ -31,7 +31,7 @@ async def test_announced_with_rsvps_that_update_in_place_and_a_reminder_that_men
     series_id = int(ack["text"].split("#")[1].split()[0])
 
     slack.bot.clock = lambda: at("2026-11-22T12:30:00+00:00")
-    await jobs.post_due(slack.bot, series_id)
+    await jobs.post_due(slack.bot.services, series_id)
     (post,) = standin.of("chat.postMessage")
     assert post.args["channel"] == "C0COMMUNITY"
     blocks = json.dumps(post.args["blocks"])
@@ -52,10 +52,10 @@ async def test_announced_with_rsvps_that_update_in_place_and_a_reminder_that_men
     assert notice.args["response_type"] == "ephemeral" and "You're going." in texts(notice)
 
     slack.bot.clock = lambda: at("2026-11-23T12:15:00+00:00")
-    await jobs.post_due(slack.bot, series_id)
+    await jobs.post_due(slack.bot.services, series_id)
     reminder = standin.of("chat.postMessage")[-1]
     assert reminder.args["text"].endswith("<@UALICE>") and "starts in 15 minutes" in reminder.args["text"]
-    await jobs.post_due(slack.bot, series_id)
+    await jobs.post_due(slack.bot.services, series_id)
     assert len(standin.of("chat.postMessage")) == 2  # nothing twice
 
 
@@ -90,7 +90,7 @@ async def test_skipping_a_date_rewrites_its_announcement(slack: Slack, standin: 
     ack = await schedule(slack, 'schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London')
     series_id = int(ack["text"].split("#")[1].split()[0])
     slack.bot.clock = lambda: at("2026-11-22T12:30:00+00:00")
-    await jobs.post_due(slack.bot, series_id)
+    await jobs.post_due(slack.bot.services, series_id)
     [announcement] = standin.of("chat.postMessage")
     posted_ts = announcement.answer["ts"]
 

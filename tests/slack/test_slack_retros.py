@@ -94,6 +94,9 @@ async def test_a_full_retro_in_slack(slack: Slack, standin: StandIn):
     await retro(slack, "discuss", "UFAY")
     discussion = standin.of("chat.postMessage")[-1]
     assert "#1 Shipped &lt;!channel&gt; on time — anonymous (2 votes)" in texts(discussion)
+    # "@bob" typed where Slack did not turn it into a mention names nobody: refused, nothing saved.
+    typed = await retro(slack, 'action "Fix the flaky tests" @bob due 2026-12-05', "UFAY")
+    assert "“@bob” is not someone I can remind" in typed["text"] and "No action was added" in typed["text"]
     ack = await retro(slack, 'action "Fix the flaky tests" <@UBOB|bob> due 2026-12-05', "UFAY")
     assert "owner UBOB, due Sat 05 Dec 2026" in ack["text"] and ack["text"].endswith("<@UBOB>")
 
@@ -145,3 +148,12 @@ async def test_when_slack_cannot_say_who_is_in_a_channel_a_dm_reaches_no_retro(s
     assert "No retro is open in a channel you are in" in ack["text"]  # fail closed
     assert any("membership check failed" in r.message for r in caplog.records)
     assert "Added card #1" in (await retro(slack, "add start in the channel", "UANN", channel_id="C0PRIVATE"))["text"]
+
+
+async def test_the_facilitator_role_goes_to_the_person_mentioned(slack: Slack, standin: StandIn):
+    slack.bot.senders["slack"].pacer.interval = 0
+    await retro(slack, "start Sprint 14", "UFAY")
+    typed = await retro(slack, "facilitator cat", "UFAY")  # a name, not a mention: nobody to hand over to
+    assert "Who takes over? Mention them" in typed["text"]
+    await retro(slack, "facilitator <@UCAT|cat>", "UFAY")
+    assert "Only the facilitator (UCAT)" in (await retro(slack, "close", "UFAY"))["text"]

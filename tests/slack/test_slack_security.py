@@ -11,8 +11,8 @@ import slack_sdk.signature
 from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.signature import SignatureVerifier
 
-from bot.app import Bot
-from bot.server import create_app
+from bot.assembly.app import Bot
+from bot.assembly.server import create_app
 from tests.slack.conftest import Slack, sign, slack_settings, start
 
 # Slack's documented example (also in python-slack-sdk's signature verifier tests).
@@ -135,7 +135,7 @@ async def test_garbage_that_is_unsigned_is_401(slack: Slack):
 
 
 async def test_unconfigured_slack_adds_no_route(db, caplog):
-    from bot.config import Settings
+    from bot.core.config import Settings
 
     caplog.set_level(logging.INFO, logger="bot.adapters.slack")
     bot = Bot(

@@ -16,9 +16,9 @@ from urllib.parse import quote
 import aiohttp
 import pytest
 
-from bot.app import Bot
-from bot.logs import JsonFormatter
-from bot.server import serve
+from bot.assembly.app import Bot
+from bot.assembly.logs import JsonFormatter
+from bot.assembly.server import serve
 from tests.slack.conftest import BOT_USER, Slack, sign, slack_settings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.app import Bot
+from bot.assembly.app import Bot
 from tests.slack.conftest import slack_settings, start
 
 

@@ -12,7 +12,7 @@ from tests.slack.conftest import TOKEN, Slack, texts
 
 
 async def test_proactive_send_escapes_and_returns_the_ts(slack: Slack):
-    ts = await slack.bot.send(
+    ts = await slack.bot.services.outbox.send(
         ConversationRef("slack", slack.team, "C-NEWS", thread="1.5"),
         Reply("Lunch & learn for <!everyone>", title="Meetup"),
     )
@@ -73,6 +73,8 @@ async def test_migration_matches_slack_sdk_tables(db):
 
 
 async def test_a_direct_message_goes_to_the_persons_dm_with_the_bot(slack: Slack):
-    await slack.bot.send(ConversationRef.direct("slack", slack.team, "UBOB"), Reply("Your action is due <today>"))
+    await slack.bot.services.outbox.send(
+        ConversationRef.direct("slack", slack.team, "UBOB"), Reply("Your action is due <today>")
+    )
     [post] = slack.standin.of("chat.postMessage")
     assert post.args["channel"] == "UBOB" and "due &lt;today&gt;" in post.args["text"]

@@ -12,9 +12,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import Bot
-from bot.config import Settings
-from bot.server import create_app
+from bot.assembly.app import Bot
+from bot.assembly.server import create_app
+from bot.core.config import Settings
 from tests.conftest import ADMIN
 
 BOT_ID = "28:pmo-bot-app-id"

@@ -15,9 +15,9 @@ from botframework.connector.auth import AuthenticationConstants
 from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor, _OpenIdMetadata
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bot.app import Bot
-from bot.config import Settings
-from bot.server import create_app
+from bot.assembly.app import Bot
+from bot.assembly.server import create_app
+from bot.core.config import Settings
 from storage import conversations
 from tests.conftest import ADMIN
 from tests.teams.conftest import start

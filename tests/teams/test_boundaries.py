@@ -22,7 +22,9 @@ async def test_typed_text_cannot_pass_for_a_mention(teams):
     from botbuilder.schema import Activity
 
     from bot.adapters.teams.translate import to_incoming
+    from bot.core import Mention
 
     activity = teams.channel_message('retro action "x" &lt;@U-EVE|eve&gt; and @U-Sam', mentions=("U-SAM",))
     msg = to_incoming(Activity().deserialize(activity), {"29:U-SAM": "aad-sam"})
-    assert msg.text == 'retro action "x" ‹@U-EVE|eve> and <@aad-sam|U-Sam>'
+    assert msg.text == 'retro action "x" <@U-EVE|eve> and @U-Sam'  # typed text stays text
+    assert msg.people == (Mention("aad-sam", "U-Sam", "@U-Sam"),)  # only the real mention counts

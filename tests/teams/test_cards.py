@@ -126,9 +126,11 @@ async def test_well_formed_but_stale_or_forged_actions_are_refused_politely(clie
 @pytest.fixture
 def replacing_bot(teams_settings, db):
     """The real router plus one action that answers by updating the card (as meetup RSVPs do)."""
-    from bot.app import Bot, build_router
+    from bot.assembly.app import Bot
+    from bot.assembly.features import FEATURES
     from bot.core import Reply
-    from bot.router import Routes
+    from bot.core.feature import Feature
+    from bot.core.router import Routes
 
     routes = Routes("test")
 
@@ -136,9 +138,7 @@ def replacing_bot(teams_settings, db):
     async def rsvp(ctx):
         return Reply("Lunch: 1 going", title="Lunch", replace=True, notice="You're going.")
 
-    router = build_router()
-    router.include(routes)
-    return Bot(teams_settings, db, router=router)
+    return Bot(teams_settings, db, (*FEATURES, Feature("test", routes=(routes,))))
 
 
 @pytest.mark.parametrize("kind", ["personal", "channel"])

@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 
 from bot.adapters.teams import package
-from bot.cli import main
+from bot.assembly.cli import main
+from bot.assembly.features import commands
 from tests.conftest import PLATFORM_DATA
 
 APP_ID = "5f0c3a52-7b1e-4c9a-9d7e-2a6b3c4d5e6f"
@@ -71,7 +72,7 @@ def test_the_manifest_validates_against_the_teams_schema(version):
     if not path.exists():
         pytest.skip(f"Teams manifest schema not found at {path} (../shared/platform-data is beside the checkout in CI)")
     validator = jsonschema.Draft4Validator(json.loads(path.read_text(encoding="utf-8")))
-    manifest = package.build_manifest(APP_ID, manifest_version=version)
+    manifest = package.build_manifest(APP_ID, manifest_version=version, commands=commands())
     errors = list(validator.iter_errors(manifest))
     assert not errors, [e.message for e in errors]
     assert list(validator.iter_errors({**manifest, "id": "not-a-guid"}))  # the check can fail

@@ -4,7 +4,7 @@ import pytest
 
 from bot.adapters.teams.connector import ConnectorError
 from bot.adapters.teams.sender import Pacer, RetryPolicy
-from bot.app import Bot
+from bot.assembly.app import Bot
 from bot.core import ConversationRef, Reply, Section
 from tests.teams.conftest import card_text, start
 
@@ -21,7 +21,7 @@ async def test_a_send_after_a_restart_reaches_the_stored_conversation(teams_sett
     bot = Bot(teams_settings, db)  # a new process: nothing in memory, only the database
     second = await start(bot)
     try:
-        message_id = await bot.send(
+        message_id = await bot.services.outbox.send(
             ConversationRef("teams", workspace, teams.channel),
             Reply(
                 "Lunch & learn tomorrow at 12:00",
@@ -40,10 +40,14 @@ async def test_a_send_after_a_restart_reaches_the_stored_conversation(teams_sett
 
 async def test_a_send_into_a_thread_and_to_an_unknown_conversation(client, teams_bot, teams, connector, workspace):
     await client.post("/api/messages", json=teams.channel_message("help"))
-    await teams_bot.send(ConversationRef("teams", workspace, teams.channel, thread="1700000000099"), Reply("Reminder"))
+    await teams_bot.services.outbox.send(
+        ConversationRef("teams", workspace, teams.channel, thread="1700000000099"), Reply("Reminder")
+    )
     assert connector.posts[-1]["conversation"] == f"{teams.channel};messageid=1700000000099"
     with pytest.raises(LookupError):
-        await teams_bot.send(ConversationRef("teams", workspace, "19:never-seen@thread.tacv2"), Reply("Hi"))
+        await teams_bot.services.outbox.send(
+            ConversationRef("teams", workspace, "19:never-seen@thread.tacv2"), Reply("Hi")
+        )
 
 
 @pytest.mark.parametrize("statuses", [[429], [412, 502, 504], [429, 429, 429, 429]])
@@ -53,7 +57,7 @@ async def test_throttling_and_gateway_errors_are_retried(client, teams_bot, team
     connector.posts.clear()
     connector.attempts = 0
     connector.failures = list(statuses)
-    await teams_bot.send(ConversationRef("teams", workspace, teams.chat), Reply("Digest"))
+    await teams_bot.services.outbox.send(ConversationRef("teams", workspace, teams.chat), Reply("Digest"))
     assert connector.attempts == len(statuses) + 1
     assert len(connector.posts) == 1
 
@@ -63,11 +67,11 @@ async def test_other_errors_and_too_many_failures_are_not_hidden(client, teams_b
     teams_bot.senders["teams"].outbox.retry = FAST
     connector.attempts, connector.failures = 0, [403]
     with pytest.raises(ConnectorError):
-        await teams_bot.send(ConversationRef("teams", workspace, teams.chat), Reply("Digest"))
+        await teams_bot.services.outbox.send(ConversationRef("teams", workspace, teams.chat), Reply("Digest"))
     assert connector.attempts == 1  # a 403 is not retried
     connector.attempts, connector.failures = 0, [429] * 10
     with pytest.raises(ConnectorError):
-        await teams_bot.send(ConversationRef("teams", workspace, teams.chat), Reply("Digest"))
+        await teams_bot.services.outbox.send(ConversationRef("teams", workspace, teams.chat), Reply("Digest"))
     assert connector.attempts == FAST.attempts
 
 
@@ -139,10 +143,14 @@ async def test_a_direct_message_opens_the_persons_chat_once_and_reuses_it(
     bot = Bot(teams_settings, db)  # after a restart: only the database knows how to reach Bob
     second = await start(bot)
     try:
-        await bot.send(ConversationRef.direct("teams", workspace, "U-BOB"), Reply("Your action is due tomorrow"))
-        await bot.send(ConversationRef.direct("teams", workspace, "U-BOB"), Reply("Your action is due today"))
+        await bot.services.outbox.send(
+            ConversationRef.direct("teams", workspace, "U-BOB"), Reply("Your action is due tomorrow")
+        )
+        await bot.services.outbox.send(
+            ConversationRef.direct("teams", workspace, "U-BOB"), Reply("Your action is due today")
+        )
         with pytest.raises(LookupError):
-            await bot.send(ConversationRef.direct("teams", workspace, "U-NEVER-SEEN"), Reply("Hi"))
+            await bot.services.outbox.send(ConversationRef.direct("teams", workspace, "U-NEVER-SEEN"), Reply("Hi"))
     finally:
         await second.close()
     [created] = connector.created
@@ -157,5 +165,7 @@ async def test_someone_who_wrote_to_the_bot_personally_is_messaged_in_that_chat(
 ):
     await client.post("/api/messages", json=teams.personal("help", user="U-CARA"))
     await client.post("/api/messages", json=teams.channel_message("help", user="U-CARA"))  # keeps the chat
-    await teams_bot.send(ConversationRef.direct("teams", workspace, "U-CARA"), Reply("Idea #3 was accepted"))
+    await teams_bot.services.outbox.send(
+        ConversationRef.direct("teams", workspace, "U-CARA"), Reply("Idea #3 was accepted")
+    )
     assert connector.created == [] and connector.posts[-1]["conversation"] == teams.chat

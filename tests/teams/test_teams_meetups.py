@@ -25,7 +25,7 @@ async def test_announced_in_the_channel_and_rsvp_updates_the_card(client, teams_
     series_id = int(confirmation.split("meetup #")[1].split(".")[0])
 
     teams_bot.clock = at("2026-11-22T12:30:00+00:00")
-    await jobs.post_due(teams_bot, series_id)
+    await jobs.post_due(teams_bot.services, series_id)
     announcement = connector.posts[-1]
     assert announcement["conversation"] == teams.channel and announcement["method"] == "POST"
     card = connector.cards[-1]
@@ -36,7 +36,7 @@ async def test_announced_in_the_channel_and_rsvp_updates_the_card(client, teams_
     update = connector.posts[-1]
     assert update["method"] == "PUT" and "1 going, 0 maybe" in card_text(connector.cards[-1])
     assert [a["title"] for a in connector.cards[-1]["actions"]][0] == "Going (1)"
-    await jobs.post_due(teams_bot, series_id)  # run again: nothing is announced twice
+    await jobs.post_due(teams_bot.services, series_id)  # run again: nothing is announced twice
     announcements = [
         p
         for p in connector.posts
@@ -54,7 +54,7 @@ async def announced_circle(client, teams_bot, teams, connector) -> int:
     )
     series_id = int(card_text(connector.cards[-1]).split("meetup #")[1].split(".")[0])
     teams_bot.clock = at("2026-11-22T12:30:00+00:00")
-    await jobs.post_due(teams_bot, series_id)
+    await jobs.post_due(teams_bot.services, series_id)
     return series_id
 
 
@@ -66,7 +66,7 @@ async def test_the_reminder_mentions_the_people_going(client, teams_bot, teams, 
     connector.rosters[teams.channel] = {"U-BOB"}  # U-ANN has left the team since: no mention for her
 
     teams_bot.clock = at("2026-11-23T12:15:00+00:00")
-    await jobs.post_due(teams_bot, series_id)
+    await jobs.post_due(teams_bot.services, series_id)
     reminder = connector.posts[-1]["activity"]
     assert "starts in 15 minutes" in card_text(reminder["attachments"][0]["content"])
     assert reminder["text"] == "<at>U-Bob</at>" and reminder["textFormat"] == "xml"

@@ -18,8 +18,8 @@ def action(card: dict, title: str) -> dict:
 async def test_a_full_retro_in_teams(client, teams_bot, teams, connector):
     teams_bot.clock = at("2026-11-21T10:00:00+00:00")
 
-    async def say(text: str, user: str = "U-FAY") -> str:
-        response = await client.post("/api/messages", json=teams.channel_message(text, user=user))
+    async def say(text: str, user: str = "U-FAY", mentions: tuple[str, ...] = ()) -> str:
+        response = await client.post("/api/messages", json=teams.channel_message(text, user=user, mentions=mentions))
         assert response.status in (200, 201)
         return card_text(connector.cards[-1])
 
@@ -48,7 +48,10 @@ async def test_a_full_retro_in_teams(client, teams_bot, teams, connector):
     assert "Voted for card #1" in await say("retro vote 1", user="U-CAT")
     await say("retro discuss")
     assert "#1 Late test data — anonymous (2 votes)" in card_text(connector.cards[-2])
-    assert "owner U-BOB, due Mon 23 Nov 2026" in await say('retro action "Order test data early" @U-BOB due monday')
+    added = await say('retro action "Order test data early" @U-Bob due monday', mentions=("U-BOB",))
+    assert "owner U-BOB, due Mon 23 Nov 2026" in added
+    typed = await say('retro action "Order pizza" @U-Bob due monday')  # typed, not picked: names nobody
+    assert "“@U-Bob” is not someone I can remind" in typed and "No action was added" in typed
     await say("retro close")
     summary = card_text(connector.cards[-2])
     assert "Retro #" in summary and "Top voted" in summary and "Order test data early" in summary
@@ -59,8 +62,8 @@ async def test_a_full_retro_in_teams(client, teams_bot, teams, connector):
     # The owner hears about it by DM, the day before and on the day.
     action_id = int(summary.split("• A")[1].split()[0])
     teams_bot.clock = at("2026-11-22T09:00:00+00:00")
-    await jobs.remind(teams_bot, action_id, "before")
-    await jobs.remind(teams_bot, action_id, "before")
+    await jobs.remind(teams_bot.services, action_id, "before")
+    await jobs.remind(teams_bot.services, action_id, "before")
     dms = [p for p in connector.posts if p["conversation"] == "a:dm-29:U-BOB"]
     assert len(dms) == 1 and connector.created[-1]["members"][0]["id"] == "29:U-BOB"
     assert "is due tomorrow, Mon 23 Nov 2026" in card_text(dms[0]["activity"]["attachments"][0]["content"])

@@ -5,12 +5,23 @@ Numbers choose from the last reply's buttons; a form is filled in one answer per
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from bot.app import Bot
-from bot.core import Action, Button, Form, Incoming, Reply
+from bot.adapters.console.sender import ConsoleSender
+from bot.core import Action, Button, Form, Incoming, Mention, Reply
+from bot.core.host import Core
 
 PLATFORM = "console"
+# The console has no markup: a typed @user-id or #channel is the mention (it is the operator's own bot).
+_MENTION = re.compile(r"(?<![\w@#])([@#])([\w-]+(?:\.[\w-]+)*)")
+
+
+def mentions(text: str) -> dict[str, tuple[Mention, ...]]:
+    found = {"@": [], "#": []}
+    for m in _MENTION.finditer(text):
+        found[m[1]].append(Mention(m[2], m[2], m[0]))
+    return {"people": tuple(found["@"]), "channels": tuple(found["#"])}
 
 
 @dataclass
@@ -24,9 +35,21 @@ class _FormInProgress:
 
 
 class ConsoleSession:
-    def __init__(self, bot: Bot, *, workspace: str = "local", channel: str = "console", user: str = "console-user"):
+    """One person at the terminal, talking in `channel` (or, with `direct`, to the bot alone).
+    The bot's own posts go to the console's outbox unless one is registered already."""
+
+    def __init__(
+        self,
+        bot: Core,
+        *,
+        workspace: str = "local",
+        channel: str = "console",
+        user: str = "console-user",
+        direct: bool = False,
+    ):
         self.bot = bot
-        self.workspace, self.channel, self.user = workspace, channel, user
+        self.workspace, self.channel, self.user, self.direct = workspace, channel, user, direct
+        bot.senders.setdefault(PLATFORM, ConsoleSender())
         self._buttons: list[Button] = []
         self._form: _FormInProgress | None = None
 
@@ -36,7 +59,7 @@ class ConsoleSession:
             "workspace": self.workspace,
             "channel": self.channel,
             "user": self.user,
-            "direct": True,
+            "direct": self.direct,
             "addressed": True,
         }
 
@@ -57,7 +80,7 @@ class ConsoleSession:
             button = self._buttons[choice - 1]
             msg: Incoming = Action(**self._base(), text=button.text, action_id=button.action_id, value=button.value)
         else:
-            msg = Incoming(**self._base(), text=line)
+            msg = Incoming(**self._base(), text=line, **mentions(line))
         return await self._dispatch(msg)
 
     async def _dispatch(self, msg: Incoming) -> list[Reply]:

@@ -17,7 +17,7 @@ from aiohttp import web
 
 from bot.adapters.slack.app import SlackAdapter
 from bot.adapters.slack.sender import SlackSender, Tokens, web_client
-from bot.app import Bot
+from bot.core.host import Core
 from storage.events import forget_events_before
 from storage.models import utcnow
 
@@ -29,8 +29,8 @@ KEEP_EVENTS = timedelta(days=1)  # Slack retries within minutes; a day is plenty
 PRUNE_EVERY = 3600.0
 
 
-def setup(app: web.Application, bot: Bot) -> None:
-    s = bot.settings
+def setup(app: web.Application, bot: Core) -> None:
+    s = bot.services.settings
     oauth = bool(s.slack_client_id and s.slack_client_secret)
     socket_only = bool(s.slack_app_token and s.slack_bot_token)
     if not (s.slack_signing_secret or oauth or socket_only):
@@ -50,7 +50,7 @@ def setup(app: web.Application, bot: Bot) -> None:
     if oauth:
         from bot.adapters.slack.install import INSTALL_PATH, REDIRECT_PATH, oauth_parts
 
-        store, authorize, oauth_settings = oauth_parts(s, bot.db.engine, client)
+        store, authorize, oauth_settings = oauth_parts(s, bot.services.db.engine, client)
         adapter = SlackAdapter(
             bot,
             client,
@@ -83,7 +83,7 @@ def setup(app: web.Application, bot: Bot) -> None:
     )
 
 
-def _lifetime(adapter: SlackAdapter, bot: Bot):
+def _lifetime(adapter: SlackAdapter, bot: Core):
     async def lifetime(_app: web.Application) -> AsyncIterator[None]:
         # One pooled HTTP session for every Web API call: no new TLS handshake per message.
         adapter.client.session = aiohttp.ClientSession()
@@ -98,7 +98,7 @@ def _lifetime(adapter: SlackAdapter, bot: Bot):
     return lifetime
 
 
-async def _prune(bot: Bot, stop: asyncio.Event) -> None:
+async def _prune(bot: Core, stop: asyncio.Event) -> None:
     """Hourly, forget processed event ids older than any retry."""
     while True:
         try:
@@ -107,6 +107,6 @@ async def _prune(bot: Bot, stop: asyncio.Event) -> None:
         except TimeoutError:
             pass
         try:
-            await forget_events_before(bot.db, utcnow() - KEEP_EVENTS)
+            await forget_events_before(bot.services.db, utcnow() - KEEP_EVENTS)
         except Exception:
             log.warning("could not prune processed Slack events", exc_info=True)

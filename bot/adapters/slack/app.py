@@ -3,7 +3,7 @@
 process_before_response=True: Bolt answers as soon as a listener returns instead of polling for
 ack() every 10 ms. Slash command answers that are ready within ACK_BUDGET go back in the ack
 body itself; everything else (events, button presses, slow answers) is acknowledged at once and
-finished after the ack through `Bot.later` (tracked, and drained on shutdown).
+finished after the ack through the services' `later` (tracked, and drained on shutdown).
 
 A ready answer is returned as a BoltResponse (Bolt sends a listener's returned response as the
 acknowledgement) serialised by orjson: Bolt's own ack() runs json.dumps, which cost more than
@@ -30,9 +30,9 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.adapters.slack import eager, translate
 from bot.adapters.slack.render import OPEN_FORM_ACTION, open_form_button, render_message, render_modal
 from bot.adapters.slack.sender import post
-from bot.app import Bot
 from bot.core import Action, Form, Incoming, Reply
-from bot.metrics import ERRORS
+from bot.core.host import Core
+from bot.core.metrics import ERRORS
 from storage.events import first_delivery
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ _JSON = {"content-type": "application/json;charset=utf-8"}  # Socket Mode reads 
 class SlackAdapter:
     def __init__(
         self,
-        bot: Bot,
+        bot: Core,
         client: AsyncWebClient,
         *,
         signing_secret: str,
@@ -103,7 +103,7 @@ class SlackAdapter:
         response_url = body.get("response_url")
         if not task.done():  # slow: acknowledge now, answer through response_url when ready
             await ack()
-            self.bot.later(self._command_later(task, msg, client, response_url, body.get("trigger_id")))
+            self.bot.services.later(self._command_later(task, msg, client, response_url, body.get("trigger_id")))
             return
         reply = task.result()
         if reply is None:
@@ -114,7 +114,7 @@ class SlackAdapter:
             await ack()
             return
         if reply.files:
-            self.bot.later(self._upload(client, reply, msg, response_url))
+            self.bot.services.later(self._upload(client, reply, msg, response_url))
         return BoltResponse(status=200, body=self._ack_body(reply, msg.text), headers=_JSON)
 
     def _ack_body(self, reply: Reply, origin_text: str) -> str:
@@ -142,7 +142,7 @@ class SlackAdapter:
 
     async def on_event(self, ack, body: dict[str, Any], client: AsyncWebClient, context) -> None:
         await ack()  # Slack retries anything not acknowledged within 3 s
-        self.bot.later(self._answer_event(body, client, context.bot_user_id, context.bot_id))
+        self.bot.services.later(self._answer_event(body, client, context.bot_user_id, context.bot_id))
 
     async def _answer_event(
         self, body: dict[str, Any], client: AsyncWebClient, bot_user_id: str | None, bot_id: str | None
@@ -152,7 +152,7 @@ class SlackAdapter:
             return
         event_id = body.get("event_id")
         if isinstance(event_id, str) and not await first_delivery(
-            self.bot.db, translate.PLATFORM, msg.workspace, event_id
+            self.bot.services.db, translate.PLATFORM, msg.workspace, event_id
         ):
             log.info(
                 "Slack event already handled; retry ignored", extra={"event_id": event_id, "workspace": msg.workspace}
@@ -166,7 +166,7 @@ class SlackAdapter:
 
     async def on_block_action(self, ack, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        self.bot.later(self._answer_action(body, client))
+        self.bot.services.later(self._answer_action(body, client))
 
     async def _answer_action(self, body: dict[str, Any], client: AsyncWebClient) -> None:
         action = translate.block_action(body)
@@ -202,7 +202,7 @@ class SlackAdapter:
 
     async def on_view_submission(self, ack, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()  # closes the modal; the answer is posted where the form came from
-        self.bot.later(self._answer_submission(body, client))
+        self.bot.services.later(self._answer_submission(body, client))
 
     async def _answer_submission(self, body: dict[str, Any], client: AsyncWebClient) -> None:
         action, meta = translate.view_submission(body)

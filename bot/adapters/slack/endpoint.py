@@ -16,7 +16,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.adapters.slack.app import SlackAdapter
-from bot.metrics import ERRORS
+from bot.core.metrics import ERRORS
 
 log = logging.getLogger(__name__)
 

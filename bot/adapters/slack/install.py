@@ -16,13 +16,24 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Settings
+from bot.core.config import Settings
 
 log = logging.getLogger(__name__)
 
 # Bot scopes the code uses (manifest.yml lists exactly these; a test checks).
 # channels:read / groups:read: conversations.info, to check the bot is in a meetup's channel.
-SCOPES = ("app_mentions:read", "channels:read", "chat:write", "commands", "files:write", "groups:read", "im:history")
+# conversations.info on a DM or group DM needs im:read / mpim:read (a meetup scheduled from a DM).
+SCOPES = (
+    "app_mentions:read",
+    "channels:read",
+    "chat:write",
+    "commands",
+    "files:write",
+    "groups:read",
+    "im:history",
+    "im:read",
+    "mpim:read",
+)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600

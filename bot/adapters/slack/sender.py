@@ -18,8 +18,8 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.render import render_message
-from bot.config import Settings
 from bot.core import Button, ConversationRef, Reply
+from bot.core.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ class SlackSender:
             )
         return None
 
-    async def update(self, conversation: ConversationRef, message_id: str, reply: Reply) -> None:
+    async def update(self, conversation: ConversationRef, message_id: str, reply: Reply) -> bool:
         token = await self.tokens.bot_token(conversation.workspace)
         if not token:
             raise LookupError(f"no Slack installation for workspace {conversation.workspace!r}")
@@ -152,6 +152,7 @@ class SlackSender:
             await self.client.chat_update(
                 channel=conversation.channel, ts=message_id, token=token, **render_message(reply)
             )
+        return True
 
     async def send(self, conversation: ConversationRef, reply: Reply) -> str | None:
         token = await self.tokens.bot_token(conversation.workspace)

@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
+from bot.adapters import READY_CHECKS
 from bot.adapters.slack.app import SlackAdapter
-from bot.server import READY_CHECKS
 
 
 def setup_socket_mode(app: web.Application, adapter: SlackAdapter, app_token: str) -> None:

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from bot.adapters.slack.render import neutral_action_id, unescape
-from bot.core import Action, Incoming
+from bot.core import Action, Incoming, Mention
 
 PLATFORM = "slack"
 # Slash command -> the words the core routes on ("/pmo help" is "help", "/improve x" is "improve x").
@@ -26,8 +26,41 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+# Slack's markup: <@U123|name>, <#C123|name>, <!here>, <!subteam^S1|@team>, <https://x|label>.
+# What a person typed arrives escaped (&lt;), so only real markup has a bare "<".
+_MARKUP = re.compile(r"<([^<>]*)>")
+
+
+def neutral_text(raw: str) -> tuple[str, dict[str, tuple[Mention, ...]]]:
+    """Slack message text -> plain text (mentions as @name / #name, links as their label) and the
+    people and channels Slack marked. Typed text that merely looks like a mention stays text."""
+    people: list[Mention] = []
+    channels: list[Mention] = []
+    out: list[str] = []
+    at = 0
+    for m in _MARKUP.finditer(raw):
+        out.append(unescape(raw[at : m.start()]))
+        at = m.end()
+        target, _, label = m[1].partition("|")
+        label = unescape(label)
+        if target.startswith("@") and len(target) > 1:
+            shown = "@" + (label.lstrip("@") or target[1:])
+            people.append(Mention(target[1:], shown[1:], shown))
+        elif target.startswith("#") and len(target) > 1:
+            shown = "#" + (label.lstrip("#") or target[1:])
+            channels.append(Mention(target[1:], shown[1:], shown))
+        elif target.startswith("!"):
+            shown = label or "@" + target[1:].split("^")[0]
+        else:
+            shown = label or unescape(target)
+        out.append(shown)
+    out.append(unescape(raw[at:]))
+    return "".join(out), {"people": tuple(people), "channels": tuple(channels)}
+
+
 def command_incoming(body: dict[str, Any]) -> Incoming:
-    text = unescape(_str(body.get("text"))).strip()
+    text, mentioned = neutral_text(_str(body.get("text")))
+    text = text.strip()
     prefix = COMMANDS.get(_str(body.get("command")), "")
     return Incoming(
         platform=PLATFORM,
@@ -39,6 +72,7 @@ def command_incoming(body: dict[str, Any]) -> Incoming:
         addressed=True,
         direct=_str(body.get("channel_name")) == "directmessage",
         raw=body,
+        **mentioned,
     )
 
 
@@ -66,17 +100,18 @@ def event_incoming(body: dict[str, Any], bot_user_id: str | None, bot_id: str | 
     user = _str(event.get("user")) or _str(event.get("bot_id"))
     if not user or user == bot_user_id or (bot_id and event.get("bot_id") == bot_id):
         return None  # never answer ourselves: that way lies a loop
-    text = unescape(strip_mention(_str(event.get("text")), bot_user_id)).strip()
+    text, mentioned = neutral_text(strip_mention(_str(event.get("text")), bot_user_id))
     return Incoming(
         platform=PLATFORM,
         workspace=_str(body.get("team_id")) or _str(event.get("team")),
         channel=_str(event.get("channel")),
         user=user,
-        text=text,
+        text=text.strip(),
         thread=thread,
         addressed=True,
         direct=direct,
         raw=body,
+        **mentioned,
     )
 
 

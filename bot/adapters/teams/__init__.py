@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # `pmo-bot teams-package` imports this package and needs neither
     from aiohttp import web
 
-    from bot.app import Bot
+    from bot.core.host import Core
 
 log = logging.getLogger(__name__)
 ROUTE = "/api/messages"
 
 
-def setup(app: web.Application, bot: Bot) -> None:
+def setup(app: web.Application, bot: Core) -> None:
     """Add POST /api/messages and register the proactive sender, when Teams is configured."""
-    settings = bot.settings
+    settings = bot.services.settings
     if not settings.microsoft_app_id:
         if not settings.pmo_bot_teams_allow_unauthenticated:
             log.info("Teams is off: set MICROSOFT_APP_ID (and MICROSOFT_APP_PASSWORD) to enable POST %s", ROUTE)

@@ -14,22 +14,22 @@ from bot.adapters.teams.auth import AuthUnavailable, BadActivity, BotConfig, Cac
 from bot.adapters.teams.people import People
 from bot.adapters.teams.sender import Outbox, TeamsSender
 from bot.adapters.teams.turn import TeamsTurn
-from bot.app import Bot
-from bot.metrics import ERRORS
+from bot.core.host import Core
+from bot.core.metrics import ERRORS
 
 log = logging.getLogger(__name__)
 
 
 class TeamsEndpoint:
-    def __init__(self, bot: Bot) -> None:
-        config = BotConfig.from_settings(bot.settings)
+    def __init__(self, bot: Core) -> None:
+        config = BotConfig.from_settings(bot.services.settings)
         self.auth = CachingAuthentication(config)
         self.adapter = CloudAdapter(self.auth)
         self.outbox = Outbox()
         people = People(self.outbox.connector)
         self.turn = TeamsTurn(bot, self.outbox, people)
         self.adapter.on_turn_error = self.turn.on_error
-        self.sender = TeamsSender(bot.db, self.auth, self.outbox, people, config.APP_ID)
+        self.sender = TeamsSender(bot.services.db, self.auth, self.outbox, people, config.APP_ID)
 
     async def close(self, _app: web.Application | None = None) -> None:
         await self.outbox.connector.close()

@@ -24,7 +24,7 @@ from botframework.connector.auth import (
 )
 from requests import RequestException
 
-from bot.config import Settings
+from bot.core.config import Settings
 
 log = logging.getLogger(__name__)
 MAX_CLIENTS = 512  # service URLs are per region (and per tenant in newer ones): a few in practice

@@ -13,9 +13,11 @@ import struct
 import sys
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+
+from bot.core.router import CommandInfo
 
 MANIFEST_VERSIONS = ("1.25", "1.17")  # both schemas are in ../shared/platform-data
 ACCENT = (0x2F, 0x55, 0x97)
@@ -33,17 +35,15 @@ class PackageError(ValueError):
 # ------------------------------------------------------------------------------- manifest
 
 
-def bot_commands() -> list[dict[str, str]]:
-    """What users can type, from the router: the questions, then one entry per command word
-    (`meetup` stands for `meetup list`, `meetup rsvp` …), admin-only commands left out."""
-    from bot.app import build_router
-
+def bot_commands(infos: Iterable[CommandInfo]) -> list[dict[str, str]]:
+    """What users can type, from the router's commands: the questions, then one entry per command
+    word (`meetup` stands for `meetup list`, `meetup rsvp` …), admin-only commands left out."""
     commands = {
         "who owns": "Who owns an area, e.g. who owns the enterprise roadmap?",
         "what does": "What a team owns, e.g. what does the PMO own?",
     }
     subcommands: dict[str, list[str]] = {}
-    for info in build_router().commands:
+    for info in infos:
         if info.admin:
             continue
         first, *rest = info.words.split()
@@ -60,6 +60,7 @@ def bot_commands() -> list[dict[str, str]]:
 def build_manifest(
     app_id: str,
     *,
+    commands: Iterable[CommandInfo] = (),
     manifest_version: str = MANIFEST_VERSIONS[0],
     version: str = "1.0.0",
     website: str = "https://example.com/pmo-bot",
@@ -98,7 +99,7 @@ def build_manifest(
                 "scopes": SCOPES,
                 "supportsFiles": False,
                 "isNotificationOnly": False,
-                "commandLists": [{"scopes": SCOPES, "commands": bot_commands()}],
+                "commandLists": [{"scopes": SCOPES, "commands": bot_commands(commands)}],
             }
         ],
         "permissions": ["identity", "messageTeamMembers"],
@@ -191,7 +192,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, default_app_id: str | None) -> int:
+def run(args: argparse.Namespace, default_app_id: str | None, commands: Iterable[CommandInfo]) -> int:
     app_id = args.app_id or default_app_id
     if not app_id:
         print("No app id: pass --app-id or set MICROSOFT_APP_ID.", file=sys.stderr)
@@ -204,6 +205,7 @@ def run(args: argparse.Namespace, default_app_id: str | None) -> int:
             outline_icon_path=args.outline_icon,
             version=args.app_version,
             website=args.website,
+            commands=commands,
         )
     except (PackageError, OSError) as exc:
         print(f"Could not build the Teams package: {exc}", file=sys.stderr)

@@ -24,7 +24,7 @@ from bot.adapters.teams.people import People
 from bot.adapters.teams.render import render_activity
 from bot.adapters.teams.translate import PLATFORM, join_conversation, split_conversation
 from bot.core import ConversationRef, Reply
-from bot.metrics import ERRORS
+from bot.core.metrics import ERRORS
 from storage import conversations
 from storage.db import Database
 
@@ -149,11 +149,21 @@ class TeamsSender:
             return await self._send_direct(conversation, reply)
         return await self._deliver(*await self._to_channel(conversation, reply))
 
-    async def update(self, conversation: ConversationRef, message_id: str, reply: Reply) -> None:
+    async def update(self, conversation: ConversationRef, message_id: str, reply: Reply) -> bool:
         """Put a new card over a message the bot posted in a channel (an update is a PUT of its id)."""
         credentials, activity = await self._to_channel(conversation, reply)
         activity["id"] = message_id
         await self._deliver(credentials, activity)
+        return True
+
+    async def can_post(self, conversation: ConversationRef) -> str | None:
+        """The bot posts on its own only where it has been installed or talked to (a stored reference)."""
+        if conversation.user:
+            return None  # a DM: opened on demand
+        record = await conversations.get(self.db, PLATFORM, conversation.workspace, conversation.channel)
+        if record is None or not record.service_url:
+            return "I can't post in that conversation yet: add me to it (or mention me there once) first."
+        return None
 
     async def _deliver(self, credentials: Authentication | None, activity: dict[str, Any]) -> str | None:
         try:

@@ -14,7 +14,7 @@ from typing import Any
 from botbuilder.schema import Activity
 
 from bot.adapters.teams.render import ACTION_KEY, VALUE_KEY
-from bot.core import Action, Incoming
+from bot.core import Action, Incoming, Mention
 
 PLATFORM = "teams"
 MAX_FORM_FIELDS, MAX_FIELD_CHARS = 40, 5000
@@ -61,19 +61,27 @@ def mentioned_people(activity: Activity) -> list[str]:
     for entity in activity.entities or []:
         props = getattr(entity, "additional_properties", None) or {}
         who = props.get("mentioned") if isinstance(props.get("mentioned"), dict) else {}
-        if entity.type == "mention" and isinstance(who.get("id"), str) and who["id"] != bot_id:
+        if (
+            entity.type == "mention"
+            and isinstance(who.get("id"), str)
+            and who["id"] != bot_id
+            and not who["id"].startswith("19:")
+        ):
             out.append(who["id"])
     return out
 
 
-def strip_mentions(activity: Activity, people: dict[str, str] | None = None) -> tuple[str, bool]:
-    """The text without the bot's own mention, and whether the bot was mentioned. Other people's
-    mentions become <@user-id|Name> (bot.core.PERSON), with the neutral user id from `people`
-    (member id → AAD object id) when known; what the user typed can't forge one."""
+def strip_mentions(
+    activity: Activity, people: dict[str, str] | None = None
+) -> tuple[str, bool, dict[str, tuple[Mention, ...]]]:
+    """The text without the bot's own mention, whether the bot was mentioned, and who and which
+    channels were mentioned: each <at>Name</at> entity reads "@Name" (a channel's "#Name") in the
+    text and becomes a Mention, a person's with the neutral user id from `people` (member id →
+    AAD object id) when known. Only entities count: typed text can't forge a mention."""
     text = activity.text or ""
     bot_id = activity.recipient.id if activity.recipient else None
     mentioned = False
-    marks: list[str] = []
+    found: dict[str, list[Mention]] = {"people": [], "channels": []}
     for entity in activity.entities or []:
         props = getattr(entity, "additional_properties", None) or {}
         who = props.get("mentioned") if isinstance(props.get("mentioned"), dict) else {}
@@ -84,12 +92,15 @@ def strip_mentions(activity: Activity, people: dict[str, str] | None = None) -> 
             mentioned = True
             text = text.replace(tag, " ")
         elif isinstance(who.get("id"), str) and tag in text:
-            name = html.unescape(_AT_TAG.sub(lambda m: m.group(1), tag)).replace("|", " ").replace(">", " ")
-            marks.append(f"<@{(people or {}).get(who['id'], who['id'])}|{name.strip()}>")
-            text = text.replace(tag, f"\x00{len(marks) - 1}\x00", 1)
-    text = html.unescape(_AT_TAG.sub(lambda m: m.group(1), text)).replace("<@", "‹@")
-    text = re.sub(r"\x00(\d+)\x00", lambda m: marks[int(m.group(1))], text)
-    return " ".join(text.split()), mentioned
+            name = " ".join(html.unescape(_AT_TAG.sub(lambda m: m.group(1), tag)).split())
+            if who["id"].startswith("19:"):  # a channel (or chat): its conversation id
+                found["channels"].append(Mention(who["id"], name, "#" + name))
+                text = text.replace(tag, "#" + name, 1)
+            else:
+                found["people"].append(Mention((people or {}).get(who["id"], who["id"]), name, "@" + name))
+                text = text.replace(tag, "@" + name, 1)
+    text = html.unescape(_AT_TAG.sub(lambda m: m.group(1), text))
+    return " ".join(text.split()), mentioned, {kind: tuple(items) for kind, items in found.items()}
 
 
 def to_incoming(activity: Activity, people: dict[str, str] | None = None) -> Incoming:
@@ -97,7 +108,7 @@ def to_incoming(activity: Activity, people: dict[str, str] | None = None) -> Inc
     channel, thread = split_conversation(activity.conversation.id if activity.conversation else "")
     kind = kind_of(activity)
     sender = activity.from_property
-    text, mentioned = strip_mentions(activity, people)
+    text, mentioned, mentions = strip_mentions(activity, people)
     base: dict[str, Any] = {
         "platform": PLATFORM,
         "workspace": tenant_of(activity),
@@ -110,6 +121,7 @@ def to_incoming(activity: Activity, people: dict[str, str] | None = None) -> Inc
         "addressed": kind == "personal" or mentioned,
         "raw": activity,
         "text": text,
+        **mentions,
     }
     if activity.value is None:
         return Incoming(**base)

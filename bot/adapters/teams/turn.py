@@ -12,16 +12,16 @@ from bot.adapters.teams import translate
 from bot.adapters.teams.connector import ConnectorError
 from bot.adapters.teams.people import People
 from bot.adapters.teams.sender import Outbox, build_activity
-from bot.app import Bot
 from bot.core import Action, Reply, Section
-from bot.metrics import ERRORS
+from bot.core.host import Core
+from bot.core.metrics import ERRORS
 from storage import conversations
 
 log = logging.getLogger(__name__)
 GREETING_MEMORY = 600.0  # seconds: Teams announces one install as conversationUpdate AND installationUpdate
 
 
-def hello_reply(bot: Bot) -> Reply:
+def hello_reply(bot: Core) -> Reply:
     examples = bot.router.examples[:3] or ["help"]
     return Reply(
         text="Hello! I'm the PMO bot. Ask me who owns what, e.g. " + "; ".join(examples) + ". Type “help” for more.",
@@ -50,7 +50,7 @@ def _account(account: ChannelAccount | None) -> dict[str, str] | None:
 class TeamsTurn:
     """What CloudAdapter.process() runs for each activity (its `bot` argument)."""
 
-    def __init__(self, bot: Bot, outbox: Outbox, people: People) -> None:
+    def __init__(self, bot: Core, outbox: Outbox, people: People) -> None:
         self.bot, self.outbox, self.people = bot, outbox, people
         self._stored: dict[tuple[str, str], dict] = {}  # references already in the database
         self._greeted: dict[str, float] = {}
@@ -128,7 +128,7 @@ class TeamsTurn:
         workspace = translate.tenant_of(activity)
         if (workspace, user) in self._mentioned or (workspace, "@" + user) in self._stored:
             return
-        if not await conversations.get(self.bot.db, translate.PLATFORM, workspace, "@" + user):
+        if not await conversations.get(self.bot.services.db, translate.PLATFORM, workspace, "@" + user):
             data = {
                 "channelId": activity.channel_id,
                 "memberId": member,
@@ -136,7 +136,7 @@ class TeamsTurn:
                 "bot": {"id": activity.recipient.id, "name": activity.recipient.name} if activity.recipient else None,
             }
             await conversations.upsert(
-                self.bot.db,
+                self.bot.services.db,
                 platform=translate.PLATFORM,
                 workspace=workspace,
                 channel="@" + user,
@@ -213,7 +213,7 @@ class TeamsTurn:
             return
         try:
             await conversations.upsert(
-                self.bot.db,
+                self.bot.services.db,
                 platform=translate.PLATFORM,
                 workspace=workspace,
                 channel=key[1],
@@ -242,7 +242,7 @@ class TeamsTurn:
             return  # nothing new: a stored personal chat is not replaced by "no chat seen here"
         try:
             await conversations.upsert(
-                self.bot.db,
+                self.bot.services.db,
                 platform=translate.PLATFORM,
                 workspace=workspace,
                 channel=key[1],

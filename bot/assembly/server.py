@@ -11,20 +11,20 @@ import itertools
 import logging
 import signal
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot.app import Bot
-from bot.logs import request_id
-from bot.metrics import REQUESTS
+from bot.adapters import READY_CHECKS
+from bot.assembly.app import Bot
+from bot.assembly.logs import request_id
+from bot.core.metrics import REQUESTS
 
 log = logging.getLogger(__name__)
 
 BOT = web.AppKey("bot", Bot)
-READY_CHECKS = web.AppKey("ready_checks", dict[str, Callable[[], Awaitable[bool]]])
 
 
 # Request ids: a per-process prefix and a counter (uuid4 per request costs a urandom syscall).
@@ -101,11 +101,8 @@ def _adapter_setups() -> list[Callable[[web.Application, Bot], None]]:
 
 async def serve(bot: Bot, host: str, port: int, *, drain_seconds: float = 20.0) -> None:
     """Run until SIGTERM/SIGINT, then stop taking requests and let in-flight ones finish."""
-    from bot.app import build_planners
-    from scheduler.service import Scheduler
-
     app = create_app(bot)
-    scheduler = Scheduler(bot, build_planners())
+    scheduler = bot.new_scheduler()
     runner = web.AppRunner(app, shutdown_timeout=drain_seconds, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from cryptography.fernet import Fernet, InvalidToken
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    from bot.core.config import Settings
 
 DEVELOPMENT_KEY = "pmo-bot development key: not secret, set PMO_BOT_SECRET"
 

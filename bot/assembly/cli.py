@@ -11,7 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.config import Settings
+from bot.core.config import Settings
 
 
 def _default_user() -> str:
@@ -64,8 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     if args.command == "teams-package":  # needs no database
         from bot.adapters.teams import package as teams_package
+        from bot.assembly.features import commands
 
-        return teams_package.run(args, settings.microsoft_app_id)
+        return teams_package.run(args, settings.microsoft_app_id, commands())
     try:
         return asyncio.run(_run(args, settings))
     except KeyboardInterrupt:
@@ -86,9 +87,9 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "ownership":
             return await _ownership(args, settings, db)
         if args.command == "serve":
-            from bot.app import Bot
-            from bot.logs import setup_json_logging
-            from bot.server import serve
+            from bot.assembly.app import Bot
+            from bot.assembly.logs import setup_json_logging
+            from bot.assembly.server import serve
 
             setup_json_logging()
             await serve(Bot(settings, db), settings.host, settings.port)
@@ -103,15 +104,14 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
 async def _scheduler_only(settings: Settings, db) -> int:
     import signal
 
-    from bot.app import Bot, build_planners
-    from bot.logs import setup_json_logging
-    from bot.server import create_app
-    from scheduler.service import Scheduler
+    from bot.assembly.app import Bot
+    from bot.assembly.logs import setup_json_logging
+    from bot.assembly.server import create_app
 
     setup_json_logging()
     bot = Bot(settings, db)
     create_app(bot)  # not served: this registers each configured adapter's sender on the bot
-    scheduler = Scheduler(bot, build_planners())
+    scheduler = bot.new_scheduler()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
@@ -125,7 +125,7 @@ async def _chat(args: argparse.Namespace, settings: Settings, db) -> int:
     from bot.adapters.console.adapter import ConsoleSession
     from bot.adapters.console.render import render
     from bot.adapters.console.sender import ConsoleSender
-    from bot.app import Bot, build_planners
+    from bot.assembly.app import Bot
 
     bot = Bot(settings, db)
     session = ConsoleSession(bot, workspace=args.workspace, channel=args.channel, user=args.user)
@@ -151,9 +151,7 @@ async def _chat(args: argparse.Namespace, settings: Settings, db) -> int:
         show(await session.send(args.text))
         await bot.settle(timeout=10)
         return 0
-    from scheduler.service import Scheduler
-
-    scheduler = Scheduler(bot, build_planners())  # so meetups announce while you chat
+    scheduler = bot.new_scheduler()  # so meetups announce while you chat
     await scheduler.start()
     interactive = sys.stdin.isatty()
     if interactive:
@@ -186,7 +184,7 @@ def _read_line(interactive: bool) -> str | None:
 
 
 async def _ownership(args: argparse.Namespace, settings: Settings, db) -> int:
-    from bot.app import Bot
+    from bot.assembly.app import Bot
     from handlers.ownership import matrix
 
     bot = Bot(settings, db)

@@ -16,7 +16,7 @@ from handlers.meetups.store import next_starts
 from storage.models import Idea, IdeaEvent, MeetupSeries, RetroAction, UnansweredQuestion
 
 if TYPE_CHECKING:
-    from bot.app import Bot
+    from bot.core.ports import Services
 
 SHOW = 8  # lines per part; the rest is counted
 
@@ -27,9 +27,9 @@ def _lines(items: list[str], total: int | None = None) -> str:
     return "\n".join(f"• {line}" for line in items[:SHOW] + more)
 
 
-async def compose(bot: Bot, workspace: str, *, since: datetime, until: datetime) -> Reply:
-    waiting_since = until - timedelta(days=bot.settings.pmo_bot_idea_escalate_days)
-    async with bot.db.session() as session:
+async def compose(services: Services, workspace: str, *, since: datetime, until: datetime) -> Reply:
+    waiting_since = until - timedelta(days=services.settings.pmo_bot_idea_escalate_days)
+    async with services.db.session() as session:
         new = (
             await session.exec(
                 select(Idea)

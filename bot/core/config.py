@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     pmo_bot_meetup_grace_minutes: int = 60
     # Ideas still "new" after this many days are escalated to the PMO's triage queue.
     pmo_bot_idea_escalate_days: int = 7
-    # Keys pseudonyms of anonymous authors and sealed addresses (bot/identity.py).
+    # Keys pseudonyms of anonymous authors and sealed addresses (bot/core/identity.py).
     pmo_bot_secret: str | None = None
 
     slack_bot_token: str | None = None
