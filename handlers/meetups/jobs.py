@@ -17,7 +17,7 @@ from weakref import WeakKeyDictionary
 
 from sqlmodel import select
 
-from handlers.meetups import replies, store
+from handlers.meetups import calendar, replies, store
 from scheduler.deliveries import backoff, deliver, record_missed, target_of
 from scheduler.service import JobSpec, current_bot, job_function
 from storage.models import Delivery, MeetupOccurrence, MeetupSeries
@@ -134,9 +134,14 @@ async def post_due(bot: Bot, series_id: int) -> None:
                     due_at=due,
                 )
                 continue
-            late = now - due > LATE_AFTER
+            # A meetup set up after its usual announcement time is announced at once: that is not late.
+            at_once = (
+                kind == "announce" and start - timedelta(minutes=series.announce_before_minutes) < series.updated_at
+            )
+            late = now - due > LATE_AFTER and not at_once
             if kind == "announce":
-                reply = replies.announcement(series, occ, counts, late=late)
+                link = calendar.date_url(bot.settings, series, start)
+                reply = replies.announcement(series, occ, counts, late=late, calendar=link)
             elif kind == "remind":
                 reply = replies.reminder(series, occ, counts, late=late)
             else:
