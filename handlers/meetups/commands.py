@@ -282,6 +282,9 @@ async def _date_lines(ctx: Context, series: MeetupSeries, starts: list[datetime]
                 lines.append(f"{line}: no RSVPs yet")
                 continue
             counts = await store.rsvps(session, occ, series.capacity)
+            if not (counts.going or counts.waitlist or counts.maybe or counts.no):
+                lines.append(f"{line}: no RSVPs yet")
+                continue
             line += f": {replies.counts_field(series, counts).value}"
             if names:
                 for what, label in (
@@ -309,10 +312,6 @@ async def calendar_link(ctx: Context) -> Reply:
         if not await ctx.bot.is_member(store.channel_of(series), ctx.msg.user):
             return Reply(f"Only members of meetup #{series.id}'s channel get its calendar link.", private=True)
         token, what = series.calendar_token, f"meetup #{series.id} “{series.title}”"
-    elif ctx.msg.direct:
-        return Reply(
-            "Ask in a channel for the calendar of its meetups, or give a meetup's number: `meetup calendar 3`."
-        )
     else:
         token = await calendar.channel_token(ctx.bot, ctx.msg.workspace, ctx.msg.platform, ctx.msg.channel)
         what = "every meetup in this channel"
