@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from handlers.meetups import asks, jobs
+from handlers.meetups import asks, jobs, replies
 from tests.conftest import ADMIN
 
 
@@ -332,3 +332,15 @@ async def test_edit_takes_the_same_checks_and_a_refused_edit_changes_nothing(per
     assert "every Tuesday" in out and "12:00 UTC" in out
     out = await organiser.say(f"meetup edit {sid} every 2nd and 4th Tuesday")
     assert "Updated meetup" in out and "every 2nd and 4th Tuesday of the month" in out
+
+
+async def test_a_failure_while_scheduling_saves_nothing(person, clock, monkeypatch):
+    """A rule that made the summary fail used to answer "something went wrong" with the series saved."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the summary could not be built")
+
+    monkeypatch.setattr(replies, "schedule_summary", broken)
+    assert "something went wrong" in await person().say('meetup schedule "X" every Tuesday at 12:00 UTC')
+    monkeypatch.undo()
+    assert "No meetups scheduled yet" in await person().say("meetup list")

@@ -87,6 +87,7 @@ def series_events(series: MeetupSeries, occurrences: list[MeetupOccurrence]) -> 
     master = _event(series, first.replace(tzinfo=tz), None)
     if series.rule:
         master.add("rrule", vRecur.from_ical(series.rule))
+    occurrences = [o for o in occurrences if o.status == "skipped" or o.host or o.topic]  # the rest are the rule's
     at = walls(series.rule, series.timezone, series.starts_on, series.start_time, [o.starts_at for o in occurrences])
     skipped = sorted(at[o.starts_at] for o in occurrences if o.status == "skipped" and o.starts_at in at)
     if skipped and series.rule:
