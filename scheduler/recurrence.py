@@ -117,10 +117,17 @@ def canonical_zone(name: str) -> str:
 
 @lru_cache(maxsize=1024)
 def zone(name: str) -> ZoneInfo:
-    canonical = canonical_zone(name)
+    """The zone of a stored name. Typed names go through canonical_zone first; a series saved
+    before abbreviations were refused ("EST") keeps working with the zone it was saved with."""
     try:
-        return ZoneInfo(canonical)
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
+        pass
+    try:
+        return ZoneInfo(canonical_zone(name))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        if isinstance(exc, RuleError):
+            raise
         raise RuleError(f"“{name}” is not a time zone I know.") from None
 
 

@@ -20,6 +20,7 @@ from scheduler.recurrence import (
     pinned,
     place,
     walls,
+    zone,
 )
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -410,3 +411,10 @@ def test_time_zones_are_iana_names_in_any_case(name, canonical):
 def test_abbreviations_are_refused_with_the_places_meant(name, suggestion):
     with pytest.raises(RuleError, match=suggestion):
         canonical_zone(name)
+
+
+def test_a_series_saved_with_an_abbreviation_before_they_were_refused_keeps_its_zone():
+    assert zone("EST").utcoffset(datetime(2026, 7, 1)) == timedelta(hours=-5)
+    assert zone("europe/london").key == "Europe/London"
+    with pytest.raises(RuleError):
+        zone("Mars/Olympus")
