@@ -383,7 +383,8 @@ class _BoundedRule(rrule):
 
     @_byeaster.setter
     def _byeaster(self, value: object) -> None:
-        assert not value
+        if value:
+            raise RuleError("BYEASTER is not an RRULE part I accept.")
 
 
 def _months(a: datetime, b: datetime) -> int:
@@ -745,7 +746,7 @@ def _words(r: Rule) -> str | None:
     if freq == "DAILY":
         if set(plain) == set(DAYS) or not r.byday:
             return _every(r.interval, "day") + months
-        return f"{_every(r.interval, 'day')}, on {_day_list(plain)}s" + months
+        return f"{_every(r.interval, 'day')} that is a {_day_list(plain, 'or')}" + months
     if freq == "WEEKLY":
         if not plain:  # not once pinned: dateutil takes the first date's weekday
             return _every(r.interval, "week") + months
@@ -754,6 +755,8 @@ def _words(r: Rule) -> str | None:
         days = _day_list(plain)
         if r.interval == 1:
             return f"every {days}{months}"
+        if days in ("weekday", "weekend day"):  # "every other weekday" would read as every second day
+            return f"{_every(r.interval, 'week')} on {days}s{months}"
         if r.interval == 2:
             return f"every other {days}{months}"
         return f"every {r.interval} weeks on {days}{months}"
@@ -778,7 +781,7 @@ def _words(r: Rule) -> str | None:
         if plain and not numbered and not r.bymonthday:
             if r.interval == 1:
                 return f"every {_day_list(plain)}{months}"
-            return f"every {_day_list(plain)} of {_every(r.interval, 'month').removeprefix('every ')}{months}"
+            return f"every {_day_list(plain)}, {_every(r.interval, 'month')}{months}"
         return None
     # YEARLY
     prefix = _every(r.interval, "year")
