@@ -11,6 +11,8 @@ import logging
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from bot.core.config import Settings
 
 
@@ -61,7 +63,12 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:  # a bad setting is one clear line, not a traceback
+        for error in exc.errors():
+            print(f"pmo-bot: configuration error: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
     if args.command == "teams-package":  # needs no database
         from bot.adapters.teams import package as teams_package
         from bot.assembly.features import commands

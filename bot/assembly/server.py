@@ -12,6 +12,7 @@ import logging
 import signal
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -21,6 +22,7 @@ from bot.adapters import READY_CHECKS
 from bot.assembly.app import Bot
 from bot.assembly.logs import request_id
 from bot.core.metrics import REQUESTS
+from handlers.meetups import calendar as meetup_calendar
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,22 @@ async def metrics(_request: web.Request) -> web.Response:
     return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
+async def calendar_feed(request: web.Request) -> web.Response:
+    """A meetup calendar (.ics) by its unguessable token: a series', a channel's, or one date's."""
+    start = request.match_info.get("start")
+    try:
+        at = datetime.strptime(start, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) if start else None
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    body = await meetup_calendar.feed(request.app[BOT].services, request.match_info["token"], at)
+    if body is None:
+        raise web.HTTPNotFound()
+    headers = {"Cache-Control": "private, max-age=300"}
+    if start:  # "Add to calendar": a file the browser hands to the calendar app
+        headers["Content-Disposition"] = 'attachment; filename="meetup.ics"'
+    return web.Response(body=body, content_type="text/calendar", charset="utf-8", headers=headers)
+
+
 def create_app(bot: Bot) -> web.Application:
     app = web.Application(middlewares=[observe], client_max_size=1024 * 1024)
     app[BOT] = bot
@@ -82,6 +100,8 @@ def create_app(bot: Bot) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    app.router.add_get(r"/calendar/{token:[A-Za-z0-9_-]{20,64}}.ics", calendar_feed)
+    app.router.add_get(r"/calendar/{token:[A-Za-z0-9_-]{20,64}}/{start:\d{8}T\d{6}Z}.ics", calendar_feed)
     for setup in _adapter_setups():
         setup(app, bot)
     return app

@@ -7,6 +7,8 @@ from typing import Annotated
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.zones import ZoneError, canonical_zone
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///pmo-bot.db"
 
 
@@ -16,6 +18,8 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     pmo_bot_admins: Annotated[frozenset[str], NoDecode] = frozenset()
     pmo_bot_timezone: str = "UTC"
+    # Where people reach `serve` (https://pmo-bot.example.com): links to calendar feeds start with it.
+    pmo_bot_public_url: str | None = None
     # Posts missed by less than this (e.g. during a restart) go out marked "(late)"; older are skipped.
     pmo_bot_meetup_grace_minutes: int = 60
     # Ideas still "new" after this many days are escalated to the PMO's triage queue.
@@ -45,6 +49,25 @@ class Settings(BaseSettings):
     def _split_admins(cls, value: object) -> object:
         if isinstance(value, str):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("pmo_bot_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        """A bad default zone is found at start, not by a traceback on the first `meetup schedule`."""
+        try:
+            return canonical_zone(value)
+        except ZoneError as exc:
+            raise ValueError(f"PMO_BOT_TIMEZONE: {exc}") from None
+
+    @field_validator("pmo_bot_public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")):
+            raise ValueError(f"PMO_BOT_PUBLIC_URL must start with https:// (got {value!r})")
         return value
 
     def is_admin(self, platform: str, user: str) -> bool:

@@ -1,4 +1,4 @@
-"""`meetup …` commands: schedule, list, show, skip, cancel, edit, host, topic, RSVP."""
+"""`meetup …` commands: schedule, list, show, dates, calendar, skip, cancel, edit, host, topic, RSVP."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from sqlmodel import select
 
 from bot.core import Form, Input, Reply, Section
 from bot.core.router import Context, Routes
-from handlers.meetups import jobs, replies, store
+from handlers.meetups import calendar, jobs, replies, store
 from handlers.meetups.parse import MeetupFields, MeetupInputError, parse_fields, split_words
 from scheduler.deliveries import deliver
-from scheduler.recurrence import RuleError, parse_date, zone
+from scheduler.recurrence import RuleError, off_loop, parse_date, pinned, zone
 from storage.models import MeetupOccurrence, MeetupSeries
 
 routes = Routes("meetups")
@@ -49,7 +49,7 @@ async def _series_arg(
     return series, words[1:], None
 
 
-def _pick_start(
+async def _pick_start(
     series: MeetupSeries, now: datetime, words: list[str], *, past_ok: bool = False
 ) -> tuple[datetime, list[str]]:
     """The occurrence named by an optional leading YYYY-MM-DD, else the next one."""
@@ -58,9 +58,9 @@ def _pick_start(
         day = parse_date(words[0])
         words = words[1:]
     if day is None:
-        starts = store.next_starts(series, after=now, count=1)
+        starts = await store.upcoming(series, now, 1)
     else:  # look a little into the past too, so "that one has already happened" can be said
-        starts = store.next_starts(series, after=now - timedelta(days=7), count=400)
+        starts = await store.upcoming(series, now - timedelta(days=7), 400)
     tz = zone(series.timezone)
     for start in starts:
         if day is None or start.astimezone(tz).date() == day:
@@ -76,6 +76,8 @@ async def meetup_help(ctx: Context) -> Reply:
         SCHEDULE_USAGE,
         "meetup list",
         "meetup show N",
+        "meetup dates N [how many]",
+        "meetup calendar [N]  (a calendar feed of meetup N, or of this channel's meetups)",
         "meetup skip N [YYYY-MM-DD]",
         "meetup cancel N",
         "meetup edit N [any schedule option]",
@@ -83,10 +85,19 @@ async def meetup_help(ctx: Context) -> Reply:
         'meetup topic N [YYYY-MM-DD] "…"',
         "meetup rsvp N going|maybe|no [YYYY-MM-DD]",
     ]
+    recurrences = (
+        "Recurrences: every weekday, every Tuesday, every Monday and Wednesday, every other Wednesday, every 3 weeks "
+        "on Monday, every first Friday, every 2nd and 4th Tuesday, every last Friday of the month, monthly on the 1st "
+        "and 15th, monthly on the last day, once on 2026-12-03, or RFC 5545 RRULE text (FREQ=…;BYDAY=…; daily at "
+        "most). "
+        "A number before a weekday is its week in the month: “every second Sunday” is the second Sunday of each month, "
+        "like “every first Friday”; for every two weeks say “every other Sunday”. Time zones are places "
+        "(Europe/London, America/New_York), not abbreviations like EST, which ignore daylight saving."
+    )
     return Reply(
-        "Meetup commands:\n" + "\n".join(lines),
+        "Meetup commands:\n" + "\n".join(lines) + "\n" + recurrences,
         title="Community meetups",
-        sections=[Section(text="\n".join(f"• {line}" for line in lines))],
+        sections=[Section(text="\n".join(f"• {line}" for line in lines)), Section(text=recurrences)],
     )
 
 
@@ -114,12 +125,13 @@ async def schedule(ctx: Context) -> Reply:
 async def _create(ctx: Context, fields: MeetupFields) -> Reply:
     now = ctx.now()
     tz = fields.timezone or ctx.settings.pmo_bot_timezone
+    starts_on = fields.once or now.astimezone(zone(tz)).date()
     series = MeetupSeries(
         workspace=ctx.msg.workspace,
         title=fields.title or "Meetup",
-        rule=fields.rule or "",
+        rule=pinned(fields.rule or "", tz, starts_on),
         timezone=tz,
-        starts_on=fields.once or now.astimezone(zone(tz)).date(),
+        starts_on=starts_on,
         start_time=fields.start_time,
         duration_minutes=fields.duration_minutes or 60,
         platform=ctx.msg.platform,
@@ -129,16 +141,19 @@ async def _create(ctx: Context, fields: MeetupFields) -> Reply:
         updated_at=now,
         **fields.extra,
     )
-    starts = store.next_starts(series, after=now)
+    starts = await store.upcoming(series, now)
     if not starts:
         return Reply("That rule has no future date, so there is nothing to schedule. Nothing was scheduled.")
     problem = await ctx.outbox.can_post(store.channel_of(series))
     if problem:
         return Reply(f"{problem} Nothing was scheduled.")
+    # Everything that can fail happens before the commit: a failure saves nothing.
     async with ctx.db.session() as session:
         session.add(series)
-    jobs.reschedule(ctx.services, series)
-    return replies.schedule_summary(series, starts, "Scheduled")
+        await session.flush()
+        reply = replies.schedule_summary(series, starts, "Scheduled", note=fields.note)
+        await jobs.reschedule(ctx.services, series)
+    return reply
 
 
 def schedule_form(ctx: Context) -> Reply:
@@ -196,33 +211,116 @@ async def list_series(ctx: Context) -> Reply:
         ).all()
     if not rows:
         return Reply(f"No meetups scheduled yet. Start one: {SCHEDULE_USAGE}")
-    lines = []
-    for s in rows:
-        nxt = store.next_starts(s, after=ctx.now(), count=1)
-        lines.append(f"• #{s.id} {s.title}: next {replies.local(s, nxt[0]) if nxt else 'none'}")
+    now = ctx.now()
+    upcoming = await off_loop(lambda: [store.next_starts(s, after=now, count=1) for s in rows])
+    lines = [
+        f"• #{s.id} {s.title}: next {replies.local(s, nxt[0]) if nxt else 'none'}"
+        for s, nxt in zip(rows, upcoming, strict=True)
+    ]
     return Reply("Meetups:\n" + "\n".join(lines), title="Meetups", sections=[Section(text="\n".join(lines))])
 
 
-@routes.command("meetup show", "The next dates of a meetup, with RSVPs", usage="meetup show N")
+@routes.command(
+    "meetup show", "Everything about a meetup: schedule, details, next dates, who is coming", usage="meetup show N"
+)
 async def show(ctx: Context) -> Reply:
     series, _, problem = await _series_arg(ctx, ctx.args)
     if problem:
         return problem
-    starts = store.next_starts(series, after=ctx.now())
-    reply = replies.schedule_summary(series, starts, "Cancelled" if series.status == "cancelled" else "About")
+    try:
+        starts = await store.upcoming(series, ctx.now()) if series.status == "active" else []
+    except RuleError as exc:
+        return Reply(str(exc))
+    return replies.about(series, await _date_lines(ctx, series, starts))
+
+
+@routes.command("meetup dates", "A meetup's dates further ahead", usage="meetup dates N [how many, up to 100]")
+async def dates(ctx: Context) -> Reply:
+    series, words, problem = await _series_arg(ctx, ctx.args)
+    if problem:
+        return problem
+    count = 10
+    if words:
+        if not (words[0].isascii() and words[0].isdigit() and len(words[0]) <= 3 and 1 <= int(words[0]) <= 100):
+            return Reply(f"How many dates? A number from 1 to 100, e.g. `meetup dates {series.id} 20`.")
+        count = int(words[0])
+    try:
+        starts = await store.upcoming(series, ctx.now(), count) if series.status == "active" else []
+    except RuleError as exc:
+        return Reply(str(exc))
+    lines = await _date_lines(ctx, series, starts)
+    heading = (
+        f"The next {len(starts)} dates of #{series.id} {series.title}" if starts else f"#{series.id} {series.title}"
+    )
+    text = "\n".join(lines) or "• no future dates"
+    return Reply(f"{heading}:\n{text}", title=heading, sections=[Section(text=text)])
+
+
+async def _date_lines(ctx: Context, series: MeetupSeries, starts: list[datetime]) -> list[str]:
+    """A line per date: skipped, its own host or topic, RSVP counts, and for the organiser (and
+    admins) who answered what."""
+    names = ctx.msg.user == series.organiser or ctx.is_admin
+    lines = []
     async with ctx.db.session() as session:
         known = await store.known_occurrences(session, series)
-        lines = []
         for start in starts:
-            occ = known.get(start)
+            line, occ = f"• {replies.local(series, start)}", known.get(start)
+            if occ is not None and occ.status == "skipped":
+                lines.append(f"{line} (skipped)")
+                continue
+            own = [f"host {occ.host}" if occ and occ.host else "", f"topic “{occ.topic}”" if occ and occ.topic else ""]
+            line += "".join(f", {part}" for part in own if part)
             if occ is None:
-                lines.append(f"• {replies.local(series, start)}: no RSVPs yet")
+                lines.append(f"{line}: no RSVPs yet")
                 continue
             counts = await store.rsvps(session, occ, series.capacity)
-            status = " (skipped)" if occ.status == "skipped" else ""
-            lines.append(f"• {replies.local(series, start)}{status}: {replies.counts_field(series, counts).value}")
-    reply.sections[1] = Section(heading="Next dates", text="\n".join(lines) or "• no future dates")
-    return reply
+            if not (counts.going or counts.waitlist or counts.maybe or counts.no):
+                lines.append(f"{line}: no RSVPs yet")
+                continue
+            line += f": {replies.counts_field(series, counts).value}"
+            if names:
+                for what, label in (
+                    ("going", "going"),
+                    ("waitlist", "waitlist"),
+                    ("maybe", "maybe"),
+                    ("no", "not going"),
+                ):
+                    if getattr(counts, what):
+                        line += f"\n    {label}: {', '.join(getattr(counts, what))}"
+            lines.append(line)
+    return lines
+
+
+@routes.command(
+    "meetup calendar",
+    "A calendar feed to subscribe to: of one meetup, or of every meetup in this channel",
+    usage="meetup calendar [N]",
+)
+async def calendar_link(ctx: Context) -> Reply:
+    if ctx.args.strip():
+        series, _, problem = await _series_arg(ctx, ctx.args)
+        if problem:
+            return problem
+        if not await ctx.in_channel(store.channel_of(series)):
+            return Reply(f"Only members of meetup #{series.id}'s channel get its calendar link.", private=True)
+        token, what = series.calendar_token, f"meetup #{series.id} “{series.title}”"
+    else:
+        token = await calendar.channel_token(ctx.services, ctx.msg.workspace, ctx.msg.platform, ctx.msg.channel)
+        what = "every meetup in this channel"
+    url = calendar.feed_url(ctx.settings, token)
+    how = (
+        "Subscribe in your calendar app (Outlook: Add calendar → Subscribe from web; Google Calendar: Other calendars "
+        "→ From URL; Apple Calendar: File → New Calendar Subscription). Changes, skipped dates and cancellations "
+        "follow by themselves. Anyone with the link can see these meetups, so share it only with people who may."
+    )
+    if not ctx.settings.pmo_bot_public_url:
+        how += " (This is a path on the bot's server: ask an admin to set PMO_BOT_PUBLIC_URL for a full link.)"
+    return Reply(
+        f"Calendar of {what}: {url}\n{how}",
+        title="Calendar feed",
+        sections=[Section(text=f"Calendar of {what}:\n{url}"), Section(text=how)],
+        private=True,
+    )
 
 
 @routes.command("meetup skip", "Skip one date (a notice is posted instead)", usage="meetup skip N [YYYY-MM-DD]")
@@ -231,7 +329,7 @@ async def skip(ctx: Context) -> Reply:
     if problem:
         return problem
     try:
-        start, _ = _pick_start(series, ctx.now(), words)
+        start, _ = await _pick_start(series, ctx.now(), words)
     except (MeetupInputError, RuleError) as exc:
         return Reply(f"{exc} Nothing was changed.")
     async with ctx.db.session() as session:
@@ -267,7 +365,7 @@ async def cancel(ctx: Context) -> Reply:
         row = await session.get(MeetupSeries, series.id)
         row.status, row.updated_at = "cancelled", ctx.now()
         session.add(row)
-    jobs.reschedule(ctx.services, row)
+    await jobs.reschedule(ctx.services, row)
     notice = Reply(
         f"The meetup series “{series.title}” has been cancelled. Thanks to everyone who came!",
         title=f"{series.title}: cancelled",
@@ -296,29 +394,31 @@ async def edit(ctx: Context) -> Reply:
     if problem:
         return problem
     rest = ctx.args.split(None, 1)[1] if len(ctx.args.split(None, 1)) > 1 else ""
+    now = ctx.now()
     text, mentioned = ctx.msg.with_ids(rest)
     try:
         fields = parse_fields(text, need_title=False, mentioned=mentioned)
+        # Nothing is kept unless every step succeeds: leaving the block by an error rolls back.
+        async with ctx.db.session() as session:
+            row = await session.get(MeetupSeries, series.id)
+            for name in ("title", "start_time", "timezone", "duration_minutes", "channel"):
+                if getattr(fields, name) is not None:
+                    setattr(row, name, getattr(fields, name))
+            if fields.rule is not None:
+                row.starts_on = fields.once or now.astimezone(zone(row.timezone)).date()
+                row.rule = pinned(fields.rule, row.timezone, row.starts_on)
+            for name, value in fields.extra.items():
+                setattr(row, name, value)
+            row.updated_at = now
+            starts = await store.upcoming(row, now)
+            if not starts:
+                raise MeetupInputError("With that change it would have no future date.")
+            session.add(row)
+            reply = replies.schedule_summary(row, starts, "Updated", note=fields.note)
+            await jobs.reschedule(ctx.services, row)
     except (MeetupInputError, RuleError) as exc:
         return Reply(f"{exc} Nothing was changed.")
-    async with ctx.db.session() as session:
-        row = await session.get(MeetupSeries, series.id)
-        for name in ("title", "start_time", "timezone", "duration_minutes", "channel"):
-            if getattr(fields, name) is not None:
-                setattr(row, name, getattr(fields, name))
-        if fields.rule is not None:
-            row.rule = fields.rule
-            row.starts_on = fields.once or ctx.now().astimezone(zone(row.timezone)).date()
-        for name, value in fields.extra.items():
-            setattr(row, name, value)
-        row.updated_at = ctx.now()
-        starts = store.next_starts(row, after=ctx.now())
-        if not starts:
-            await session.rollback()
-            return Reply("With that change it would have no future date. Nothing was changed.")
-        session.add(row)
-    jobs.reschedule(ctx.services, row)
-    return replies.schedule_summary(row, starts, "Updated")
+    return reply
 
 
 async def _set_occurrence_field(ctx: Context, field: str) -> Reply:
@@ -326,7 +426,7 @@ async def _set_occurrence_field(ctx: Context, field: str) -> Reply:
     if problem:
         return problem
     try:
-        start, words = _pick_start(series, ctx.now(), words)
+        start, words = await _pick_start(series, ctx.now(), words)
     except (MeetupInputError, RuleError) as exc:
         return Reply(f"{exc} Nothing was changed.")
     value = " ".join(words).strip()
@@ -365,7 +465,7 @@ async def rsvp_command(ctx: Context) -> Reply:
     if answer not in store.ANSWERS:
         return Reply("Answer going, maybe or no, e.g. `meetup rsvp 3 going`.")
     try:
-        start, _ = _pick_start(series, ctx.now(), words, past_ok=True)
+        start, _ = await _pick_start(series, ctx.now(), words, past_ok=True)
     except (MeetupInputError, RuleError) as exc:
         return Reply(str(exc))
     async with ctx.db.session() as session:
@@ -403,7 +503,9 @@ async def _rsvp(ctx: Context, series: MeetupSeries, occ: MeetupOccurrence, answe
         "no": "Marked as not going",
     }[mine or answer]
     if replace:  # the announcement updates in place with the new counts
-        reply = replies.announcement(series, occ, counts)
+        reply = replies.announcement(
+            series, occ, counts, calendar=calendar.date_url(ctx.settings, series, occ.starts_at)
+        )
         reply.replace, reply.notice = True, f"{note}."
         return reply
     return Reply(

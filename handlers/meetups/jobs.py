@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from sqlmodel import select
 
 from bot.core.ports import JobSpec, Services
-from handlers.meetups import replies, store
+from handlers.meetups import calendar, replies, store
 from scheduler.deliveries import backoff, deliver, record_missed, target_of
+from scheduler.recurrence import off_loop
 from storage.models import Delivery, MeetupOccurrence, MeetupSeries
 
 log = logging.getLogger(__name__)
@@ -92,9 +93,10 @@ async def plan(services: Services, now: datetime) -> Iterable[JobSpec]:
     return specs
 
 
-def reschedule(services: Services, series: MeetupSeries) -> None:
-    """After a change: move this series' job (on the leader; other replicas catch up on refresh)."""
-    at = next_due(series, services.clock(), services) if series.status == "active" else None
+async def reschedule(services: Services, series: MeetupSeries) -> None:
+    """After a change: move this series' job (on the leader; other replicas catch up on refresh).
+    A change comes from a person's command: its rule is expanded off the event loop."""
+    at = await off_loop(next_due, series, services.clock(), services) if series.status == "active" else None
     if at:
         services.jobs.put(job(series.id, at))
     else:
@@ -129,9 +131,14 @@ async def post_due(services: Services, series_id: int) -> None:
                     due_at=due,
                 )
                 continue
-            late = now - due > LATE_AFTER
+            # A meetup set up after its usual announcement time is announced at once: that is not late.
+            at_once = (
+                kind == "announce" and start - timedelta(minutes=series.announce_before_minutes) < series.updated_at
+            )
+            late = now - due > LATE_AFTER and not at_once
             if kind == "announce":
-                reply = replies.announcement(series, occ, counts, late=late)
+                link = calendar.date_url(services.settings, series, start)
+                reply = replies.announcement(series, occ, counts, late=late, calendar=link)
             elif kind == "remind":
                 reply = replies.reminder(series, occ, counts, late=late)
             else:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from bot.core import Mention
-from scheduler.recurrence import RuleError, parse_phrase, parse_time, zone
+from scheduler.recurrence import RuleError, canonical_zone, looks_like_rrule, parse_phrase, parse_time
 
 OPTIONS = ("at", "for", "in", "host", "topic", "link", "location", "capacity")
 RECURRENCE_START = ("every", "once", "monthly", "weekly", "daily", "on", "weekdays")
@@ -35,6 +35,7 @@ class MeetupFields:
     timezone: str | None = None
     duration_minutes: int | None = None
     channel: str | None = None
+    note: str = ""  # how an ambiguous recurrence was read
     extra: dict[str, str | int] = field(default_factory=dict)  # host, topic, link, location, capacity
 
 
@@ -61,6 +62,10 @@ def parse_channel(text: str, mentioned: dict[str, Mention]) -> str:
     raise MeetupInputError(f"“{text}” is not a channel I can find: mention it (type # and pick the channel).")
 
 
+def _starts_recurrence(word: str) -> bool:
+    return word.lower() in RECURRENCE_START or looks_like_rrule(word)
+
+
 def parse_fields(text: str, *, need_title: bool, mentioned: dict[str, Mention] | None = None) -> MeetupFields:
     """The schedule options in `text`. Typed commands pass Incoming.with_ids(...): mentions read
     as @id / #id words, looked up in `mentioned`; a form's text has none."""
@@ -68,54 +73,67 @@ def parse_fields(text: str, *, need_title: bool, mentioned: dict[str, Mention] |
     words = split_words(text)
     out = MeetupFields()
     title: list[str] = []
-    while words and words[0].lower() not in RECURRENCE_START + OPTIONS and not words[0].upper().startswith("FREQ="):
-        title.append(words.pop(0))
+    if words and text.lstrip().translate(_QUOTES)[:1] == '"':
+        title.append(words.pop(0))  # a quoted title is the title, whatever its words ("Link", "Daily")
+    else:
+        while words and words[0].lower() not in OPTIONS and not _starts_recurrence(words[0]):
+            title.append(words.pop(0))
     if title:
         out.title = " ".join(title)[:200]
     elif need_title:
         raise MeetupInputError(
             'Give the meetup a title first, in quotes: meetup schedule "Lunch & Learn" every first Thursday at 12:30'
         )
-    recurrence: list[str] = []
-    while words and words[0].lower() not in OPTIONS:
-        recurrence.append(words.pop(0))
-    if recurrence:
-        try:
-            out.rule, out.once = parse_phrase(" ".join(recurrence))
-        except RuleError as exc:
-            raise MeetupInputError(str(exc)) from None
     while words:
+        if words[0].lower() not in OPTIONS:
+            if out.rule is not None or not _starts_recurrence(words[0]):
+                raise MeetupInputError(
+                    f"I don't understand “{words[0]}” here. Options: {', '.join(OPTIONS)}."
+                    + ("" if out.rule is not None else " A recurrence starts with every, on, monthly… or FREQ=.")
+                )
+            recurrence = []
+            while words and words[0].lower() not in OPTIONS:
+                recurrence.append(words.pop(0))
+            try:
+                out.rule, out.once, out.note = parse_phrase(" ".join(recurrence))
+            except RuleError as exc:
+                raise MeetupInputError(str(exc)) from None
+            continue
         option = words.pop(0).lower()
-        if option not in OPTIONS:
-            raise MeetupInputError(f"I don't understand “{option}” here. Options: {', '.join(OPTIONS)}.")
         if not words:
             raise MeetupInputError(f"“{option}” needs a value.")
         value = words.pop(0)
         try:
-            if option == "at":
-                if words and words[0].lower() in ("am", "pm"):
-                    value += words.pop(0)
-                out.start_time = parse_time(value)
-                if words and words[0].lower() not in OPTIONS:
-                    out.timezone = words.pop(0)
-                    zone(out.timezone)
-            elif option == "for":
-                if words and re.fullmatch(r"(m|min|mins|minutes?|h|hr|hrs|hours?)", words[0].lower()):
-                    value += words.pop(0)
-                out.duration_minutes = parse_duration(value)
-            elif option == "in":
-                out.channel = parse_channel(value, mentioned)
-            elif option == "capacity":
-                if not value.isdigit() or int(value) < 1:
-                    raise MeetupInputError("Capacity is a whole number of places, at least 1.")
-                out.extra["capacity"] = int(value)
-            elif option == "link" and not re.match(r"https?://", value):
-                raise MeetupInputError("The link must start with https:// (or http://).")
-            elif option == "host":
-                person = mentioned.get(value)
-                out.extra["host"] = ("@" + person.name if person else value)[:255]  # shown, not messaged
-            else:
-                out.extra[option] = value[:1000]
+            _option(out, option, value, words, mentioned)
         except RuleError as exc:
             raise MeetupInputError(str(exc)) from None
     return out
+
+
+def _option(out: MeetupFields, option: str, value: str, words: list[str], mentioned: dict[str, Mention]) -> None:
+    """One `option value` pair; `words` are what follows (a zone after a time, a unit after a number)."""
+    if option == "at":
+        if words and words[0].lower() in ("am", "pm"):
+            value += words.pop(0)
+        out.start_time = parse_time(value)
+        if words and words[0].lower() not in OPTIONS and not _starts_recurrence(words[0]):
+            out.timezone = canonical_zone(words.pop(0))
+    elif option == "for":
+        if words and re.fullmatch(r"(m|min|mins|minutes?|h|hr|hrs|hours?)", words[0].lower()):
+            value += words.pop(0)
+        out.duration_minutes = parse_duration(value)
+    elif option == "in":
+        out.channel = parse_channel(value, mentioned)
+    elif option == "capacity":
+        if not (value.isascii() and value.isdigit() and len(value) <= 6 and int(value) >= 1):
+            raise MeetupInputError("Capacity is a whole number of places, at least 1.")
+        out.extra["capacity"] = int(value)
+    elif option == "link":
+        if not re.match(r"https?://\S", value, re.IGNORECASE):
+            raise MeetupInputError(f"The link must start with https:// (or http://), not “{value[:40]}”.")
+        out.extra["link"] = value[:1000]
+    elif option == "host":
+        person = mentioned.get(value)
+        out.extra["host"] = ("@" + person.name if person else value)[:255]  # shown, not messaged
+    else:
+        out.extra[option] = value[:1000]

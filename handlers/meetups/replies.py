@@ -54,10 +54,15 @@ def counts_field(series: MeetupSeries, counts: Rsvps) -> Field:
     return Field("RSVPs", text)
 
 
-def announcement(series: MeetupSeries, occ: MeetupOccurrence, counts: Rsvps, *, late: bool = False) -> Reply:
+def announcement(
+    series: MeetupSeries, occ: MeetupOccurrence, counts: Rsvps, *, late: bool = False, calendar: str | None = None
+) -> Reply:
+    """`calendar`: the address of this date's .ics, shown as "Add to calendar"."""
     title = f"{series.title} (late)" if late else series.title
     headline = f"Coming up: {series.title}, {local(series, occ.starts_at)}."
     fields = [when(series, occ.starts_at), *details(series, occ), counts_field(series, counts)]
+    if calendar:
+        fields.append(Field("Add to calendar", calendar))
     return Reply(
         text=headline,
         title=title,
@@ -98,12 +103,17 @@ def starting(series: MeetupSeries, occ: MeetupOccurrence, *, late: bool = False)
     )
 
 
-def schedule_summary(series: MeetupSeries, starts: list[datetime], verb: str) -> Reply:
+def repeats(series: MeetupSeries) -> str:
+    return describe(series.rule, series.starts_on, at=series.start_time, tz_name=series.timezone)
+
+
+def schedule_summary(series: MeetupSeries, starts: list[datetime], verb: str, *, note: str = "") -> Reply:
+    """`note`: how an ambiguous recurrence was read, said where the reader sees the dates."""
     upcoming = "\n".join(f"• {local(series, s)}" for s in starts) or "• no future dates"
-    rule = describe(series.rule, series.starts_on)
     text = f"{verb} meetup #{series.id} “{series.title}”. Next: {', '.join(local(series, s) for s in starts[:5])}."
+    text += f" {note}" if note else ""
     fields = [
-        Field("Repeats", rule),
+        Field("Repeats", repeats(series)),
         Field("Time zone", series.timezone),
         Field(
             "Announced",
@@ -115,10 +125,35 @@ def schedule_summary(series: MeetupSeries, starts: list[datetime], verb: str) ->
         text=text,
         title=f"#{series.id} {series.title}",
         sections=[
-            Section(text=f"{verb} meetup #{series.id}."),
+            Section(text=f"{verb} meetup #{series.id}." + (f" {note}" if note else "")),
             Section(heading="Next dates", text=upcoming),
             Section(fields=fields),
         ],
+    )
+
+
+def about(series: MeetupSeries, date_lines: list[str]) -> Reply:
+    """`meetup show`: everything that defines the series, then its next dates."""
+    cancelled = series.status == "cancelled"
+    fields = [
+        Field("Repeats", repeats(series)),
+        Field("Time", f"{series.start_time:%H:%M} {series.timezone}, for {series.duration_minutes} min"),
+        Field("Channel", f"#{series.channel}"),
+        Field("Organiser", series.organiser),
+        Field("Places", f"{series.capacity} (then a waitlist)" if series.capacity else "no limit"),
+        Field(
+            "Announced",
+            f"{_span(series.announce_before_minutes)} before, reminder {_span(series.remind_before_minutes)} before",
+        ),
+        *details(series, None),
+        Field("Status", "cancelled" if cancelled else "active"),
+    ]
+    head = f"Meetup #{series.id} “{series.title}”" + (" (cancelled)" if cancelled else "") + f": {fields[0].value}."
+    dates = "\n".join(date_lines) or "• no future dates"
+    return Reply(
+        text=f"{head}\nNext dates:\n{dates}",
+        title=f"#{series.id} {series.title}",
+        sections=[Section(text=head), Section(fields=fields), Section(heading="Next dates", text=dates)],
     )
 
 

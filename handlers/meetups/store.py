@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,9 +11,10 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import ConversationRef
-from scheduler.recurrence import occurrences
+from scheduler.recurrence import RuleError, occurrences, off_loop
 from storage.models import MeetupOccurrence, MeetupRsvp, MeetupSeries
 
+log = logging.getLogger(__name__)
 ANSWERS = {"going": "Going", "maybe": "Maybe", "no": "Not going"}
 
 
@@ -22,10 +24,20 @@ def channel_of(series: MeetupSeries) -> ConversationRef:
 
 
 def next_starts(series: MeetupSeries, after: datetime, count: int = 5) -> list[datetime]:
+    """The next `count` starts after `after` (bounded work; see scheduler/recurrence.py)."""
     once = None if series.rule else series.starts_on
-    return occurrences(
-        series.rule, series.timezone, series.starts_on, series.start_time, after=after, count=count, once=once
-    )
+    try:
+        return occurrences(
+            series.rule, series.timezone, series.starts_on, series.start_time, after=after, count=count, once=once
+        )
+    except RuleError:  # a rule stored before today's checks: it has no dates rather than stopping the scheduler
+        log.warning("meetup rule can't be expanded", extra={"workspace": series.workspace, "series": series.id})
+        return []
+
+
+async def upcoming(series: MeetupSeries, after: datetime, count: int = 5) -> list[datetime]:
+    """`next_starts` in a worker thread, for requests: no rule holds the event loop."""
+    return await off_loop(next_starts, series, after, count)
 
 
 async def get_series(session: AsyncSession, workspace: str, series_id: int) -> MeetupSeries | None:

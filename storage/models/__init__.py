@@ -6,7 +6,7 @@ SQLite too. Importing this package registers every table (Alembic relies on that
 from storage.models.base import Workspace, utcnow
 from storage.models.deliveries import Delivery
 from storage.models.ideas import Idea, IdeaChannels, IdeaEvent, IdeaVote, IdeaWord
-from storage.models.meetups import MeetupOccurrence, MeetupRsvp, MeetupSeries
+from storage.models.meetups import MeetupCalendar, MeetupOccurrence, MeetupRsvp, MeetupSeries
 from storage.models.ownership import (
     ROLE_NAMES,
     ROLES,
@@ -34,6 +34,7 @@ __all__ = [
     "IdeaEvent",
     "IdeaVote",
     "IdeaWord",
+    "MeetupCalendar",
     "MeetupOccurrence",
     "MeetupRsvp",
     "MeetupSeries",

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, time
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.models.base import utcnow
+
+
+def calendar_token() -> str:
+    """An unguessable name for a calendar feed: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
 
 
 class MeetupSeries(SQLModel, table=True):
@@ -35,8 +41,24 @@ class MeetupSeries(SQLModel, table=True):
     channel: str = Field(max_length=500)
     organiser: str = Field(max_length=255)
     status: str = Field(default="active", max_length=16)  # active / cancelled
+    # The series' iCalendar feed is /calendar/<token>.ics: whoever has the link can read it.
+    calendar_token: str = Field(default_factory=calendar_token, max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class MeetupCalendar(SQLModel, table=True):
+    """The feed of every meetup of one channel, created when someone first asks for it."""
+
+    __tablename__ = "meetup_calendar"
+    __table_args__ = (UniqueConstraint("workspace", "platform", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str = Field(max_length=255)
+    platform: str = Field(max_length=32)
+    channel: str = Field(max_length=500)
+    token: str = Field(default_factory=calendar_token, max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class MeetupOccurrence(SQLModel, table=True):
