@@ -39,7 +39,11 @@ CLEAR_LEAD = 8  # how far ahead the best area must be to answer without asking
 CLOSE = 15  # areas this close to the best are offered together in "did you mean"
 TYPO_AT = 80  # per-word similarity that counts as "the same word, misspelt"
 MIN_TYPO_LEN = 4  # shorter words must match exactly ("ea" is not "a")
-CONTEXT = 0.6  # what a word found only in an area's notes or its party's description explains
+CONTEXT = 0.6  # what a word found only in an area's notes or its party's description explains…
+CONTEXT_NAMED = 0.9  # …and once the question names the area, what the notes confirm
+ANSWER_COVER = 0.9  # an answer explains (nearly) every topic word of the question
+SOFT_WEIGHT = 0.3  # a harmless word that some name has: helps there, costs a little elsewhere
+HINT_BONUS = 5  # the question's verb found in an area's names ("who *coaches* the teams")
 QUESTION_SHARE = 0.75  # the rest of a score is how much of the area's best name was asked for
 
 # Words that carry no topic: dropped from names and questions alike.
@@ -63,7 +67,8 @@ SOFT = frozenset(
     lead decide decides decision manage manages managing manager look looks after handle handles
     handling run runs running maintain maintains organise organises set sets sort sorts deal deals
     take takes care keep keeps date up down broken wrong missing working work fail fails failing failed
-    stuck slow bad not won off
+    stuck slow bad not won off year years quarter month week cycle plan plans policy policies schedule list
+    form system systems use used using sure make makes go get find
     """.split()
 )
 # Spellings of the same word (not synonyms: those belong in the registry's aliases).
@@ -162,10 +167,18 @@ class Match:
 @dataclass(slots=True)
 class _Term:
     stem: str
-    soft: bool
+    kind: Literal["content", "soft", "hint"] = "content"
     sim: float = 1.0  # < 1 when it stands for a misspelt word
     corrected: bool = False  # read as another word (typo, compound): worth saying so
     weight: float = 1.0
+
+
+@dataclass(slots=True)
+class _Score:
+    score: float  # ranks areas: question explained (names count most) and name asked for
+    cover: float  # share of the question's topic words the area explains at all
+    named: bool  # a topic word is in one of its names (not only in notes)
+    corrected: bool
 
 
 class AreaIndex:
@@ -261,99 +274,105 @@ class AreaIndex:
     def _terms(self, query: str, hint: str = "") -> list[_Term]:
         ws = list(words(query, question=True))
         out: list[_Term] = []
-        for w in words(hint, question=True):  # the question's verb: counts only where a name has it
+        for w in words(hint, question=True):  # the question's verb: a bonus where a name has it
             s = stem(w)
             if s := s if self._known(s) else self._form(s):
-                out.append(_Term(s, True))
+                out.append(_Term(s, "hint"))
         i = 0
         while i < len(ws):
             w, s = ws[i], stem(ws[i])
             if i + 1 < len(ws):  # "road map", "road-map", "time sheets" → roadmap, timesheets
                 joined = stem(w + ws[i + 1])
                 if self._known(joined) and not (self._known(s) and self._known(stem(ws[i + 1]))):
-                    out.append(_Term(joined, False, 1.0, corrected=True))
+                    out.append(_Term(joined, corrected=True))
                     i += 2
                     continue
             i += 1
-            soft = w in SOFT
-            if self._known(s):
-                out.append(_Term(s, soft))
-                continue
-            if soft:
-                out.append(_Term(s, True))
-                continue
-            if form := self._form(s):
-                out.append(_Term(form, False))
+            if w in SOFT:
+                out.append(_Term(s, "soft"))
+            elif self._known(s):
+                out.append(_Term(s))
+            elif form := self._form(s):
+                out.append(_Term(form))
             elif parts := self._split(w):
-                out.extend(_Term(p, False, 1.0, corrected=True) for p in parts)
+                out.extend(_Term(p, corrected=True) for p in parts)
             elif fix := self._correct(s):
-                out.append(_Term(fix[0], False, fix[1], corrected=True))
+                out.append(_Term(fix[0], sim=fix[1], corrected=True))
             else:
-                out.append(_Term(s, False))
-        if all(t.soft for t in out):  # "who coaches the teams": the soft words are all there is
+                out.append(_Term(s))
+        if not any(t.kind == "content" for t in out):  # "who coaches the teams": soft words are all there is
             for t in out:
-                t.soft = t.stem not in self._postings
-        for t in out:  # a word many areas share tells less than a rare one
+                if t.stem in self._postings:
+                    t.kind = "content"
+        for t in out:
+            if t.kind == "soft":  # a harmless word costs little, and only where some name has it
+                t.weight = SOFT_WEIGHT if t.stem in self._postings else 0.0
+                continue
             areas = len(self._postings.get(t.stem, ())) + len(self._context_postings.get(t.stem, ()))
-            if areas:
+            if areas:  # a word many areas share tells less than a rare one
                 t.weight = 0.5 + 0.5 * min(1.0, math.log((len(self.names) + 1) / areas) / self._log_n * 2)
-        return list({t.stem: t for t in out}.values())
+        unique: dict[str, _Term] = {}
+        for t in out:  # a word asked twice counts once, as its strongest kind
+            if t.stem not in unique or unique[t.stem].kind != "content":
+                unique[t.stem] = t
+        return [t for t in unique.values() if t.weight > 0]
 
     # -------------------------------------------------------------------------- scoring
 
-    def _score(self, area: int, terms: list[_Term], asked: frozenset[str]) -> tuple[float, bool]:
+    def _score(self, area: int, terms: list[_Term], asked: frozenset[str]) -> _Score:
         stems, context = self._area_stems[area], self._area_context[area]
-        explained = total = 0.0
+        named = any(t.stem in stems for t in terms if t.kind == "content")
+        in_context = CONTEXT_NAMED if named else CONTEXT
+        explained = total = topic = covered = bonus = 0.0
         corrected = False
         for t in terms:
-            if t.stem in stems:
-                hit = t.sim
-                corrected |= t.corrected
-            elif t.stem in context:
-                hit = CONTEXT * t.sim
-            elif t.soft:
+            hit = t.sim if t.stem in stems else in_context * t.sim if t.stem in context else 0.0
+            if t.kind == "hint":
+                bonus += HINT_BONUS * (t.stem in stems)
                 continue
-            else:
-                hit = 0.0
             total += t.weight
             explained += hit * t.weight
-        if not total:
-            return 0.0, False
+            corrected |= t.corrected and t.stem in stems
+            if t.kind == "content":
+                topic += t.weight
+                covered += t.weight * (t.sim if hit else 0.0)
+        if not explained:
+            return _Score(0.0, 0.0, False, False)
         name_share = max(len(self._key_stems[k] & asked) / len(self._key_stems[k]) for k in self._area_keys[area])
-        return 100 * (QUESTION_SHARE * explained / total + (1 - QUESTION_SHARE) * name_share), corrected
+        score = 100 * (QUESTION_SHARE * explained / total + (1 - QUESTION_SHARE) * name_share) + bonus
+        return _Score(score, covered / topic if topic else 1.0, named, corrected)
 
-    def _ranked(self, terms: list[_Term], limit: int) -> tuple[list[Candidate], dict[int, bool]]:
-        content = [t for t in terms if not t.soft]
-        if not content and not any(t.stem in self._postings for t in terms):
-            return [], {}
+    def _ranked(self, terms: list[_Term], limit: int) -> list[tuple[Candidate, _Score]]:
+        if not any(t.kind == "content" for t in terms):
+            return []
         hits: Counter[int] = Counter()
         for t in terms:
-            hits.update(self._postings.get(t.stem, ()))
-            hits.update(self._context_postings.get(t.stem, ()))
-        asked = frozenset(t.stem for t in terms)
-        n = max(1, len(content))
-        best: dict[int, float] = {}
-        corrected: dict[int, bool] = {}
+            if t.kind != "hint":
+                hits.update(self._postings.get(t.stem, ()))
+                hits.update(self._context_postings.get(t.stem, ()))
+        asked = frozenset(t.stem for t in terms if t.kind != "hint")
+        n = max(1, sum(t.kind != "hint" for t in terms))
+        best: dict[int, _Score] = {}
         top = 0.0
         # Areas in order of question words found; stop once even a perfect one could not reach
         # a score that matters (a suggestion near the best or, while there is none, a hint).
         for area, found in hits.most_common():
-            ceiling = 100 * (QUESTION_SHARE * min(1.0, found / n) + 1 - QUESTION_SHARE)
+            ceiling = 100 * (QUESTION_SHARE * min(1.0, found / n) + 1 - QUESTION_SHARE) + HINT_BONUS
             if top >= SUGGEST_AT:
                 if ceiling < max(SUGGEST_AT, top - CLOSE):
                     break
             elif ceiling < NEAR_AT or (ceiling < SUGGEST_AT and len(best) >= limit):
                 break
-            score, fixed = self._score(area, terms, asked)
-            if score > 0:
-                best[area], corrected[area] = score, fixed
-                top = max(top, score)
-        ranked = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1], self.names[item[0]]))
-        return [Candidate(a, self.names[a], round(s, 1)) for a, s in ranked], corrected
+            scored = self._score(area, terms, asked)
+            if scored.score > 0:
+                best[area] = scored
+                top = max(top, scored.score)
+        ranked = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1].score, self.names[item[0]]))
+        return [(Candidate(a, self.names[a], round(sc.score, 1)), sc) for a, sc in ranked]
 
     def scores(self, query: str, limit: int = 10, hint: str = "") -> list[Candidate]:
         """The best-scoring areas, best first."""
-        return self._ranked(self._terms(query, hint), limit)[0]
+        return [c for c, _ in self._ranked(self._terms(query, hint), limit)]
 
     def mentioned(self, text: str) -> list[Candidate]:
         """Areas whose name or an alias appears whole in a longer text (an idea, not a question),
@@ -377,24 +396,33 @@ class AreaIndex:
             (area_id,) = exact_names
             return Match("answer", [Candidate(area_id, self.names[area_id], 100.0)])
         terms = self._terms(query, hint)
-        ranked, corrected = self._ranked(terms, 10)
-        suggested = [c for c in ranked if c.score >= SUGGEST_AT]
+        ranked = self._ranked(terms, 10)
         exact_areas = list(dict.fromkeys(self._key_area[i] for i in self._exact.get(normalised, ())))
         if len(exact_areas) == 1:
-            # An alias answers unless other areas cover the whole question too ("roadmap" once
-            # there is both an enterprise and a product roadmap): then it is a real ambiguity.
-            rivals = [c for c in suggested if c.area_id != exact_areas[0] and c.score >= ANSWER_AT]
+            # An alias answers unless another area has a name holding the whole question too
+            # ("roadmap" once there is both an enterprise and a product roadmap): a real ambiguity.
+            asked = frozenset(t.stem for t in terms if t.kind == "content")
+            rivals = [
+                c
+                for c, _ in ranked
+                if c.area_id != exact_areas[0] and any(asked <= self._key_stems[k] for k in self._area_keys[c.area_id])
+            ]
             chosen = Candidate(exact_areas[0], self.names[exact_areas[0]], 100.0)
             if not rivals:
                 return Match("answer", [chosen])
             return Match("ambiguous", [chosen, *rivals][:5])
-        if not suggested:
-            return Match("unknown", [c for c in ranked if c.score >= NEAR_AT][:3])
-        top = suggested[0]
-        runner_up = suggested[1].score if len(suggested) > 1 else 0.0
-        if top.score >= ANSWER_AT and top.score - runner_up >= CLEAR_LEAD:
-            return Match("answer", [top], corrected=corrected.get(top.area_id, False))
-        close = [c for c in suggested if top.score - c.score < CLOSE][:5]
+        near = [c for c, sc in ranked if c.score >= NEAR_AT][:3]
+        if not ranked:
+            return Match("unknown", near)
+        (top, best), runner_up = ranked[0], (ranked[1][0].score if len(ranked) > 1 else 0.0)
+        content = sum(t.kind == "content" for t in terms)
+        if (
+            best.cover >= ANSWER_COVER
+            and top.score - runner_up >= CLEAR_LEAD
+            and (top.score >= ANSWER_AT if best.named else content >= 2)
+        ):
+            return Match("answer", [top], corrected=best.corrected)
+        close = [c for c, sc in ranked if top.score - c.score < CLOSE and sc.cover >= 0.5 and c.score >= SUGGEST_AT]
         if len(close) >= 2:
-            return Match("ambiguous", close)
-        return Match("unknown", [c for c in ranked if c.score >= NEAR_AT][:3])
+            return Match("ambiguous", close[:5])
+        return Match("unknown", near)

@@ -120,6 +120,8 @@ def _after_who(words: list[str], i: int) -> Asked:
                 return Asked(_rest(words, k))
         return Asked(" ".join(words[i + 1 :]), who_is=True)
     if low[i] in _AUX:
+        if low[i] in ("do", "does", "did") and (i + 1 >= len(words) or low[i + 1] not in _PRONOUNS):
+            return Asked(_rest(words, i + 1))  # "who does patching": "does" is the verb
         i += 1
         if i < len(words) and low[i] in _PRONOUNS:
             i += 1
