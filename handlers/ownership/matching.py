@@ -32,18 +32,20 @@ from typing import Literal
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
-ANSWER_AT = 80  # best score at least this, and clearly ahead of the next area: answer
+ANSWER_AT = 70  # best score at least this, and clearly ahead of the next area: answer
 SUGGEST_AT = 55  # at least this: offer as "did you mean" (only when two or more are close)
 NEAR_AT = 30  # shown as "closest areas" beside "I don't know yet"
 CLEAR_LEAD = 8  # how far ahead the best area must be to answer without asking
 CLOSE = 15  # areas this close to the best are offered together in "did you mean"
 TYPO_AT = 80  # per-word similarity that counts as "the same word, misspelt"
 MIN_TYPO_LEN = 4  # shorter words must match exactly ("ea" is not "a")
-CONTEXT = 0.6  # what a word found only in an area's notes or its party's description explains…
-CONTEXT_NAMED = 0.9  # …and once the question names the area, what the notes confirm
+# What a word found only in an area's notes explains, and once the question names the area, what
+# the notes confirm; the same for its Accountable party's description, shared by all its areas.
+NOTES, NOTES_NAMED = 0.6, 0.9
+ABOUT, ABOUT_NAMED = 0.4, 0.6
 ANSWER_COVER = 0.9  # an answer explains (nearly) every topic word of the question
 SOFT_WEIGHT = 0.3  # a harmless word that some name has: helps there, costs a little elsewhere
-HINT_BONUS = 5  # the question's verb found in an area's names ("who *coaches* the teams")
+HINT_BONUS = 8  # the question's verb found in an area's names ("who *coaches* the teams")
 QUESTION_SHARE = 0.75  # the rest of a score is how much of the area's best name was asked for
 
 # Words that carry no topic: dropped from names and questions alike.
@@ -68,9 +70,11 @@ SOFT = frozenset(
     handling run runs running maintain maintains organise organises set sets sort sorts deal deals
     take takes care keep keeps date up down broken wrong missing working work fail fails failing failed
     stuck slow bad not won off year years quarter month week cycle plan plans policy policies schedule list
-    form system systems use used using sure make makes go get find
+    form system systems use used using sure make makes go get find internal external have has had need
+    needs want wants got like
     """.split()
 )
+_SOFT_STEMS = frozenset(snowballstemmer.stemmer("english").stemWords(sorted(SOFT)))
 # Spellings of the same word (not synonyms: those belong in the registry's aliases).
 VARIANTS = {
     "center": "centre",
@@ -146,6 +150,25 @@ def key(text: str) -> str:
     return " ".join(tokens(text))
 
 
+def _family(w: str, vocabulary: set[str]) -> str:
+    """The shortest known stem `w` extends by a short ending: deliveri → deliv, strategi → strateg."""
+    for n in range(max(5, len(w) - 3), len(w)):
+        if w[:n] in vocabulary:
+            return w[:n]
+    return w
+
+
+def _initials(name: str) -> frozenset[str]:
+    """What "A and B" is written as: Learning and development → l&d, Travel and expenses → t&e."""
+    parts = re.split(r"\s+(?:and|&)\s+", name.casefold(), maxsplit=1)
+    if len(parts) != 2:
+        return frozenset()
+    left, right = (re.findall(r"[^\W\d_]+", p) for p in parts)
+    return (
+        frozenset({"".join(w[0] for w in left) + "&" + "".join(w[0] for w in right)}) if left and right else frozenset()
+    )
+
+
 @dataclass(slots=True)
 class Candidate:
     area_id: int
@@ -185,7 +208,7 @@ class AreaIndex:
     """An in-memory index of one workspace's areas: names and aliases ("keys") and context."""
 
     def __init__(self, entries: list[tuple]) -> None:
-        """entries: (area id, area name, aliases) or (area id, name, aliases, context text)."""
+        """entries: (area id, name, aliases) or (area id, name, aliases, notes, party description)."""
         self.names: dict[int, str] = {}
         self._key_area: list[int] = []
         self._key_stems: list[frozenset[str]] = []
@@ -193,16 +216,28 @@ class AreaIndex:
         self._exact_name: dict[str, list[int]] = defaultdict(list)  # area name key -> areas
         self._area_keys: dict[int, list[int]] = defaultdict(list)
         self._area_stems: dict[int, frozenset[str]] = {}
-        self._area_context: dict[int, frozenset[str]] = {}
+        self._area_notes: dict[int, frozenset[str]] = {}
+        self._area_about: dict[int, frozenset[str]] = {}
         self._postings: dict[str, list[int]] = defaultdict(list)  # stem -> areas with it in a key
         self._context_postings: dict[str, list[int]] = defaultdict(list)  # stem -> areas, context only
+        self._notes_postings: dict[str, int] = Counter()  # stem -> how many areas' notes have it
+        read = []
         for entry in entries:
             area_id, name, aliases = entry[0], entry[1], entry[2]
-            context = entry[3] if len(entry) > 3 else ""
+            notes, about = (entry[3], entry[4]) if len(entry) > 4 else ("", "")
+            keys = [(tokens(text), is_name) for text, is_name in [(name, True), *((a, False) for a in aliases)]]
+            read.append((area_id, name, keys, _initials(name), self._context(notes), self._context(about)))
+        # One stem per word family where the stemmer leaves two (delivery/deliver, strategy/strategic).
+        raw = {s for *_, keys, _, notes, about in read for ks, _ in keys for s in ks} | {
+            s for *_, notes, about in read for s in notes | about
+        }
+        self._canon = {w: c for w in raw if (c := _family(w, raw)) != w}
+        canon = self._canon.get
+        for area_id, name, keys, initials, notes, about in read:
             self.names[area_id] = name
-            stems: set[str] = set()
-            for text, is_name in [(name, True), *((a, False) for a in aliases)]:
-                key_stems = tokens(text)
+            stems: set[str] = set(initials)
+            for key_stems, is_name in keys:
+                key_stems = tuple(canon(w, w) for w in key_stems)
                 if not key_stems:
                     continue
                 i = len(self._key_area)
@@ -214,12 +249,13 @@ class AreaIndex:
                     self._exact_name[" ".join(key_stems)].append(area_id)
                 stems.update(key_stems)
             self._area_stems[area_id] = frozenset(stems)
-            for s in stems:
-                self._postings[s].append(area_id)
-            extra = {stem(w) for w in words(context, question=True)} - stems if context else set()
-            self._area_context[area_id] = frozenset(extra)
-            for s in extra:
-                self._context_postings[s].append(area_id)
+            for w in stems:
+                self._postings[w].append(area_id)
+            in_notes = self._area_notes[area_id] = frozenset(canon(w, w) for w in notes) - stems
+            in_about = self._area_about[area_id] = frozenset(canon(w, w) for w in about) - stems - in_notes
+            self._notes_postings.update(in_notes)
+            for w in in_notes | in_about:
+                self._context_postings[w].append(area_id)
         self._vocabulary = self._postings.keys() | self._context_postings.keys()
         self._log_n = math.log(len(self.names) + 1)
         # Misspellings are looked up among words of similar length only (ratio ≥ 80 needs it).
@@ -228,14 +264,26 @@ class AreaIndex:
             if len(w) >= MIN_TYPO_LEN - 1 and w.isalpha():
                 self._by_length[len(w)].append(w)
         self._pools: dict[int, list[str]] = {}
+        self._by_prefix: dict[str, list[str]] = defaultdict(list)
+        for w in sorted(self._vocabulary):
+            if len(w) >= 5:
+                self._by_prefix[w[:5]].append(w)
 
     def __len__(self) -> int:
         return len(self.names)
+
+    @staticmethod
+    def _context(text: str) -> frozenset[str]:
+        return frozenset(stem(w) for w in words(text, question=True) if w not in SOFT) if text else frozenset()
 
     # ------------------------------------------------------------------ reading a question
 
     def _known(self, s: str) -> bool:
         return s in self._vocabulary
+
+    def _stem(self, word: str) -> str:
+        s = stem(word)
+        return self._canon.get(s, s)
 
     def _pool(self, n: int) -> list[str]:
         pool = self._pools.get(n)
@@ -257,38 +305,39 @@ class AreaIndex:
             if s.endswith(cut) and len(s) - len(cut) >= 2 and self._known(s[: -len(cut)]):
                 return s[: -len(cut)]
         if len(s) >= 5:  # one is the other plus an ending the stemmer left (priorit-y / priorit-ise)
-            for w in self._pool(len(s)):
-                if len(w) >= 5 and (w.startswith(s[:-1]) or s.startswith(w)) and abs(len(w) - len(s)) <= 3:
-                    if w[:5] == s[:5]:
-                        return w
+            if (family := _family(s, self._vocabulary)) != s:
+                return family
+            for w in self._by_prefix.get(s[:5], ()):
+                if w.startswith(s[:-1]) and abs(len(w) - len(s)) <= 3:
+                    return w
         return None
 
     def _split(self, word: str) -> list[str] | None:
         """A run-together compound whose parts the registry knows: oncall → call, datacentre."""
         for cut in range(2, len(word) - 2):
             left, right = word[:cut], word[cut:]
-            if (left in STOPWORDS or self._known(stem(left))) and self._known(stem(right)):
-                return [stem(w) for w in (left, right) if w not in STOPWORDS]
+            if (left in STOPWORDS or self._known(self._stem(left))) and self._known(self._stem(right)):
+                return [self._stem(w) for w in (left, right) if w not in STOPWORDS]
         return None
 
     def _terms(self, query: str, hint: str = "") -> list[_Term]:
         ws = list(words(query, question=True))
         out: list[_Term] = []
         for w in words(hint, question=True):  # the question's verb: a bonus where a name has it
-            s = stem(w)
+            s = self._stem(w)
             if s := s if self._known(s) else self._form(s):
                 out.append(_Term(s, "hint"))
         i = 0
         while i < len(ws):
-            w, s = ws[i], stem(ws[i])
+            w, s = ws[i], self._stem(ws[i])
             if i + 1 < len(ws):  # "road map", "road-map", "time sheets" → roadmap, timesheets
-                joined = stem(w + ws[i + 1])
-                if self._known(joined) and not (self._known(s) and self._known(stem(ws[i + 1]))):
+                joined = self._stem(w + ws[i + 1])
+                if self._known(joined) and not (self._known(s) and self._known(self._stem(ws[i + 1]))):
                     out.append(_Term(joined, corrected=True))
                     i += 2
                     continue
             i += 1
-            if w in SOFT:
+            if w in SOFT or s in _SOFT_STEMS:
                 out.append(_Term(s, "soft"))
             elif self._known(s):
                 out.append(_Term(s))
@@ -320,13 +369,16 @@ class AreaIndex:
     # -------------------------------------------------------------------------- scoring
 
     def _score(self, area: int, terms: list[_Term], asked: frozenset[str]) -> _Score:
-        stems, context = self._area_stems[area], self._area_context[area]
+        stems, notes, about = self._area_stems[area], self._area_notes[area], self._area_about[area]
         named = any(t.stem in stems for t in terms if t.kind == "content")
-        in_context = CONTEXT_NAMED if named else CONTEXT
+        in_notes, in_about = (NOTES_NAMED, ABOUT_NAMED) if named else (NOTES, ABOUT)
         explained = total = topic = covered = bonus = 0.0
         corrected = False
         for t in terms:
-            hit = t.sim if t.stem in stems else in_context * t.sim if t.stem in context else 0.0
+            if t.stem in stems:
+                hit = t.sim
+            else:
+                hit = t.sim * (in_notes if t.stem in notes else in_about if t.stem in about else 0.0)
             if t.kind == "hint":
                 bonus += HINT_BONUS * (t.stem in stems)
                 continue
@@ -370,6 +422,11 @@ class AreaIndex:
         ranked = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1].score, self.names[item[0]]))
         return [(Candidate(a, self.names[a], round(sc.score, 1)), sc) for a, sc in ranked]
 
+    def _only_in_notes(self, terms: list[_Term], area: int) -> bool:
+        """The question's one topic word is in this area's notes and in no other area anywhere."""
+        (term,) = [t for t in terms if t.kind == "content"]
+        return term.stem in self._area_notes[area] and len(self._context_postings[term.stem]) == 1
+
     def scores(self, query: str, limit: int = 10, hint: str = "") -> list[Candidate]:
         """The best-scoring areas, best first."""
         return [c for c, _ in self._ranked(self._terms(query, hint), limit)]
@@ -377,7 +434,7 @@ class AreaIndex:
     def mentioned(self, text: str) -> list[Candidate]:
         """Areas whose name or an alias appears whole in a longer text (an idea, not a question),
         the most specific (longest key) first; score is the number of words of that key."""
-        present = set(tokens(text))
+        present = {self._canon.get(w, w) for w in tokens(text)}
         best: dict[int, int] = {}
         for s in present:
             for area in self._postings.get(s, ()):
@@ -390,7 +447,7 @@ class AreaIndex:
         return [Candidate(area_id, self.names[area_id], float(n)) for area_id, n in ranked]
 
     def match(self, query: str, hint: str = "") -> Match:
-        normalised = key(query)
+        normalised = " ".join(self._canon.get(w, w) for w in tokens(query))
         exact_names = set(self._exact_name.get(normalised, ()))
         if len(exact_names) == 1:  # an area's own name always wins
             (area_id,) = exact_names
@@ -405,7 +462,10 @@ class AreaIndex:
             rivals = [
                 c
                 for c, _ in ranked
-                if c.area_id != exact_areas[0] and any(asked <= self._key_stems[k] for k in self._area_keys[c.area_id])
+                if c.area_id != exact_areas[0]
+                and any(
+                    asked <= (k := self._key_stems[i]) and 2 * len(asked) >= len(k) for i in self._area_keys[c.area_id]
+                )
             ]
             chosen = Candidate(exact_areas[0], self.names[exact_areas[0]], 100.0)
             if not rivals:
@@ -419,7 +479,7 @@ class AreaIndex:
         if (
             best.cover >= ANSWER_COVER
             and top.score - runner_up >= CLEAR_LEAD
-            and (top.score >= ANSWER_AT if best.named else content >= 2)
+            and (top.score >= ANSWER_AT if best.named else content >= 2 or self._only_in_notes(terms, top.area_id))
         ):
             return Match("answer", [top], corrected=best.corrected)
         close = [c for c, sc in ranked if top.score - c.score < CLOSE and sc.cover >= 0.5 and c.score >= SUGGEST_AT]

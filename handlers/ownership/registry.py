@@ -119,9 +119,9 @@ class RegistryCache:
         return view
 
 
-async def index_entries(session: AsyncSession, workspace: str) -> list[tuple[int, str, list[str], str]]:
-    """(area id, name, aliases, context) for the match index; the context, searched with less
-    weight, is the area's notes and its Accountable party's description."""
+async def index_entries(session: AsyncSession, workspace: str) -> list[tuple[int, str, list[str], str, str]]:
+    """(area id, name, aliases, notes, Accountable party's description) for the match index; the
+    last two are searched with less weight."""
     rows = (
         await session.exec(
             select(Area.id, Area.name, Area.notes, Party.description)
@@ -135,7 +135,7 @@ async def index_entries(session: AsyncSession, workspace: str) -> list[tuple[int
         select(AreaAlias.area_id, AreaAlias.alias).where(AreaAlias.workspace == workspace)
     ):
         aliases.setdefault(area_id, []).append(alias)
-    return [(i, name, aliases.get(i, []), f"{notes or ''}\n{about or ''}") for i, name, notes, about in rows]
+    return [(i, name, aliases.get(i, []), notes or "", about or "") for i, name, notes, about in rows]
 
 
 async def find_area(session: AsyncSession, workspace: str, name: str) -> Area | None:
