@@ -77,7 +77,7 @@ _ROLES = (
     "main contact", "in charge", "go-to", "owner", "owners", "person", "people", "team", "contact", "lead",
     "approver", "one", "someone", "responsible", "accountable", "expert", "guru", "boss", "manager",
 )  # fmt: skip
-_WHOSE_NOUNS = {"job", "responsibility", "role", "remit", "area", "call", "decision", "problem", "task", "duty", "thing"}
+_WHOSE_NOUNS = {"job", "responsibility", "role", "remit", "area", "call", "decision", "problem", "task", "duty"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,47 +87,62 @@ class Asked:
     who_is: bool = False  # "who is X?": X may be a party rather than an area
 
 
-def _rest(words: list[str], i: int, *, skip: set[str] = _PARTICLES) -> str:
-    while i < len(words) - 1 and words[i].lower() in skip:
+class _Words:
+    """A question's words, lower-cased and without edge punctuation, with where each starts, so
+    that the topic is handed on exactly as typed."""
+
+    def __init__(self, text: str) -> None:
+        found = [(m.start(), m[0].strip(",;:").lower()) for m in re.finditer(r"\S+", text)]
+        self.text = text
+        self.starts = [start for start, w in found if w]
+        self.low = [w for _, w in found if w]
+
+    def __len__(self) -> int:
+        return len(self.low)
+
+    def rest(self, i: int, *, skip: set[str] = _PARTICLES) -> str:
+        while i < len(self.low) - 1 and self.low[i] in skip:
+            i += 1
+        return self.text[self.starts[i] :] if i < len(self.low) else ""
+
+    def word(self, i: int) -> str:
+        return self.text[self.starts[i] :].split()[0] if i < len(self.low) else ""
+
+
+def _after_verb(q: _Words, i: int) -> Asked:
+    """q.low[i] is the verb of "who VERB …" (any verb, misspelt too): the rest is the topic."""
+    while i < len(q) - 1 and q.low[i] in _ADVERBS:
         i += 1
-    return " ".join(words[i:])
+    return Asked(q.rest(i + 1), hint=q.word(i))
 
 
-def _after_verb(words: list[str], i: int) -> Asked:
-    """words[i] is the verb of "who VERB …" (any verb, misspelt too): the rest is the topic."""
-    while i < len(words) - 1 and words[i].lower() in _ADVERBS:
+def _after_who(q: _Words, i: int) -> Asked:
+    low = q.low
+    while i < len(q) - 1 and low[i] in _ADVERBS:
         i += 1
-    verb = words[i] if i < len(words) else ""
-    return Asked(_rest(words, i + 1), hint=verb)
-
-
-def _after_who(words: list[str], i: int) -> Asked:
-    low = [w.lower() for w in words]
-    while i < len(words) - 1 and low[i] in _ADVERBS:
-        i += 1
-    if i >= len(words):
+    if i >= len(q):
         return Asked("")
     if low[i] in _COPULA:
         j = i + 1
-        while j < len(words) and low[j] in _DETERMINERS:
+        while j < len(q) and low[j] in _DETERMINERS:
             j += 1
         tail = " ".join(low[j:])
         for role in _ROLES:
             if tail == role or tail.startswith(role + " "):
                 k = j + len(role.split())
-                if k < len(words) and low[k] in ("who", "that", "to"):  # "the person who signs off …"
-                    return _after_verb(words, k + 1)
-                return Asked(_rest(words, k))
-        return Asked(" ".join(words[i + 1 :]), who_is=True)
+                if k < len(q) and low[k] in ("who", "that", "to"):  # "the person who signs off …"
+                    return _after_verb(q, k + 1)
+                return Asked(q.rest(k))
+        return Asked(q.rest(i + 1, skip=set()), who_is=True)
     if low[i] in _AUX:
-        if low[i] in ("do", "does", "did") and (i + 1 >= len(words) or low[i + 1] not in _PRONOUNS):
-            return Asked(_rest(words, i + 1))  # "who does patching": "does" is the verb
+        if low[i] in ("do", "does", "did") and (i + 1 >= len(q) or low[i + 1] not in _PRONOUNS):
+            return Asked(q.rest(i + 1))  # "who does patching": "does" is the verb
         i += 1
-        if i < len(words) and low[i] in _PRONOUNS:
+        if i < len(q) and low[i] in _PRONOUNS:
             i += 1
-        if i < len(words) - 1 and low[i] in ("need", "have", "want", "got") and low[i + 1] == "to":
+        if i < len(q) - 1 and low[i] in ("need", "have", "want", "got") and low[i + 1] == "to":
             i += 2
-    return _after_verb(words, i)
+    return _after_verb(q, i)
 
 
 def read_question(text: str) -> Asked | None:
@@ -136,36 +151,33 @@ def read_question(text: str) -> Asked | None:
     "who signs off on travel requests", "whos in charge of X", "who ownes X", "whose job is it to
     set the OKRs", "where do I go for funding", "roadmap owner?", "who do I tell if staging is down"."""
     text = _LEAD_RE.sub("", text.replace("’", "'").strip()).strip(" ,;:.!?")
-    text = re.sub(r"^(who)(?:'s|s|'re)\b", r"\1 is", text, flags=re.IGNORECASE)
-    words = [w.strip(",;:") for w in text.split()]
-    words = [w for w in words if w]
-    if not words:
+    text = re.sub(r"^(who)(?:'s|s|'re)(?=\s)", r"\1 is", text, flags=re.IGNORECASE)
+    q = _Words(text)
+    low = q.low
+    if not low:
         return None
-    low = [w.lower() for w in words]
     if low[0] in ("who", "whom", "woh"):
-        return _after_who(words, 1)
+        return _after_who(q, 1)
     if low[0] in ("which", "what") and len(low) > 1 and re.fullmatch(_GROUP, low[1]):
-        return _after_who(words, 2)
+        return _after_who(q, 2)
     if low[0] == "whose":
         if len(low) > 2 and low[1] in _WHOSE_NOUNS and low[2] in ("is", "'s"):
             i = 3 + (len(low) > 3 and low[3] == "it")
             if i < len(low) - 1 and low[i] == "to":  # "whose job is it to set the OKRs"
-                return _after_verb(words, i + 1)
-            return Asked(_rest(words, i))
-        return Asked(_rest(words, 1, skip=_COPULA))
+                return _after_verb(q, i + 1)
+            return Asked(q.rest(i))
+        return Asked(q.rest(1, skip=_COPULA))
     if low[0] == "where":
-        i = 1
         if len(low) > 1 and low[1] in _COPULA:
-            return Asked(" ".join(words[2:]), who_is=True)
-        if len(low) > 1 and low[1] in _AUX:
-            i = 2 + (len(low) > 2 and low[2] in _PRONOUNS)
-        return _after_verb(words, i)
-    if low[-1] in ("owner", "owners", "contact") and len(words) > 1:  # "roadmap owner?"
-        return Asked(" ".join(words[:-1]))
+            return Asked(q.rest(2, skip=set()), who_is=True)
+        i = 2 + (len(low) > 2 and low[2] in _PRONOUNS) if len(low) > 1 and low[1] in _AUX else 1
+        return _after_verb(q, i)
+    if low[-1] in ("owner", "owners", "contact") and len(low) > 1:  # "roadmap owner?"
+        return Asked(text[: q.starts[-1]].strip())
     if low[0] in ("owner", "owners", "ownership", "accountability", "raci", "contact"):
-        return Asked(_rest(words, 1))
+        return Asked(q.rest(1))
     if low[:3] == ["point", "of", "contact"]:
-        return Asked(_rest(words, 3))
+        return Asked(q.rest(3))
     return None
 
 

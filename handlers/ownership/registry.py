@@ -434,9 +434,12 @@ async def gaps(session: AsyncSession, workspace: str, limit: int = 20) -> list[U
 
 async def count_gaps(session: AsyncSession, workspace: str) -> int:
     query = select(func.count()).select_from(UnansweredQuestion)
-    return await session.scalar(
-        query.where(UnansweredQuestion.workspace == workspace, UnansweredQuestion.status == GAP_OPEN)
-    ) or 0
+    return (
+        await session.scalar(
+            query.where(UnansweredQuestion.workspace == workspace, UnansweredQuestion.status == GAP_OPEN)
+        )
+        or 0
+    )
 
 
 def close_gap(gap: UnansweredQuestion, status: str, by: str, now: datetime, area_id: int | None = None) -> None:

@@ -90,7 +90,7 @@ def _pick(c: Candidate, gap_id: int | None) -> Button:
 
 
 def choices_reply(question: str, candidates: list[Candidate], gap_id: int | None) -> Reply:
-    """"Did you mean" between two or more close areas (never a single option)."""
+    """ "Did you mean" between two or more close areas (never a single option)."""
     shown = candidates[:MAX_CHOICES]
     names = ", ".join(c.name for c in shown)
     buttons = [_pick(c, gap_id) for c in shown]
