@@ -76,6 +76,7 @@ async def compose(bot: Bot, workspace: str, *, since: datetime, until: datetime)
             await session.exec(
                 select(UnansweredQuestion)
                 .where(UnansweredQuestion.workspace == workspace, UnansweredQuestion.last_asked_at >= since)
+                .where(UnansweredQuestion.status == "open")  # answered, accepted or dismissed gaps are done
                 .order_by(col(UnansweredQuestion.asked_count).desc())
                 .limit(SHOW)
             )
@@ -84,6 +85,7 @@ async def compose(bot: Bot, workspace: str, *, since: datetime, until: datetime)
             select(func.count())
             .select_from(UnansweredQuestion)
             .where(UnansweredQuestion.workspace == workspace, UnansweredQuestion.last_asked_at >= since)
+            .where(UnansweredQuestion.status == "open")
         )
         series = (
             await session.exec(

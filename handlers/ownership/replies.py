@@ -76,12 +76,14 @@ def party_reply(party: Party, by_role: dict[str, list[str]], *, only: str | None
 def reading(question: str, answer: Reply) -> Reply:
     """The answer, saying how a corrected question was read: "Reading 'enterprize road map' as …"."""
     note = f"Reading “{question}” as {answer.title}."
-    return dataclasses.replace(answer, text=f"{note} {answer.text}", sections=[Section(text=note), *answer.sections])
+    sections = answer.sections or [Section(text=answer.text)]
+    return dataclasses.replace(answer, text=f"{note} {answer.text}", sections=[Section(text=note), *sections])
 
 
 def with_note(answer: Reply, note: str) -> Reply:
     """The answer with a line after it (the cached answer itself is never changed)."""
-    return dataclasses.replace(answer, text=f"{answer.text} {note}", sections=[*answer.sections, Section(text=note)])
+    sections = answer.sections or [Section(text=answer.text)]  # a plain reply shows its text as its section
+    return dataclasses.replace(answer, text=f"{answer.text} {note}", sections=[*sections, Section(text=note)])
 
 
 def _pick(c: Candidate, gap_id: int | None) -> Button:
