@@ -417,7 +417,7 @@ async def _accept(ctx: Context, gap_id: int, area_name: str) -> Reply:
                     f"Nobody has picked an area for “{gap.text}” yet: say which one, "
                     f"e.g. `gaps accept {gap.id} Enterprise roadmap`. Nothing was changed."
                 )
-        alias = re.sub(r"^(?:the|our|my|a|an)\s+", "", " ".join(gap.text.split()), flags=re.IGNORECASE)
+        alias = " ".join(gap.text.split())
         snap = registry.area_snapshot(await registry.area_view(session, area))
         snap["aliases"] = [*snap["aliases"], alias[: registry.MAX_NAME]]
         try:

@@ -123,7 +123,7 @@ def words(text: str, *, question: bool = False) -> tuple[str, ...]:
     """The text's words, normalised and spelt one way, without function words (not stemmed).
 
     "IT" is a word (the department); lower-case "it" only where a pronoun could not stand
-    ("the it budget"), and in names and aliases always."""
+    ("the it budget", "it budget for next year"), and in names and aliases always."""
     text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
     text = _ACRONYM_PLURAL.sub(r"\1", text)
     raw = _WORD.findall(_POSSESSIVE.sub(" ", text))
@@ -131,7 +131,7 @@ def words(text: str, *, question: bool = False) -> tuple[str, ...]:
     for i, token in enumerate(raw):
         word = token.casefold()
         if word == "it" and question and token != "IT":
-            before = raw[i - 1].casefold() if i else ""
+            before = raw[i - 1].casefold() if i else "the"  # a topic starting "it budget" is the IT budget
             if before not in _NOUN_BEFORE or i + 1 >= len(raw):
                 continue
         elif word in STOPWORDS and word != "it":
@@ -156,6 +156,14 @@ def _family(w: str, vocabulary: set[str]) -> str:
         if w[:n] in vocabulary:
             return w[:n]
     return w
+
+
+def _misspelt(word: str, known: str) -> bool:
+    """The word differs from the known stem within the stem, not only after it (enterprize →
+    enterpris is a correction; auditors → audit or priority → prioriti is another form)."""
+    spelt = word.replace("y", "i")
+    n = min(len(spelt), len(known))
+    return spelt[:n] != known[:n]
 
 
 def _initials(name: str) -> frozenset[str]:
@@ -342,7 +350,7 @@ class AreaIndex:
             elif self._known(s):
                 out.append(_Term(s))
             elif form := self._form(s):
-                out.append(_Term(form))
+                out.append(_Term(form, corrected=_misspelt(w, form)))
             elif parts := self._split(w):
                 out.extend(_Term(p, corrected=True) for p in parts)
             elif fix := self._correct(s):

@@ -77,6 +77,7 @@ _ROLES = (
     "main contact", "in charge", "go-to", "owner", "owners", "person", "people", "team", "contact", "lead",
     "approver", "one", "someone", "responsible", "accountable", "expert", "guru", "boss", "manager",
 )  # fmt: skip
+_LEADING_DETERMINER = re.compile(r"^(?:the|our|my|a|an)\s+(?=\S)", re.IGNORECASE)
 _WHOSE_NOUNS = {"job", "responsibility", "role", "remit", "area", "call", "decision", "problem", "task", "duty"}
 
 
@@ -189,7 +190,7 @@ async def answer_area(ctx: Context, asked: Asked | str, *, record: bool = True) 
     answered directly is counted in `gaps`, and its choices carry the gap (see pick_area)."""
     if isinstance(asked, str):
         asked = Asked(asked)
-    question = asked.topic.strip()
+    question = _LEADING_DETERMINER.sub("", asked.topic.strip())  # shown and noted as "enterprize road map"
     if not key(question):
         return Reply("Who owns what? Name an area, for example: who owns the enterprise roadmap?")
     workspace, registry_cache = ctx.msg.workspace, cache(ctx.bot)
