@@ -463,22 +463,8 @@ class AreaIndex:
         terms = self._terms(query, hint)
         ranked = self._ranked(terms, 10)
         exact_areas = list(dict.fromkeys(self._key_area[i] for i in self._exact.get(normalised, ())))
-        if len(exact_areas) == 1:
-            # An alias answers unless another area has a name holding the whole question too
-            # ("roadmap" once there is both an enterprise and a product roadmap): a real ambiguity.
-            asked = frozenset(t.stem for t in terms if t.kind == "content")
-            rivals = [
-                c
-                for c, _ in ranked
-                if c.area_id != exact_areas[0]
-                and any(
-                    asked <= (k := self._key_stems[i]) and 2 * len(asked) >= len(k) for i in self._area_keys[c.area_id]
-                )
-            ]
-            chosen = Candidate(exact_areas[0], self.names[exact_areas[0]], 100.0)
-            if not rivals:
-                return Match("answer", [chosen])
-            return Match("ambiguous", [chosen, *rivals][:5])
+        if len(exact_areas) == 1:  # the registry says this is what the words mean (an accepted gap, too)
+            return Match("answer", [Candidate(exact_areas[0], self.names[exact_areas[0]], 100.0)])
         near = [c for c, sc in ranked if c.score >= NEAR_AT][:3]
         if not ranked:
             return Match("unknown", near)
