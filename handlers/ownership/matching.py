@@ -36,6 +36,7 @@ ANSWER_AT = 70  # best score at least this, and clearly ahead of the next area: 
 SUGGEST_AT = 55  # at least this: offer as "did you mean" (only when two or more are close)
 NEAR_AT = 30  # shown as "closest areas" beside "I don't know yet"
 CLEAR_LEAD = 8  # how far ahead the best area must be to answer without asking
+MAX_WEIGHED = 150  # areas scored one by one for a question, at most (see _ranked)
 CLOSE = 15  # areas this close to the best are offered together in "did you mean"
 TYPO_AT = 80  # per-word similarity that counts as "the same word, misspelt"
 MIN_TYPO_LEN = 4  # shorter words must match exactly ("ea" is not "a")
@@ -416,12 +417,17 @@ class AreaIndex:
         top = 0.0
         # Areas in order of question words found; stop once even a perfect one could not reach
         # a score that matters (a suggestion near the best or, while there is none, a hint).
+        bonus = HINT_BONUS if any(t.kind == "hint" for t in terms) else 0
         for area, found in hits.most_common():
-            ceiling = 100 * (QUESTION_SHARE * min(1.0, found / n) + 1 - QUESTION_SHARE) + HINT_BONUS
+            ceiling = 100 * (QUESTION_SHARE * min(1.0, found / n) + 1 - QUESTION_SHARE) + bonus
             if top >= SUGGEST_AT:
                 if ceiling < max(SUGGEST_AT, top - CLOSE):
                     break
             elif ceiling < NEAR_AT or (ceiling < SUGGEST_AT and len(best) >= limit):
+                break
+            # Hundreds of areas sharing the same words make a question vague whichever they are:
+            # enough of them are weighed to show choices, not all (a match stays within 2 ms).
+            if len(best) >= MAX_WEIGHED or (found < n and top < SUGGEST_AT and len(best) >= 3 * limit):
                 break
             scored = self._score(area, terms, asked)
             if scored.score > 0:
