@@ -183,7 +183,7 @@ async def test_waiting_ideas_are_escalated_once_and_the_weekly_digest_sums_up_th
     assert parts["Waiting for triage too long (1)"] == "• #2 Lunch and learn recordings in one place: new for 21 days"
     assert parts["Top-voted open ideas"] == "• #3 A shared RAID log template for every project: 1 vote"
     assert parts["Open retro actions (1)"] == "• Fix the build radiator — @U-BOB, due 2026-11-20 (overdue)"
-    assert parts["Unanswered “who owns” questions (1)"] == "• “the coffee machine” asked 1 time"
+    assert parts["Unanswered “who owns” questions (1)"] == "• “coffee machine” asked 1 time"
     assert parts["Meetups in the coming week"] == "• Lunch & Learn: Thu 26 Nov 2026, 12:30 GMT"
 
 

@@ -76,6 +76,7 @@ async def compose(services: Services, workspace: str, *, since: datetime, until:
             await session.exec(
                 select(UnansweredQuestion)
                 .where(UnansweredQuestion.workspace == workspace, UnansweredQuestion.last_asked_at >= since)
+                .where(UnansweredQuestion.status == "open")  # answered, accepted or dismissed gaps are done
                 .order_by(col(UnansweredQuestion.asked_count).desc())
                 .limit(SHOW)
             )
@@ -84,6 +85,7 @@ async def compose(services: Services, workspace: str, *, since: datetime, until:
             select(func.count())
             .select_from(UnansweredQuestion)
             .where(UnansweredQuestion.workspace == workspace, UnansweredQuestion.last_asked_at >= since)
+            .where(UnansweredQuestion.status == "open")
         )
         series = (
             await session.exec(

@@ -8,6 +8,7 @@ keep their current value. Every confirmation carries an Undo button.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from sqlmodel import select
@@ -18,8 +19,8 @@ from bot.core.router import Context, Handler, Routes
 from handlers.ownership import registry
 from handlers.ownership.matching import key
 from handlers.ownership.registry import RegistryCache
-from handlers.ownership.replies import area_reply
-from storage.models import AuditEntry
+from handlers.ownership.replies import area_reply, with_note
+from storage.models import Area, AuditEntry, UnansweredQuestion
 
 routes = Routes("ownership admin")
 
@@ -89,14 +90,24 @@ def parse_fields(args: str, keys: dict[str, str]) -> tuple[str, dict[str, Any]]:
 
 
 def _writes(handler: Handler) -> Handler:
-    """Registry writes: once the handler's transaction has committed, drop the cached registry."""
+    """Registry writes: once the handler's transaction has committed, drop the cached registry and
+    close the gaps the change answers (the confirmation says which)."""
 
     @functools.wraps(handler)
     async def wrapped(ctx: Context) -> Reply | None:
+        before = (await ctx.own(RegistryCache).snapshot(ctx.db, ctx.msg.workspace)).version if ctx.is_admin else None
         try:
-            return await handler(ctx)
+            reply = await handler(ctx)
         finally:
             ctx.own(RegistryCache).forget(ctx.msg.workspace)
+        changed = (
+            before is not None and (await ctx.own(RegistryCache).snapshot(ctx.db, ctx.msg.workspace)).version != before
+        )
+        closed = await settle_gaps(ctx) if reply and changed else []
+        if closed:
+            shown = ", ".join(f"“{gap.text}”" for gap, _ in closed[:5]) + (" …" if len(closed) > 5 else "")
+            reply = with_note(reply, f"This also answers {len(closed)} open question(s) from gaps: {shown}.")
+        return reply
 
     return wrapped
 
@@ -303,20 +314,139 @@ async def party_set(ctx: Context) -> Reply:
 # ------------------------------------------------------------------------ gaps, audit, undo
 
 
-@routes.command("gaps", "Questions nobody could answer yet, most asked first", admin="see the unanswered questions")
-async def list_gaps(ctx: Context) -> Reply:
+GAPS_SHOWN = 15
+
+
+async def settle_gaps(ctx: Context) -> list[tuple[UnansweredQuestion, str]]:
+    """Close the open gaps the registry, as it is now, answers (after every change and before
+    `gaps` is shown, so a change made by an import or another replica counts too)."""
+    index = (await ctx.own(RegistryCache).snapshot(ctx.db, ctx.msg.workspace)).index
     async with ctx.db.session() as session:
-        rows = await registry.gaps(session, ctx.msg.workspace)
+        return await registry.settle_gaps(session, ctx.msg.workspace, index, ctx.now())
+
+
+@routes.command(
+    "gaps",
+    "Questions nobody could answer yet, most asked first, and proposed aliases",
+    admin="see the unanswered questions",
+)
+async def list_gaps(ctx: Context) -> Reply:
+    await settle_gaps(ctx)
+    async with ctx.db.session() as session:
+        rows = await registry.gaps(session, ctx.msg.workspace, GAPS_SHOWN)
+        total = await registry.count_gaps(session, ctx.msg.workspace)
+        names = {a.id: a.name for a in await _areas(session, ctx.msg.workspace, {g.area_id for g in rows})}
     if not rows:
         return Reply("No unanswered questions. Everyone found their owner.")
-    lines = [
-        f"• “{g.text}” asked {g.asked_count}× (last by {g.last_asked_by}, {g.last_asked_at:%Y-%m-%d})" for g in rows
-    ]
+    lines, buttons = [], []
+    for g in rows:
+        line = f"• #{g.id} “{g.text}” asked {g.asked_count}× (last by {g.last_asked_by}, {g.last_asked_at:%Y-%m-%d})"
+        if g.area_id in names:
+            line += f" → proposed as another name for {names[g.area_id]} by {g.proposed_by}"
+            buttons.append(Button(f"Add “{g.text[:30]}” to {names[g.area_id][:30]}", "ownership.gap_accept", str(g.id)))
+        lines.append(line)
+    buttons += [Button(f"Dismiss #{g.id}", "ownership.gap_dismiss", str(g.id)) for g in rows[:10]]
+    more = f" (the {len(rows)} most asked shown)" if total > len(rows) else ""
+    usage = "Accept a proposal with `gaps accept N` (or `gaps accept N AREA`), drop one with `gaps dismiss N`."
     return Reply(
-        f"{len(rows)} unanswered question(s):\n" + "\n".join(lines),
+        f"{total} unanswered question(s){more}:\n" + "\n".join(lines) + f"\n{usage}",
         title="Unanswered questions",
-        sections=[Section(text="\n".join(lines))],
+        sections=[Section(text="\n".join(lines)), Section(text=usage)],
+        buttons=buttons,
     )
+
+
+async def _areas(session, workspace: str, ids: set[int | None]) -> list:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return []
+    return list((await session.exec(select(Area).where(Area.workspace == workspace, Area.id.in_(ids)))).all())
+
+
+def _gap_id(text: str) -> tuple[int | None, str]:
+    """'12 Enterprise roadmap' / '#12' → (12, 'Enterprise roadmap'); ids are ASCII digits, bounded."""
+    m = re.fullmatch(r"\s*#?([0-9]{1,12})(?:\s+(.*))?", text, flags=re.ASCII | re.DOTALL)
+    return (int(m[1]), (m[2] or "").strip()) if m else (None, "")
+
+
+@routes.command(
+    "gaps accept",
+    "Add an unanswered question as another name (alias) of an area",
+    usage="gaps accept N [AREA]",
+    admin="change the ownership registry",
+    examples=("gaps accept 12", "gaps accept 12 Enterprise roadmap"),
+)
+@_writes
+async def gap_accept(ctx: Context) -> Reply:
+    gap_id, area_name = _gap_id(ctx.args)
+    if gap_id is None:
+        return Reply("Usage: gaps accept N [AREA] (N is the number `gaps` shows). Nothing was changed.")
+    return await _accept(ctx, gap_id, area_name)
+
+
+@routes.action("ownership.gap_accept", admin="change the ownership registry")
+@_writes
+async def gap_accept_button(ctx: Context) -> Reply:
+    gap_id, _ = _gap_id(ctx.action.value)
+    return await _accept(ctx, gap_id if gap_id is not None else -1, "")
+
+
+async def _accept(ctx: Context, gap_id: int, area_name: str) -> Reply:
+    ws = ctx.msg.workspace
+    async with ctx.db.session() as session:
+        gap = await registry.get_gap(session, ws, gap_id)
+        if gap is None or gap.status != registry.GAP_OPEN:
+            return Reply(f"There is no open question #{gap_id}; `gaps` lists them. Nothing was changed.")
+        if area_name:
+            area = await registry.find_area(session, ws, area_name)
+            if area is None:
+                return Reply(f"There is no area called “{area_name}”. Nothing was changed.")
+        else:
+            area = await registry.get_area(session, ws, gap.area_id) if gap.area_id else None
+            if area is None:
+                return Reply(
+                    f"Nobody has picked an area for “{gap.text}” yet: say which one, "
+                    f"e.g. `gaps accept {gap.id} Enterprise roadmap`. Nothing was changed."
+                )
+        alias = " ".join(gap.text.split())
+        snap = registry.area_snapshot(await registry.area_view(session, area))
+        snap["aliases"] = [*snap["aliases"], alias[: registry.MAX_NAME]]
+        try:
+            entry = await registry.write_area(session, ws, snap, actor=ctx.msg.user, action="area.alias", existing=area)
+        except registry.RegistryError as exc:
+            return Reply(f"{exc} Nothing was changed.")
+        registry.close_gap(gap, registry.GAP_ACCEPTED, ctx.msg.user, ctx.now(), area.id)
+        session.add(gap)
+        return await _confirm_area(session, entry, f"Added “{alias}” as another name for", area)
+
+
+@routes.command(
+    "gaps dismiss",
+    "Drop an unanswered question the registry should not answer",
+    usage="gaps dismiss N",
+    admin="change the ownership registry",
+)
+async def gap_dismiss(ctx: Context) -> Reply:
+    gap_id, _ = _gap_id(ctx.args)
+    if gap_id is None:
+        return Reply("Usage: gaps dismiss N (N is the number `gaps` shows). Nothing was changed.")
+    return await _dismiss(ctx, gap_id)
+
+
+@routes.action("ownership.gap_dismiss", admin="change the ownership registry")
+async def gap_dismiss_button(ctx: Context) -> Reply:
+    gap_id, _ = _gap_id(ctx.action.value)
+    return await _dismiss(ctx, gap_id if gap_id is not None else -1)
+
+
+async def _dismiss(ctx: Context, gap_id: int) -> Reply:
+    async with ctx.db.session() as session:
+        gap = await registry.get_gap(session, ctx.msg.workspace, gap_id)
+        if gap is None or gap.status != registry.GAP_OPEN:
+            return Reply(f"There is no open question #{gap_id}; `gaps` lists them. Nothing was changed.")
+        registry.close_gap(gap, registry.GAP_DISMISSED, ctx.msg.user, ctx.now())
+        session.add(gap)
+        return Reply(f"Dismissed #{gap.id} “{gap.text}”: it no longer shows in `gaps` or the digest.")
 
 
 @routes.command("audit", "Recent changes to the registry: who, when, what", admin="see the audit log")

@@ -1,14 +1,27 @@
-"""Finding the area a question is about: normalise, expand aliases, fuzzy-match tokens.
+"""Finding the area a question is about.
 
-Scoring is asymmetric on purpose. A key (area name or alias) scores by how much of the
-*question* it covers (typo-tolerant, per token) and, less, how much of itself the question
-covers. So "product roadmap" never confidently hits an area aliased "roadmap": the word
-"product" stays unexplained. Two thresholds turn scores into answer / "did you mean" / unknown.
+Words are normalised the way search engines do it: Unicode and case folded, British and American
+spellings made one, then stemmed with the Snowball English stemmer (testing → test, deployment →
+deploy, prioritises/prioritisation → prioritis). Function words are dropped *before* stemming
+("does" never becomes "doe"), and nothing is mapped onto another real word: "IT budget" and
+"funding" stay apart, and IT, HR, PO, QA stay words.
+
+A question's words are then looked up in the registry's vocabulary: joined or split where the
+registry writes a compound differently ("road map" → roadmap, "oncall" → on call), folded when
+they are another form of a known word (auditors → audit), corrected when misspelt ("enterprize").
+
+Scoring is asymmetric on purpose. An area scores by how much of the *question* its names and
+aliases explain (together: an alias word and a name word add up; its notes and its Accountable
+party's description count for less), and, less, how much of its best name the question covers.
+Harmless words ("quarterly", "these days", "please") cost nothing when unexplained; any other
+unexplained word does. So "product roadmap for the mobile app" never confidently hits an area
+called "roadmap": "product", "mobile" and "app" stay unexplained.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -16,68 +29,153 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+import snowballstemmer
 from rapidfuzz import fuzz, process
 
-ANSWER_AT = 84  # best score at least this, and clearly ahead of the next area: answer
-SUGGEST_AT = 55  # at least this: offer as "did you mean"
+ANSWER_AT = 70  # best score at least this, and clearly ahead of the next area: answer
+SUGGEST_AT = 55  # at least this: offer as "did you mean" (only when two or more are close)
 NEAR_AT = 30  # shown as "closest areas" beside "I don't know yet"
 CLEAR_LEAD = 8  # how far ahead the best area must be to answer without asking
-TYPO_AT = 80  # per-token similarity that counts as "the same word, misspelt"
-MIN_TYPO_LEN = 4  # shorter tokens must match exactly ("ea" is not "a")
+MAX_WEIGHED = 150  # areas scored one by one for a question, at most (see _ranked)
+CLOSE = 15  # areas this close to the best are offered together in "did you mean"
+TYPO_AT = 80  # per-word similarity that counts as "the same word, misspelt"
+MIN_TYPO_LEN = 4  # shorter words must match exactly ("ea" is not "a")
+# What a word found only in an area's notes explains, and once the question names the area, what
+# the notes confirm; the same for its Accountable party's description, shared by all its areas.
+NOTES, NOTES_NAMED = 0.6, 0.9
+ABOUT, ABOUT_NAMED = 0.4, 0.6
+ANSWER_COVER = 0.9  # an answer explains (nearly) every topic word of the question
+SOFT_WEIGHT = 0.3  # a harmless word that some name has: helps there, costs a little elsewhere
+HINT_BONUS = 8  # the question's verb found in an area's names ("who *coaches* the teams")
+QUESTION_SHARE = 0.75  # the rest of a score is how much of the area's best name was asked for
 
+# Words that carry no topic: dropped from names and questions alike.
 STOPWORDS = frozenset(
     "a an the of for to about on in at by with and or our my your their its this that these those "
-    "is are was be please me us i we you it what which who whom whose how do does did can could "
-    "should would will whats who's whos thing things stuff area areas topic".split()
+    "is are was were be been being am please me us i we you it he she they them what which who whom whose how "
+    "do does did done can could should would will shall may might must whats whos there here "
+    "thing things stuff area areas topic".split()
 )
-SYNONYMS = {
-    "organization": "organisation",
-    "organizational": "organisational",
-    "org": "organisation",
-    "company": "organisation",
-    "enterprize": "enterprise",
-    "arch": "architecture",
-    "architectural": "architecture",
-    "funding": "budget",
-    "budgeting": "budget",
-    "fund": "budget",
-    "initiatives": "initiative",
-    "programme": "program",
-    "plan": "roadmap",
-    "mentorship": "mentoring",
-    "mentor": "mentoring",
-    "coach": "coaching",
-    "strategic": "strategy",
-    "lunchtime": "lunch",
+# Words that may qualify a topic without changing it. They help when an area's names contain
+# them, and cost nothing when not: "the quarterly OKRs", "test environments these days".
+SOFT = frozenset(
+    """
+    hey hi hello thanks thank cheers pls plz quick question one sorry know anyone anybody someone somebody
+    actually currently now nowadays day days today still again really just also even exactly usually
+    normally else ever right best main overall general whole entire official current new latest next last
+    upcoming existing quarterly monthly annual annually yearly weekly daily company companywide org wide
+    team teams side bit part matter matters process processes issue issues question questions problem
+    problems help support query queries request requests thing stuff whole owner owners ownership own
+    accountable accountability responsible responsibility charge job role remit contact person people
+    lead decide decides decision manage manages managing manager look looks after handle handles
+    handling run runs running maintain maintains organise organises set sets sort sorts deal deals
+    take takes care keep keeps date up down broken wrong missing working work fail fails failing failed
+    stuck slow bad not won off year years quarter month week cycle plan plans policy policies schedule list
+    form system systems use used using sure make makes go get find internal external have has had need
+    needs want wants got like
+    """.split()
+)
+_SOFT_STEMS = frozenset(snowballstemmer.stemmer("english").stemWords(sorted(SOFT)))
+# Spellings of the same word (not synonyms: those belong in the registry's aliases).
+VARIANTS = {
+    "center": "centre",
+    "centers": "centres",
+    "datacenter": "datacentre",
+    "datacenters": "datacentres",
+    "catalog": "catalogue",
+    "catalogs": "catalogues",
+    "license": "licence",
+    "licenses": "licences",
+    "licensing": "licencing",
+    "program": "programme",
+    "programs": "programmes",
+    "behavior": "behaviour",
+    "defense": "defence",
+    "analyze": "analyse",
+    "traveler": "traveller",
+    "travelers": "travellers",
+    "traveling": "travelling",
+    "enroll": "enrol",
+    "labor": "labour",
 }
-_WORD = re.compile(r"[\w&+]+", re.UNICODE)
-_POSSESSIVE = re.compile(r"'s\b")
+_IZE = re.compile(r"(?<=[a-z]{4})iz(e|es|ed|ing|er|ers|ation|ations)$")  # organize → organise
+_WORD = re.compile(r"[^\W_]+(?:[&+][^\W_]+)*", re.UNICODE)  # l&d, i&o and t&e stay one word
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)|n't\b")
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,5})s\b")  # POs → PO, SLAs → SLA, OKRs → OKR
+_NOUN_BEFORE = frozenset("the our an for of in at about on to with whole and".split())
+_STEMMER = snowballstemmer.stemmer("english")
 
 
-def stem(token: str) -> str:
-    """Just enough English plural folding for area names: budgets→budget, policies→policy."""
-    if len(token) > 4 and token.endswith("ies"):
-        return token[:-3] + "y"
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    return token
+def spelling(word: str) -> str:
+    word = VARIANTS.get(word, word)
+    return _IZE.sub(r"is\1", word) if not word.endswith("size") else word
 
 
-@lru_cache(maxsize=8192)  # the same questions come again and again
-def tokens(text: str) -> tuple[str, ...]:
-    text = _POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).casefold().replace("’", "'"))
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """One form per word: plurals, verb forms and -ment/-ation/-ance endings folded."""
+    if len(word) <= 3 or word.isdigit() or not word.isalpha():
+        return word
+    return _STEMMER.stemWord(word)
+
+
+@lru_cache(maxsize=16384)  # the same questions and names come again and again
+def words(text: str, *, question: bool = False) -> tuple[str, ...]:
+    """The text's words, normalised and spelt one way, without function words (not stemmed).
+
+    "IT" is a word (the department); lower-case "it" only where a pronoun could not stand
+    ("the it budget", "it budget for next year"), and in names and aliases always."""
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
+    text = _ACRONYM_PLURAL.sub(r"\1", text)
+    raw = _WORD.findall(_POSSESSIVE.sub(" ", text))
     out: list[str] = []
-    for raw in _WORD.findall(text):
-        word = SYNONYMS.get(raw, raw)
-        word = SYNONYMS.get(stem(word), stem(word))
-        if word and word not in STOPWORDS:
-            out.append(word)
+    for i, token in enumerate(raw):
+        word = token.casefold()
+        if word == "it" and question and token != "IT":
+            before = raw[i - 1].casefold() if i else "the"  # a topic starting "it budget" is the IT budget
+            if before not in _NOUN_BEFORE or i + 1 >= len(raw):
+                continue
+        elif word in STOPWORDS and word != "it":
+            continue
+        out.append(spelling(word))
     return tuple(out)
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """The stems of a text's words: what names, aliases and ideas are compared by."""
+    return tuple(stem(w) for w in words(text))
 
 
 def key(text: str) -> str:
     """The normalised form used for exact lookups and uniqueness: 'The Roadmaps!' → 'roadmap'."""
     return " ".join(tokens(text))
+
+
+def _family(w: str, vocabulary: set[str]) -> str:
+    """The shortest known stem `w` extends by a short ending: deliveri → deliv, strategi → strateg."""
+    for n in range(max(5, len(w) - 3), len(w)):
+        if w[:n] in vocabulary:
+            return w[:n]
+    return w
+
+
+def _misspelt(word: str, known: str) -> bool:
+    """The word differs from the known stem within the stem, not only after it (enterprize →
+    enterpris is a correction; auditors → audit or priority → prioriti is another form)."""
+    spelt = word.replace("y", "i")
+    n = min(len(spelt), len(known))
+    return spelt[:n] != known[:n]
+
+
+def _initials(name: str) -> frozenset[str]:
+    """What "A and B" is written as: Learning and development → l&d, Travel and expenses → t&e."""
+    parts = re.split(r"\s+(?:and|&)\s+", name.casefold(), maxsplit=1)
+    if len(parts) != 2:
+        return frozenset()
+    left, right = (re.findall(r"[^\W\d_]+", p) for p in parts)
+    return (
+        frozenset({"".join(w[0] for w in left) + "&" + "".join(w[0] for w in right)}) if left and right else frozenset()
+    )
 
 
 @dataclass(slots=True)
@@ -91,131 +189,300 @@ class Candidate:
 class Match:
     kind: Literal["answer", "ambiguous", "unknown"]
     candidates: list[Candidate] = field(default_factory=list)
+    corrected: bool = False  # the answer needed a misspelt or split word read as another
 
     @property
     def best(self) -> Candidate:
         return self.candidates[0]
 
 
-class AreaIndex:
-    """An in-memory index of one workspace's area names and aliases ("keys")."""
+@dataclass(slots=True)
+class _Term:
+    stem: str
+    kind: Literal["content", "soft", "hint"] = "content"
+    sim: float = 1.0  # < 1 when it stands for a misspelt word
+    corrected: bool = False  # read as another word (typo, compound): worth saying so
+    weight: float = 1.0
 
-    def __init__(self, entries: list[tuple[int, str, list[str]]]) -> None:
-        """entries: (area id, area name, aliases)."""
+
+@dataclass(slots=True)
+class _Score:
+    score: float  # ranks areas: question explained (names count most) and name asked for
+    cover: float  # share of the question's topic words the area explains at all
+    named: bool  # a topic word is in one of its names (not only in notes)
+    corrected: bool
+
+
+class AreaIndex:
+    """An in-memory index of one workspace's areas: names and aliases ("keys") and context."""
+
+    def __init__(self, entries: list[tuple]) -> None:
+        """entries: (area id, name, aliases) or (area id, name, aliases, notes, party description)."""
         self.names: dict[int, str] = {}
         self._key_area: list[int] = []
-        self._key_words: list[frozenset[str]] = []
-        self._key_is_name: list[bool] = []
-        self._exact: dict[str, list[int]] = defaultdict(list)  # normalised text -> key indexes
-        self._postings: dict[str, list[int]] = defaultdict(list)  # word -> key indexes
-        for area_id, name, aliases in entries:
+        self._key_stems: list[frozenset[str]] = []
+        self._exact: dict[str, list[int]] = defaultdict(list)  # key text -> key indexes
+        self._exact_name: dict[str, list[int]] = defaultdict(list)  # area name key -> areas
+        self._area_keys: dict[int, list[int]] = defaultdict(list)
+        self._area_stems: dict[int, frozenset[str]] = {}
+        self._area_notes: dict[int, frozenset[str]] = {}
+        self._area_about: dict[int, frozenset[str]] = {}
+        self._postings: dict[str, list[int]] = defaultdict(list)  # stem -> areas with it in a key
+        self._context_postings: dict[str, list[int]] = defaultdict(list)  # stem -> areas, context only
+        self._notes_postings: dict[str, int] = Counter()  # stem -> how many areas' notes have it
+        read = []
+        for entry in entries:
+            area_id, name, aliases = entry[0], entry[1], entry[2]
+            notes, about = (entry[3], entry[4]) if len(entry) > 4 else ("", "")
+            keys = [(tokens(text), is_name) for text, is_name in [(name, True), *((a, False) for a in aliases)]]
+            read.append((area_id, name, keys, _initials(name), self._context(notes), self._context(about)))
+        # One stem per word family where the stemmer leaves two (delivery/deliver, strategy/strategic).
+        raw = {s for *_, keys, _, notes, about in read for ks, _ in keys for s in ks} | {
+            s for *_, notes, about in read for s in notes | about
+        }
+        self._canon = {w: c for w in raw if (c := _family(w, raw)) != w}
+        canon = self._canon.get
+        for area_id, name, keys, initials, notes, about in read:
             self.names[area_id] = name
-            for text, is_name in [(name, True), *((a, False) for a in aliases)]:
-                words = tuple(dict.fromkeys(tokens(text)))
-                if not words:
+            stems: set[str] = set(initials)
+            for key_stems, is_name in keys:
+                key_stems = tuple(canon(w, w) for w in key_stems)
+                if not key_stems:
                     continue
                 i = len(self._key_area)
                 self._key_area.append(area_id)
-                self._key_words.append(frozenset(words))
-                self._key_is_name.append(is_name)
-                self._exact[" ".join(words)].append(i)
-                for w in words:
-                    self._postings[w].append(i)
+                self._key_stems.append(frozenset(key_stems))
+                self._area_keys[area_id].append(i)
+                self._exact[" ".join(key_stems)].append(i)
+                if is_name:
+                    self._exact_name[" ".join(key_stems)].append(area_id)
+                stems.update(key_stems)
+            self._area_stems[area_id] = frozenset(stems)
+            for w in stems:
+                self._postings[w].append(area_id)
+            in_notes = self._area_notes[area_id] = frozenset(canon(w, w) for w in notes) - stems
+            in_about = self._area_about[area_id] = frozenset(canon(w, w) for w in about) - stems - in_notes
+            self._notes_postings.update(in_notes)
+            for w in in_notes | in_about:
+                self._context_postings[w].append(area_id)
+        self._vocabulary = self._postings.keys() | self._context_postings.keys()
+        self._log_n = math.log(len(self.names) + 1)
         # Misspellings are looked up among words of similar length only (ratio ≥ 80 needs it).
         self._by_length: dict[int, list[str]] = defaultdict(list)
-        for w in self._postings:
-            if len(w) >= MIN_TYPO_LEN and not any(ch.isdigit() for ch in w):
+        for w in self._vocabulary:
+            if len(w) >= MIN_TYPO_LEN - 1 and w.isalpha():
                 self._by_length[len(w)].append(w)
+        self._pools: dict[int, list[str]] = {}
+        self._by_prefix: dict[str, list[str]] = defaultdict(list)
+        for w in sorted(self._vocabulary):
+            if len(w) >= 5:
+                self._by_prefix[w[:5]].append(w)
 
     def __len__(self) -> int:
         return len(self.names)
 
-    def _correct(self, word: str) -> tuple[str, float] | None:
-        """The known word that `word` is most probably a misspelling of, and how similar."""
-        if len(word) < MIN_TYPO_LEN or any(ch.isdigit() for ch in word):
+    @staticmethod
+    def _context(text: str) -> frozenset[str]:
+        return frozenset(stem(w) for w in words(text, question=True) if w not in SOFT) if text else frozenset()
+
+    # ------------------------------------------------------------------ reading a question
+
+    def _known(self, s: str) -> bool:
+        return s in self._vocabulary
+
+    def _stem(self, word: str) -> str:
+        s = stem(word)
+        return self._canon.get(s, s)
+
+    def _pool(self, n: int) -> list[str]:
+        pool = self._pools.get(n)
+        if pool is None:
+            lo, hi = int(n * 2 / 3), int(n * 3 / 2) + 1
+            pool = self._pools[n] = [w for m in range(lo, hi + 1) for w in self._by_length.get(m, ())]
+        return pool
+
+    def _correct(self, s: str) -> tuple[str, float] | None:
+        """The known stem that `s` is most probably a misspelling of, and how similar."""
+        if len(s) < MIN_TYPO_LEN or not s.isalpha():
             return None
-        lo, hi = int(len(word) * 2 / 3), int(len(word) * 3 / 2) + 1
-        pool = [w for n in range(lo, hi + 1) for w in self._by_length.get(n, ())]
-        found = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=TYPO_AT)
+        found = process.extractOne(s, self._pool(len(s)), scorer=fuzz.ratio, score_cutoff=TYPO_AT)
         return (found[0], found[1] / 100) if found else None
 
-    def scores(self, query: str, limit: int = 10) -> list[Candidate]:
-        """The best-scoring areas (each by its best key), best first."""
-        q = list(dict.fromkeys(tokens(query)))
-        if not q:
-            return []
-        n = len(q)
-        hits: Counter[int] = Counter()  # key -> query words it contains (misspelt ones corrected)
-        corrected: list[tuple[str, float]] = []
-        for word in q:
-            if word not in self._postings:
-                fix = self._correct(word)
-                if fix is None:
-                    continue
-                corrected.append(fix)
-                word = fix[0]
-            hits.update(self._postings[word])  # counted in C: common words cost little
+    def _form(self, s: str) -> str | None:
+        """Another form of a known word: auditor → audit, pos → po, prioriti → prioritis."""
+        for cut in ("s", "er", "or", "e"):
+            if s.endswith(cut) and len(s) - len(cut) >= 2 and self._known(s[: -len(cut)]):
+                return s[: -len(cut)]
+        if len(s) >= 5:  # one is the other plus an ending the stemmer left (priorit-y / priorit-ise)
+            if (family := _family(s, self._vocabulary)) != s:
+                return family
+            for w in self._by_prefix.get(s[:5], ()):
+                if w.startswith(s[:-1]) and abs(len(w) - len(s)) <= 3:
+                    return w
+        return None
 
-        best: dict[int, float] = {}
+    def _split(self, word: str) -> list[str] | None:
+        """A run-together compound whose parts the registry knows: oncall → call, datacentre."""
+        for cut in range(2, len(word) - 2):
+            left, right = word[:cut], word[cut:]
+            if (left in STOPWORDS or self._known(self._stem(left))) and self._known(self._stem(right)):
+                return [self._stem(w) for w in (left, right) if w not in STOPWORDS]
+        return None
+
+    def _terms(self, query: str, hint: str = "") -> list[_Term]:
+        ws = list(words(query, question=True))
+        out: list[_Term] = []
+        for w in words(hint, question=True):  # the question's verb: a bonus where a name has it
+            s = self._stem(w)
+            if s := s if self._known(s) else self._form(s):
+                out.append(_Term(s, "hint"))
+        i = 0
+        while i < len(ws):
+            w, s = ws[i], self._stem(ws[i])
+            if i + 1 < len(ws):  # "road map", "road-map", "time sheets" → roadmap, timesheets
+                joined = self._stem(w + ws[i + 1])
+                if self._known(joined) and not (self._known(s) and self._known(self._stem(ws[i + 1]))):
+                    out.append(_Term(joined, corrected=True))
+                    i += 2
+                    continue
+            i += 1
+            if w in SOFT or s in _SOFT_STEMS:
+                out.append(_Term(s, "soft"))
+            elif self._known(s):
+                out.append(_Term(s))
+            elif form := self._form(s):
+                out.append(_Term(form, corrected=_misspelt(w, form)))
+            elif parts := self._split(w):
+                out.extend(_Term(p, corrected=True) for p in parts)
+            elif fix := self._correct(s):
+                out.append(_Term(fix[0], sim=fix[1], corrected=True))
+            else:
+                out.append(_Term(s))
+        if not any(t.kind == "content" for t in out):  # "who coaches the teams": soft words are all there is
+            for t in out:
+                if t.stem in self._postings:
+                    t.kind = "content"
+        for t in out:
+            if t.kind == "soft":  # a harmless word costs little, and only where some name has it
+                t.weight = SOFT_WEIGHT if t.stem in self._postings else 0.0
+                continue
+            areas = len(self._postings.get(t.stem, ())) + len(self._context_postings.get(t.stem, ()))
+            if areas:  # a word many areas share tells less than a rare one
+                t.weight = 0.5 + 0.5 * min(1.0, math.log((len(self.names) + 1) / areas) / self._log_n * 2)
+        unique: dict[str, _Term] = {}
+        for t in out:  # a word asked twice counts once, as its strongest kind
+            if t.stem not in unique or unique[t.stem].kind != "content":
+                unique[t.stem] = t
+        return [t for t in unique.values() if t.weight > 0]
+
+    # -------------------------------------------------------------------------- scoring
+
+    def _score(self, area: int, terms: list[_Term], asked: frozenset[str]) -> _Score:
+        stems, notes, about = self._area_stems[area], self._area_notes[area], self._area_about[area]
+        named = any(t.stem in stems for t in terms if t.kind == "content")
+        in_notes, in_about = (NOTES_NAMED, ABOUT_NAMED) if named else (NOTES, ABOUT)
+        explained = total = topic = covered = bonus = 0.0
+        corrected = False
+        for t in terms:
+            if t.stem in stems:
+                hit = t.sim
+            else:
+                hit = t.sim * (in_notes if t.stem in notes else in_about if t.stem in about else 0.0)
+            if t.kind == "hint":
+                bonus += HINT_BONUS * (t.stem in stems)
+                continue
+            total += t.weight
+            explained += hit * t.weight
+            corrected |= t.corrected and t.stem in stems
+            if t.kind == "content":
+                topic += t.weight
+                covered += t.weight * (t.sim if hit else 0.0)
+        if not explained:
+            return _Score(0.0, 0.0, False, False)
+        name_share = max(len(self._key_stems[k] & asked) / len(self._key_stems[k]) for k in self._area_keys[area])
+        score = 100 * (QUESTION_SHARE * explained / total + (1 - QUESTION_SHARE) * name_share) + bonus
+        return _Score(score, covered / topic if topic else 1.0, named, corrected)
+
+    def _ranked(self, terms: list[_Term], limit: int) -> list[tuple[Candidate, _Score]]:
+        if not any(t.kind == "content" for t in terms):
+            return []
+        hits: Counter[int] = Counter()
+        for t in terms:
+            if t.kind != "hint":
+                hits.update(self._postings.get(t.stem, ()))
+                hits.update(self._context_postings.get(t.stem, ()))
+        asked = frozenset(t.stem for t in terms if t.kind != "hint")
+        n = max(1, sum(t.kind != "hint" for t in terms))
+        best: dict[int, _Score] = {}
         top = 0.0
-        # Keys in order of query words covered. Stop once even a perfect-precision key could not
-        # reach a score that matters: a suggestion (≥ SUGGEST_AT, within 25 of the best) or,
-        # while there is none, one of `limit` hints (≥ NEAR_AT).
-        for ki, covered in hits.most_common():
-            ceiling = 100 * (0.75 * covered / n + 0.25)
+        # Areas in order of question words found; stop once even a perfect one could not reach
+        # a score that matters (a suggestion near the best or, while there is none, a hint).
+        bonus = HINT_BONUS if any(t.kind == "hint" for t in terms) else 0
+        for area, found in hits.most_common():
+            ceiling = 100 * (QUESTION_SHARE * min(1.0, found / n) + 1 - QUESTION_SHARE) + bonus
             if top >= SUGGEST_AT:
-                if ceiling < max(SUGGEST_AT, top - 25):
+                if ceiling < max(SUGGEST_AT, top - CLOSE):
                     break
             elif ceiling < NEAR_AT or (ceiling < SUGGEST_AT and len(best) >= limit):
                 break
-            used = covered
-            if corrected:  # a misspelt word covers a little less than the word itself
-                covered -= sum(1 - sim for word, sim in corrected if word in self._key_words[ki])
-            score = 100 * (0.75 * covered / n + 0.25 * used / len(self._key_words[ki]))
-            area = self._key_area[ki]
-            if score > best.get(area, 0.0):
-                best[area] = score
-                top = max(top, score)
-        ranked = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1], self.names[item[0]]))
-        return [Candidate(area_id, self.names[area_id], round(score, 1)) for area_id, score in ranked]
+            # Hundreds of areas sharing the same words make a question vague whichever they are:
+            # enough of them are weighed to show choices, not all (a match stays within 2 ms).
+            if len(best) >= MAX_WEIGHED or (found < n and top < SUGGEST_AT and len(best) >= 3 * limit):
+                break
+            scored = self._score(area, terms, asked)
+            if scored.score > 0:
+                best[area] = scored
+                top = max(top, scored.score)
+        ranked = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1].score, self.names[item[0]]))
+        return [(Candidate(a, self.names[a], round(sc.score, 1)), sc) for a, sc in ranked]
+
+    def _only_in_notes(self, terms: list[_Term], area: int) -> bool:
+        """The question's one topic word is in this area's notes and in no other area anywhere."""
+        (term,) = [t for t in terms if t.kind == "content"]
+        return term.stem in self._area_notes[area] and len(self._context_postings[term.stem]) == 1
+
+    def scores(self, query: str, limit: int = 10, hint: str = "") -> list[Candidate]:
+        """The best-scoring areas, best first."""
+        return [c for c, _ in self._ranked(self._terms(query, hint), limit)]
 
     def mentioned(self, text: str) -> list[Candidate]:
         """Areas whose name or an alias appears whole in a longer text (an idea, not a question),
         the most specific (longest key) first; score is the number of words of that key."""
-        present = set(tokens(text))
-        hits: Counter[int] = Counter()
-        for word in present:
-            hits.update(self._postings.get(word, ()))
+        present = {self._canon.get(w, w) for w in tokens(text)}
         best: dict[int, int] = {}
-        for ki, covered in hits.items():
-            if covered == len(self._key_words[ki]):
-                area = self._key_area[ki]
-                best[area] = max(best.get(area, 0), covered)
+        for s in present:
+            for area in self._postings.get(s, ()):
+                if area in best:
+                    continue
+                for k in self._area_keys[area]:
+                    if self._key_stems[k] <= present:
+                        best[area] = max(best.get(area, 0), len(self._key_stems[k]))
         ranked = sorted(best.items(), key=lambda item: (-item[1], self.names[item[0]]))
         return [Candidate(area_id, self.names[area_id], float(n)) for area_id, n in ranked]
 
-    def match(self, query: str) -> Match:
-        normalised = key(query)
-        exact = self._exact.get(normalised, [])
-        exact_names = {self._key_area[i] for i in exact if self._key_is_name[i]}
+    def match(self, query: str, hint: str = "") -> Match:
+        normalised = " ".join(self._canon.get(w, w) for w in tokens(query))
+        exact_names = set(self._exact_name.get(normalised, ()))
         if len(exact_names) == 1:  # an area's own name always wins
             (area_id,) = exact_names
             return Match("answer", [Candidate(area_id, self.names[area_id], 100.0)])
-        scored = self.scores(query)
-        ranked = [c for c in scored if c.score >= SUGGEST_AT]
-        exact_areas = list(dict.fromkeys(self._key_area[i] for i in exact))
-        if len(exact_areas) == 1:
-            # An alias answers unless other areas cover the whole question too ("roadmap" once
-            # there is both an enterprise and a product roadmap): then it is a real ambiguity.
-            rivals = [c for c in ranked if c.area_id != exact_areas[0] and c.score >= ANSWER_AT]
-            chosen = Candidate(exact_areas[0], self.names[exact_areas[0]], 100.0)
-            if not rivals:
-                return Match("answer", [chosen])
-            return Match("ambiguous", [chosen, *rivals][:5])
+        terms = self._terms(query, hint)
+        ranked = self._ranked(terms, 10)
+        exact_areas = list(dict.fromkeys(self._key_area[i] for i in self._exact.get(normalised, ())))
+        if len(exact_areas) == 1:  # the registry says this is what the words mean (an accepted gap, too)
+            return Match("answer", [Candidate(exact_areas[0], self.names[exact_areas[0]], 100.0)])
+        near = [c for c, sc in ranked if c.score >= NEAR_AT][:3]
         if not ranked:
-            return Match("unknown", [c for c in scored if c.score >= NEAR_AT][:3])
-        top = ranked[0]
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        if top.score >= ANSWER_AT and top.score - runner_up >= CLEAR_LEAD:
-            return Match("answer", [top])
-        return Match("ambiguous", [c for c in ranked if top.score - c.score < 25][:5])
+            return Match("unknown", near)
+        (top, best), runner_up = ranked[0], (ranked[1][0].score if len(ranked) > 1 else 0.0)
+        content = sum(t.kind == "content" for t in terms)
+        if (
+            best.cover >= ANSWER_COVER
+            and top.score - runner_up >= CLEAR_LEAD
+            and (top.score >= ANSWER_AT if best.named else content >= 2 or self._only_in_notes(terms, top.area_id))
+        ):
+            return Match("answer", [top], corrected=best.corrected)
+        close = [c for c, sc in ranked if top.score - c.score < CLOSE and sc.cover >= 0.5 and c.score >= SUGGEST_AT]
+        if len(close) >= 2:
+            return Match("ambiguous", close[:5])
+        return Match("unknown", near)

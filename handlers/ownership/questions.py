@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.core import Incoming, Reply
@@ -9,7 +11,7 @@ from bot.core.router import Context, Routes
 from handlers.ownership import registry
 from handlers.ownership.matching import key
 from handlers.ownership.registry import RegistryCache
-from handlers.ownership.replies import area_answer, choices_reply, party_reply, unknown_reply
+from handlers.ownership.replies import area_answer, choices_reply, party_reply, reading, unknown_reply, with_note
 
 if TYPE_CHECKING:
     pass
@@ -18,24 +20,29 @@ routes = Routes("ownership")
 routes.examples += [
     "who owns the enterprise roadmap?",
     "who do I talk to about the architecture description?",
+    "where do I go for funding?",
     "what does the PMO own?",
     "who is the Oversight Team?",
 ]
 
 
-_LEAD = r"^(?:(?:hey|hi|hello|so|and|ok|okay|please|quick question)[,\s]+)*"
-AREA_QUESTIONS = (
-    _LEAD + r"(?:who|which (?:team|party|group|person|people))\s+"
-    r"(?:owns|own|is the owner of|are the owners of|is accountable for|is responsible for|are responsible for"
-    r"|is in charge of|runs|manages|looks after|handles|decides on)\s+(?P<q>.*)$",
-    _LEAD + r"who(?:'s|’s| is| are)\s+(?:the\s+)?(?:owner|owners|accountable|responsible|in charge|decision maker)"
-    r"(?:\s+(?:of|for|on))?\s+(?P<q>.*)$",
-    _LEAD + r"(?:who|whom)\s+(?:do|should|can|shall|could)\s+(?:i|we)\s+(?:talk|speak|ask|contact|go|turn|reach out)"
-    r"(?:\s+to)?(?:\s+(?:about|for|regarding|on|re|with))?\s+(?P<q>.*)$",
-    _LEAD + r"(?:who|whom)\s+(?:to\s+)?(?:talk|speak|ask|contact)(?:\s+to)?\s+(?:about|for|regarding)\s+(?P<q>.*)$",
-    _LEAD + r"(?:owner|owners|ownership|accountable|accountability|raci)\s+(?:of|for|on)\s+(?P<q>.*)$",
-    _LEAD + r"whose\s+(?:is|are)\s+(?P<q>.*)$",
-    _LEAD + r"who\s+owns$(?P<q>)",
+# ------------------------------------------------------------------------ reading a question
+
+# Chatter before the question: "hey quick one, do you know who …".
+_LEAD = (
+    r"^(?:(?:hey|hi|hello|hiya|yo|morning|good morning|afternoon|ok|okay|so|and|um|erm|btw|sorry(?: to bother you)?"
+    r"|quick (?:one|q|question)|random question|question|folks|all|team|everyone|guys|please|pls|help|"
+    r"(?:just|i was|i'm|i am)? ?wondering|i wonder|i need to know|any ?(?:one|body) knows?|"
+    r"(?:do|does) (?:you|anyone|anybody|someone|somebody) (?:know|happen to know)|"
+    r"(?:can|could) (?:you|anyone|someone|somebody) (?:tell me|let me know)|tell me)\b[\s,:;.!?-]*)*"
+)
+_LEAD_RE = re.compile(_LEAD, re.IGNORECASE)
+_GROUP = r"(?:team|group|party|person|people|department|dept|one|role|function)s?"
+# What the question intent takes; read_question decides what it asks about.
+QUESTION = (
+    _LEAD + r"(?:who|whom|whos|whose|woh|where|(?:which|what)\s+" + _GROUP + r")\b",
+    r"^(?:owner|owners|ownership|accountability|raci|contact|point of contact)\s+(?:of|for|on)\s+\S",
+    r"\S\s+(?:owner|owners|contact)$",
 )
 PARTY_AREAS = (
     _LEAD
@@ -44,39 +51,157 @@ PARTY_AREAS = (
     _LEAD + r"(?:which|what)\s+areas?\s+(?:does|do|is|are)\s+(?:the\s+)?(?P<p>.+?)\s+(?P<role>own|accountable for|"
     r"responsible for|consulted on|informed about|in charge of|involved in)$",
 )
-WHO_IS = (_LEAD + r"(?:who|what)\s+(?:is|are)\s+(?:the\s+)?(?P<p>.+)$",)
+WHO_IS = (_LEAD + r"what\s+(?:is|are)\s+(?:the\s+)?(?P<p>.+)$",)
 ROLE_WORDS = {"accountable for": "A", "responsible for": "R", "consulted on": "C", "informed about": "I"}
 
+_COPULA = {"is", "are", "was", "were", "be"}
+_AUX = {"do", "does", "did", "should", "shall", "can", "could", "would", "will", "must", "might", "may"}
+_PRONOUNS = {"i", "we", "you", "they", "one", "someone", "somebody", "people", "me", "us"}
+_ADVERBS = {"actually", "really", "currently", "exactly", "usually", "normally", "else", "now", "even", "ultimately"}
+_DETERMINERS = {"the", "a", "an", "our", "my", "your", "this", "that"}
+# After a verb: the particles and prepositions that lead to the topic ("signs off on", "looks after").
+_PARTICLES = {
+    "to", "about", "for", "regarding", "re", "on", "with", "off", "after", "up", "over", "of", "care", "out",
+    "into", "through", "in", "at", "if", "when", "whenever", "during", "around", "behind", "from", "that",
+    "get", "find", "raise", "ask", "talk", "speak", "contact", "reach", "go", "turn",
+}  # fmt: skip
+# "who is the ___ of/for …": what a person in that role is called.
+_ROLES = (
+    "point of contact", "decision maker", "go-to person", "go to person", "right person", "best person",
+    "main contact", "in charge", "go-to", "owner", "owners", "person", "people", "team", "contact", "lead",
+    "approver", "one", "someone", "responsible", "accountable", "expert", "guru", "boss", "manager",
+)  # fmt: skip
+_LEADING_DETERMINER = re.compile(r"^(?:the|our|my|a|an)\s+(?=\S)", re.IGNORECASE)
+_WHOSE_NOUNS = {"job", "responsibility", "role", "remit", "area", "call", "decision", "problem", "task", "duty"}
 
-async def answer_area(ctx: Context, question: str, *, record: bool = True) -> Reply:
-    """Answer, ask "did you mean", or say unknown (and note the gap) for an area question."""
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    topic: str  # the words that name what is asked about, as typed
+    hint: str = ""  # a verb that may say more ("who *coaches* the teams"); costs nothing if it doesn't
+    who_is: bool = False  # "who is X?": X may be a party rather than an area
+
+
+class _Words:
+    """A question's words, lower-cased and without edge punctuation, with where each starts, so
+    that the topic is handed on exactly as typed."""
+
+    def __init__(self, text: str) -> None:
+        found = [(m.start(), m[0].strip(",;:").lower()) for m in re.finditer(r"\S+", text)]
+        self.text = text
+        self.starts = [start for start, w in found if w]
+        self.low = [w for _, w in found if w]
+
+    def __len__(self) -> int:
+        return len(self.low)
+
+    def rest(self, i: int, *, skip: set[str] = _PARTICLES) -> str:
+        while i < len(self.low) - 1 and self.low[i] in skip:
+            i += 1
+        return self.text[self.starts[i] :] if i < len(self.low) else ""
+
+    def word(self, i: int) -> str:
+        return self.text[self.starts[i] :].split()[0] if i < len(self.low) else ""
+
+
+def _after_verb(q: _Words, i: int) -> Asked:
+    """q.low[i] is the verb of "who VERB …" (any verb, misspelt too): the rest is the topic."""
+    while i < len(q) - 1 and q.low[i] in _ADVERBS:
+        i += 1
+    return Asked(q.rest(i + 1), hint=q.word(i))
+
+
+def _after_who(q: _Words, i: int) -> Asked:
+    low = q.low
+    while i < len(q) - 1 and low[i] in _ADVERBS:
+        i += 1
+    if i >= len(q):
+        return Asked("")
+    if low[i] in _COPULA:
+        j = i + 1
+        while j < len(q) and low[j] in _DETERMINERS:
+            j += 1
+        tail = " ".join(low[j:])
+        for role in _ROLES:
+            if tail == role or tail.startswith(role + " "):
+                k = j + len(role.split())
+                if k < len(q) and low[k] in ("who", "that", "to"):  # "the person who signs off …"
+                    return _after_verb(q, k + 1)
+                return Asked(q.rest(k))
+        return Asked(q.rest(i + 1, skip=set()), who_is=True)
+    if low[i] in _AUX:
+        if low[i] in ("do", "does", "did") and (i + 1 >= len(q) or low[i + 1] not in _PRONOUNS):
+            return Asked(q.rest(i + 1))  # "who does patching": "does" is the verb
+        i += 1
+        if i < len(q) and low[i] in _PRONOUNS:
+            i += 1
+        if i < len(q) - 1 and low[i] in ("need", "have", "want", "got") and low[i + 1] == "to":
+            i += 2
+    return _after_verb(q, i)
+
+
+def read_question(text: str) -> Asked | None:
+    """What an ownership question asks about, in any of the ways people ask it; None if it isn't one.
+
+    "who signs off on travel requests", "whos in charge of X", "who ownes X", "whose job is it to
+    set the OKRs", "where do I go for funding", "roadmap owner?", "who do I tell if staging is down"."""
+    text = _LEAD_RE.sub("", text.replace("’", "'").strip()).strip(" ,;:.!?")
+    text = re.sub(r"^(who)(?:'s|s|'re)(?=\s)", r"\1 is", text, flags=re.IGNORECASE)
+    q = _Words(text)
+    low = q.low
+    if not low:
+        return None
+    if low[0] in ("who", "whom", "woh"):
+        return _after_who(q, 1)
+    if low[0] in ("which", "what") and len(low) > 1 and re.fullmatch(_GROUP, low[1]):
+        return _after_who(q, 2)
+    if low[0] == "whose":
+        if len(low) > 2 and low[1] in _WHOSE_NOUNS and low[2] in ("is", "'s"):
+            i = 3 + (len(low) > 3 and low[3] == "it")
+            if i < len(low) - 1 and low[i] == "to":  # "whose job is it to set the OKRs"
+                return _after_verb(q, i + 1)
+            return Asked(q.rest(i))
+        return Asked(q.rest(1, skip=_COPULA))
+    if low[0] == "where":
+        if len(low) > 1 and low[1] in _COPULA:
+            return Asked(q.rest(2, skip=set()), who_is=True)
+        i = 2 + (len(low) > 2 and low[2] in _PRONOUNS) if len(low) > 1 and low[1] in _AUX else 1
+        return _after_verb(q, i)
+    if low[-1] in ("owner", "owners", "contact") and len(low) > 1:  # "roadmap owner?"
+        return Asked(text[: q.starts[-1]].strip())
+    if low[0] in ("owner", "owners", "ownership", "accountability", "raci", "contact"):
+        return Asked(q.rest(1))
+    if low[:3] == ["point", "of", "contact"]:
+        return Asked(q.rest(3))
+    return None
+
+
+# ---------------------------------------------------------------------------------- answering
+
+
+async def answer_area(ctx: Context, asked: Asked | str, *, record: bool = True) -> Reply:
+    """Answer, ask "did you mean" between close areas, or say unknown; every question not
+    answered directly is counted in `gaps`, and its choices carry the gap (see pick_area)."""
+    if isinstance(asked, str):
+        asked = Asked(asked)
+    question = _LEADING_DETERMINER.sub("", asked.topic.strip())  # shown and noted as "enterprize road map"
     if not key(question):
         return Reply("Who owns what? Name an area, for example: who owns the enterprise roadmap?")
     workspace, registry_cache = ctx.msg.workspace, ctx.own(RegistryCache)
-    match = (await registry_cache.snapshot(ctx.db, workspace)).index.match(question)
+    match = (await registry_cache.snapshot(ctx.db, workspace)).index.match(question, hint=asked.hint)
     if match.kind == "answer":
         view = await registry_cache.view(ctx.db, workspace, match.best.area_id)
         if view:
-            return area_answer(view)
-    if match.kind == "ambiguous":
-        return choices_reply(question, match.candidates)
+            return reading(question, area_answer(view)) if match.corrected else area_answer(view)
+    gap_id = None
     if record:
+        outcome = "asked" if match.kind == "ambiguous" else "unknown"
         async with ctx.db.session() as session:
-            await registry.record_gap(session, workspace, question, ctx.msg.user)
-    return unknown_reply(question, match.candidates)
-
-
-@routes.intent(*AREA_QUESTIONS)
-async def who_owns(ctx: Context) -> Reply:
-    assert ctx.match
-    return await answer_area(ctx, ctx.match["q"])
-
-
-def _name(msg: Incoming, text: str) -> str:
-    """A party named by mentioning someone (@Pat) is looked up by the name shown."""
-    for mention in msg.people:
-        text = text.replace(mention.text, mention.name)
-    return text
+            gap = await registry.record_gap(session, workspace, question, ctx.msg.user, outcome=outcome, now=ctx.now())
+            gap_id = gap.id
+    if match.kind == "ambiguous":
+        return choices_reply(question, match.candidates, gap_id)
+    return unknown_reply(question, match.candidates, gap_id)
 
 
 @routes.intent(*PARTY_AREAS)
@@ -91,15 +216,36 @@ async def what_party_owns(ctx: Context) -> Reply:
         return party_reply(party, await registry.party_areas(session, party), only=role)
 
 
+@routes.intent(*QUESTION)
+async def who_owns(ctx: Context) -> Reply:
+    asked = read_question(ctx.args)
+    if asked is None:
+        return _didnt_catch()
+    if asked.who_is:
+        return await _who_is(ctx, asked.topic)
+    return await answer_area(ctx, asked)
+
+
 @routes.intent(*WHO_IS)
 async def who_is(ctx: Context) -> Reply:
     assert ctx.match
+    return await _who_is(ctx, ctx.match["p"])
+
+
+async def _who_is(ctx: Context, text: str) -> Reply:
     async with ctx.db.session() as session:
-        party = await registry.find_party(session, ctx.msg.workspace, _name(ctx.msg, ctx.match["p"]))
+        party = await registry.find_party(session, ctx.msg.workspace, _name(ctx.msg, text))
         if party:
             return party_reply(party, await registry.party_areas(session, party))
-    # "what is the enterprise roadmap?" is a question about an area, not a party.
-    return await answer_area(ctx, ctx.match["p"])
+    # "who is the release manager?", "what is the enterprise roadmap?": questions about an area.
+    return await answer_area(ctx, Asked(text))
+
+
+def _name(msg: Incoming, text: str) -> str:
+    """A party named by mentioning someone (@Pat) is looked up by the name shown."""
+    for mention in msg.people:
+        text = text.replace(mention.text, mention.name)
+    return text
 
 
 async def _unknown_party(ctx: Context, session, name: str) -> Reply:
@@ -107,12 +253,37 @@ async def _unknown_party(ctx: Context, session, name: str) -> Reply:
     return Reply(f"I don't know a party called “{name}”. The parties I know: {parties or 'none yet'}.")
 
 
+# ------------------------------------------------------------------------------------ buttons
+
+
+def _ids(value: str, most: int) -> list[int] | None:
+    """Ids from a button value ("12" or "12 7"): ASCII digits, bounded length, else None."""
+    parts = value.split()
+    if not 1 <= len(parts) <= most or not all(p.isascii() and p.isdigit() and len(p) <= 12 for p in parts):
+        return None
+    return [int(p) for p in parts]
+
+
 @routes.action("ownership.area")
 async def pick_area(ctx: Context) -> Reply:
-    view = await ctx.own(RegistryCache).view(ctx.db, ctx.msg.workspace, ctx.action.int_value)
+    """An area chosen from an answer, "did you mean" or "closest areas". A choice made for a
+    recorded question ("AREA GAP") proposes that question's words to the admins as an alias."""
+    ids = _ids(ctx.action.value, 2) or [-1]
+    view = await ctx.own(RegistryCache).view(ctx.db, ctx.msg.workspace, ids[0])
     if view is None:
         return Reply("That area no longer exists. Ask again to see the current ones.")
-    return area_answer(view)
+    answer = area_answer(view)
+    if len(ids) == 2:
+        async with ctx.db.session() as session:
+            gap = await registry.get_gap(session, ctx.msg.workspace, ids[1])
+            if gap and gap.status == registry.GAP_OPEN:
+                gap.area_id, gap.proposed_by, gap.proposed_at = view.area.id, ctx.msg.user, ctx.now()
+                session.add(gap)
+                return with_note(
+                    answer,
+                    f"Thanks. I'll suggest “{gap.text}” to the registry admins as another name for {view.area.name}.",
+                )
+    return answer
 
 
 @routes.action("ownership.party")
@@ -126,22 +297,32 @@ async def pick_party(ctx: Context) -> Reply:
 
 @routes.action("ownership.none")
 async def none_of_these(ctx: Context) -> Reply:
-    question = ctx.action.value.strip()[:500]
-    if key(question):
-        async with ctx.db.session() as session:
-            await registry.record_gap(session, ctx.msg.workspace, question, ctx.msg.user)
-    return Reply(f"Thanks. I've noted “{question}” as a question I couldn't answer, so the registry admins can add it.")
+    """The question was already counted when it was asked; this only thanks the asker."""
+    ids = _ids(ctx.action.value, 1)
+    async with ctx.db.session() as session:
+        gap = await registry.get_gap(session, ctx.msg.workspace, ids[0]) if ids else None
+    if gap is None:
+        return Reply("Thanks. Ask again in your own words and I'll note it for the registry admins.")
+    return Reply(f"Thanks. I've noted “{gap.text}” as a question I couldn't answer, so the registry admins can add it.")
 
 
-@routes.fallback_handler
-async def fallback(ctx: Context) -> Reply:
-    """Anything else: a bare topic ("enterprise roadmap") is answered if it clearly is one."""
-    text = ctx.args
-    if key(text) and len(text.split()) <= 8:
-        match = (await ctx.own(RegistryCache).snapshot(ctx.db, ctx.msg.workspace)).index.match(text)
-        if match.kind in ("answer", "ambiguous"):
-            return await answer_area(ctx, text, record=False)
+# ----------------------------------------------------------------------------------- fallback
+
+
+def _didnt_catch() -> Reply:
     return Reply(
         "I didn't catch that. Ask me things like “who owns the enterprise roadmap?” or "
         "“what does the PMO own?”, or type “help” to see everything I can do."
     )
+
+
+@routes.fallback_handler
+async def fallback(ctx: Context) -> Reply:
+    """Anything else: a bare topic ("enterprise roadmap") is answered if it clearly is one; a
+    question that names areas but not clearly one is asked about, and counted in `gaps`."""
+    text = ctx.args
+    if key(text) and len(text.split()) <= 8:
+        match = (await ctx.own(RegistryCache).snapshot(ctx.db, ctx.msg.workspace)).index.match(text)
+        if match.kind in ("answer", "ambiguous") or ctx.msg.text.rstrip().endswith("?"):
+            return await answer_area(ctx, Asked(text))
+    return _didnt_catch()

@@ -101,14 +101,8 @@ class RegistryCache:
             version = await registry_version(session, workspace)
             if snap and snap.version == version:
                 return snap
-            areas = (await session.exec(select(Area.id, Area.name).where(Area.workspace == workspace))).all()
-            aliases: dict[int, list[str]] = {}
-            rows = await session.exec(
-                select(AreaAlias.area_id, AreaAlias.alias).where(AreaAlias.workspace == workspace)
-            )
-            for area_id, alias in rows:
-                aliases.setdefault(area_id, []).append(alias)
-        index = AreaIndex([(area_id, name, aliases.get(area_id, [])) for area_id, name in areas])
+            entries = await index_entries(session, workspace)
+        index = AreaIndex(entries)
         snap = Snapshot(version, index, time.monotonic(), {})
         self._snapshots[workspace] = snap
         return snap
@@ -123,6 +117,25 @@ class RegistryCache:
                     return None
                 view = snap.views[area_id] = await area_view(session, area)
         return view
+
+
+async def index_entries(session: AsyncSession, workspace: str) -> list[tuple[int, str, list[str], str, str]]:
+    """(area id, name, aliases, notes, Accountable party's description) for the match index; the
+    last two are searched with less weight."""
+    rows = (
+        await session.exec(
+            select(Area.id, Area.name, Area.notes, Party.description)
+            .outerjoin(Assignment, (Assignment.area_id == Area.id) & (Assignment.role == "A"))
+            .outerjoin(Party, Party.id == Assignment.party_id)
+            .where(Area.workspace == workspace)
+        )
+    ).all()
+    aliases: dict[int, list[str]] = {}
+    for area_id, alias in await session.exec(
+        select(AreaAlias.area_id, AreaAlias.alias).where(AreaAlias.workspace == workspace)
+    ):
+        aliases.setdefault(area_id, []).append(alias)
+    return [(i, name, aliases.get(i, []), notes or "", about or "") for i, name, notes, about in rows]
 
 
 async def find_area(session: AsyncSession, workspace: str, name: str) -> Area | None:
@@ -361,8 +374,18 @@ async def write_party(
     return await audit(session, workspace, actor, "party.set", name, before, party_snapshot(party))
 
 
-async def record_gap(session: AsyncSession, workspace: str, text: str, user: str) -> None:
-    """Remember a question nobody could answer (one row per normalised question)."""
+# ----------------------------------------------------------------------------------- gaps
+
+GAP_OPEN, GAP_ANSWERED, GAP_ACCEPTED, GAP_DISMISSED = "open", "answered", "accepted", "dismissed"
+
+
+async def record_gap(
+    session: AsyncSession, workspace: str, text: str, user: str, *, outcome: str = "unknown", now: datetime
+) -> UnansweredQuestion:
+    """Count a question the bot could not answer directly (one row per normalised question).
+
+    Asked again after the registry seemed to answer it, it opens again; a dismissed one stays
+    dismissed (an admin decided it is not the registry's) but is still counted."""
     k = key(text)[:500] or text.strip()[:500]
     gap = (
         await session.exec(
@@ -371,25 +394,73 @@ async def record_gap(session: AsyncSession, workspace: str, text: str, user: str
     ).first()
     if gap:
         gap.asked_count += 1
-        gap.last_asked_by, gap.last_asked_at = user, utcnow()
+        gap.last_asked_by, gap.last_asked_at, gap.outcome = user, now, outcome
+        if gap.status in (GAP_ANSWERED, GAP_ACCEPTED):
+            gap.status, gap.closed_at, gap.closed_by = GAP_OPEN, None, None
     else:
         gap = UnansweredQuestion(
-            workspace=workspace, key=k, text=text.strip()[:500], first_asked_by=user, last_asked_by=user
+            workspace=workspace,
+            key=k,
+            text=text.strip()[:500],
+            first_asked_by=user,
+            last_asked_by=user,
+            outcome=outcome,
+            first_asked_at=now,
+            last_asked_at=now,
         )
     session.add(gap)
+    await session.flush()
+    return gap
+
+
+async def get_gap(session: AsyncSession, workspace: str, gap_id: int) -> UnansweredQuestion | None:
+    gap = await session.get(UnansweredQuestion, gap_id)
+    return gap if gap and gap.workspace == workspace else None
 
 
 async def gaps(session: AsyncSession, workspace: str, limit: int = 20) -> list[UnansweredQuestion]:
+    """Open gaps, most asked first."""
     return list(
         (
             await session.exec(
                 select(UnansweredQuestion)
-                .where(UnansweredQuestion.workspace == workspace)
+                .where(UnansweredQuestion.workspace == workspace, UnansweredQuestion.status == GAP_OPEN)
                 .order_by(UnansweredQuestion.asked_count.desc(), UnansweredQuestion.last_asked_at.desc())
                 .limit(limit)
             )
         ).all()
     )
+
+
+async def count_gaps(session: AsyncSession, workspace: str) -> int:
+    query = select(func.count()).select_from(UnansweredQuestion)
+    return (
+        await session.scalar(
+            query.where(UnansweredQuestion.workspace == workspace, UnansweredQuestion.status == GAP_OPEN)
+        )
+        or 0
+    )
+
+
+def close_gap(gap: UnansweredQuestion, status: str, by: str, now: datetime, area_id: int | None = None) -> None:
+    gap.status, gap.closed_by, gap.closed_at = status, by, now
+    if area_id is not None:
+        gap.area_id = area_id
+
+
+async def settle_gaps(
+    session: AsyncSession, workspace: str, index: AreaIndex, now: datetime, limit: int = 500
+) -> list[tuple[UnansweredQuestion, str]]:
+    """Close the open gaps that `index` (the registry as it is now) answers: (gap, area name)."""
+    closed = []
+    open_gaps = await gaps(session, workspace, limit)
+    for gap in open_gaps:
+        match = index.match(gap.text)
+        if match.kind == "answer":
+            close_gap(gap, GAP_ANSWERED, "registry change", now, match.best.area_id)
+            session.add(gap)
+            closed.append((gap, match.best.name))
+    return closed
 
 
 async def recent_audit(session: AsyncSession, workspace: str, limit: int = 10) -> list[AuditEntry]:

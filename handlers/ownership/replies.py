@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.core import Button, Field, Reply, Section
 from bot.core.messages import show_reference
 from handlers.ownership.matching import Candidate
@@ -72,20 +74,39 @@ def party_reply(party: Party, by_role: dict[str, list[str]], *, only: str | None
     return Reply(text=f"{party.name}: " + " ".join(lines), title=party.name, sections=sections)
 
 
-def choices_reply(question: str, candidates: list[Candidate]) -> Reply:
+def reading(question: str, answer: Reply) -> Reply:
+    """The answer, saying how a corrected question was read: "Reading 'enterprize road map' as …"."""
+    note = f"Reading “{question}” as {answer.title}."
+    sections = answer.sections or [Section(text=answer.text)]
+    return dataclasses.replace(answer, text=f"{note} {answer.text}", sections=[Section(text=note), *sections])
+
+
+def with_note(answer: Reply, note: str) -> Reply:
+    """The answer with a line after it (the cached answer itself is never changed)."""
+    sections = answer.sections or [Section(text=answer.text)]  # a plain reply shows its text as its section
+    return dataclasses.replace(answer, text=f"{answer.text} {note}", sections=[*sections, Section(text=note)])
+
+
+def _pick(c: Candidate, gap_id: int | None) -> Button:
+    """A choice for a recorded question carries the question's gap: picking it proposes an alias."""
+    return Button(c.name, "ownership.area", f"{c.area_id} {gap_id}" if gap_id else str(c.area_id))
+
+
+def choices_reply(question: str, candidates: list[Candidate], gap_id: int | None) -> Reply:
+    """ "Did you mean" between two or more close areas (never a single option)."""
     shown = candidates[:MAX_CHOICES]
     names = ", ".join(c.name for c in shown)
-    buttons = [Button(c.name, "ownership.area", str(c.area_id)) for c in shown]
-    buttons.append(Button("None of these", "ownership.none", question[:1500]))
+    buttons = [_pick(c, gap_id) for c in shown]
+    buttons.append(Button("None of these", "ownership.none", str(gap_id or "")))
     return Reply(text=f"Did you mean: {names}?", sections=[Section(text="Did you mean one of these?")], buttons=buttons)
 
 
-def unknown_reply(question: str, closest: list[Candidate]) -> Reply:
+def unknown_reply(question: str, closest: list[Candidate], gap_id: int | None) -> Reply:
     text = f"I don't know who owns “{question}” yet. I've noted the question so the registry admins can add it."
     sections = [Section(text=text)]
     buttons = []
     if closest:
         sections.append(Section(heading="Closest areas I know", text="\n".join(f"• {c.name}" for c in closest)))
-        buttons = [Button(c.name, "ownership.area", str(c.area_id)) for c in closest[:MAX_CHOICES]]
+        buttons = [_pick(c, gap_id) for c in closest[:MAX_CHOICES]]
         text += " Closest areas: " + ", ".join(c.name for c in closest) + "."
     return Reply(text=text, sections=sections, buttons=buttons)

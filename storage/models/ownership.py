@@ -73,8 +73,16 @@ class Assignment(SQLModel, table=True):
 
 
 class UnansweredQuestion(SQLModel, table=True):
+    """A question the bot could not answer directly (a gap), until the registry answers it.
+
+    status: "open"; "answered" (a later registry change answers it: closed by itself), "accepted"
+    (an admin added it as an alias) or "dismissed" (an admin decided it is not the registry's)."""
+
     __tablename__ = "unanswered_question"
-    __table_args__ = (UniqueConstraint("workspace", "key"),)
+    __table_args__ = (
+        UniqueConstraint("workspace", "key"),
+        Index("ix_unanswered_question_open", "workspace", "status", "asked_count"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace: str = Field(max_length=255)
@@ -85,6 +93,14 @@ class UnansweredQuestion(SQLModel, table=True):
     last_asked_by: str = Field(max_length=255)
     first_asked_at: datetime = Field(default_factory=utcnow)
     last_asked_at: datetime = Field(default_factory=utcnow)
+    status: str = Field(default="open", max_length=16)
+    outcome: str = Field(default="unknown", max_length=16)  # what the asker got last: "asked" or "unknown"
+    # The area someone picked from the choices (proposed as an alias), or the one that answers it now.
+    area_id: int | None = Field(default=None, foreign_key="area.id", ondelete="SET NULL")
+    proposed_by: str | None = Field(default=None, max_length=255)
+    proposed_at: datetime | None = None
+    closed_by: str | None = Field(default=None, max_length=255)
+    closed_at: datetime | None = None
 
 
 class AuditEntry(SQLModel, table=True):

@@ -23,7 +23,7 @@ async def test_every_card_the_bot_renders_is_valid(client, teams, connector, car
     await say(client, teams.submit(submit_data(button(connector.cards[-1], "What else does"))))  # party
     await say(client, teams.personal("who owns the coffee machine?"))  # unknown
     await say(client, teams.personal("area set Product roadmap; accountable: Oversight Team", user=ADMIN))
-    await say(client, teams.personal("who owns the roadmap?"))  # did you mean
+    await say(client, teams.personal("who owns delivery?"))  # did you mean
     await say(client, teams.personal("area set", user=ADMIN))  # a form
     await say(client, teams.submit("forged"))  # bad submit apology
     await say(client, teams.personal("retro start"))  # coming soon
@@ -43,14 +43,13 @@ async def test_the_validator_can_fail(card_validator):
 
 
 async def test_did_you_mean_buttons_carry_the_choice_back(client, teams, connector):
-    await say(client, teams.personal("area set Product roadmap; accountable: Oversight Team", user=ADMIN))
-    await say(client, teams.personal("who owns the roadmap?"))
+    await say(client, teams.personal("who owns delivery?"))
     card = connector.cards[-1]
     assert "Did you mean one of these?" in card_text(card)
-    choice = button(card, "Product roadmap")
+    choice = button(card, "Value discovery and delivery")
     assert choice["type"] == "Action.Submit" and choice["data"]["pmo_action"] == "ownership.area"
     await say(client, teams.submit(submit_data(choice)))
-    assert "Oversight Team is accountable for Product roadmap." in card_text(connector.cards[-1])
+    assert "Oversight Team is accountable for Value discovery and delivery." in card_text(connector.cards[-1])
     await say(client, teams.submit(submit_data(button(card, "None of these"))))
     assert "I've noted" in card_text(connector.cards[-1])
 

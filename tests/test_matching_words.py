@@ -1,0 +1,77 @@
+"""Normalisation keeps real words apart and folds word forms together (no database needed)."""
+
+import pytest
+
+from handlers.ownership.matching import AreaIndex, key, tokens
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("testing", "test"),
+        ("deployments", "deploy"),
+        ("prioritises", "prioritisation"),
+        ("prioritizes", "prioritisation"),
+        ("Roadmaps!", "the roadmap"),
+        ("POs", "PO"),
+        ("SLAs", "SLA"),
+        ("service catalog", "service catalogue"),
+        ("licenses", "licence"),
+    ],
+)
+def test_word_forms_share_a_key(a, b):
+    assert key(a) == key(b)
+
+
+@pytest.mark.parametrize("a, b", [("IT budget", "funding"), ("IT budget", "budget"), ("HR", "PO")])
+def test_real_words_stay_apart(a, b):
+    assert key(a) != key(b)
+
+
+def test_function_words_are_dropped_before_stemming():
+    assert tokens("what does the PMO own") == ("pmo", "own")  # "does" is not "doe"
+    assert tokens("IT, HR, QA, EA, CAB, OKR") == ("it", "hr", "qa", "ea", "cab", "okr")
+
+
+def test_it_is_a_word_in_names_and_where_a_pronoun_cannot_stand():
+    index = AreaIndex([(1, "IT budget", []), (2, "Project funding", ["funding"])])
+    assert index.match("the it budget").best.name == "IT budget"
+    assert index.match("funding").best.name == "Project funding"
+
+
+def test_registry_words_are_read_through_compounds_forms_and_typos():
+    index = AreaIndex(
+        [
+            (1, "Timesheets", []),
+            (2, "On-call rota", []),
+            (3, "IT audits", []),
+            (4, "Data centre and hosting", []),
+            (5, "Learning and development", []),
+        ]
+    )
+    for question, area in [
+        ("time-sheets", "Timesheets"),
+        ("time sheets", "Timesheets"),
+        ("oncall rota", "On-call rota"),
+        ("auditors", "IT audits"),
+        ("datacenter", "Data centre and hosting"),
+        ("L&D", "Learning and development"),
+        ("timeshets", "Timesheets"),
+    ]:
+        match = index.match(question)
+        assert (match.kind, match.best.name) == ("answer", area), question
+
+
+def test_one_unexplained_word_keeps_a_partial_match_from_being_answered():
+    index = AreaIndex([(1, "Release management", ["releases"]), (2, "Enterprise roadmap", ["roadmap"])])
+    assert index.match("release party").kind == "unknown"
+    assert index.match("product roadmap for the mobile app").kind == "unknown"
+    assert index.match("the quarterly releases these days").kind == "answer"
+
+
+def test_did_you_mean_needs_two_close_areas():
+    index = AreaIndex([(1, "Delivery framework", []), (2, "Value discovery and delivery", [])])
+    match = index.match("delivery")
+    assert match.kind == "ambiguous" and len(match.candidates) == 2
+    lone = AreaIndex([(1, "Delivery framework", [])]).match("delivery wiki")
+    assert lone.kind == "unknown" and lone.candidates[0].name == "Delivery framework"
