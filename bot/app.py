@@ -52,9 +52,9 @@ def build_router() -> Router:
 
 def build_planners() -> list:
     """What each feature wants scheduled, read from its tables (see scheduler/service.py)."""
-    from handlers import ideas, meetups, retros
+    from handlers import ideas, meetups, ownership, retros
 
-    return [*meetups.planners, *ideas.planners, *retros.planners]
+    return [*meetups.planners, *ideas.planners, *retros.planners, *ownership.planners]
 
 
 @functools.cache
@@ -78,7 +78,8 @@ class Bot:
         self._tasks: set[asyncio.Task[Any]] = set()
         from handlers.ownership import seed_default_model
 
-        self.on_new_workspace.append(seed_default_model)
+        # Seeded with the bot's clock: an area's freshness counts from when it was written.
+        self.on_new_workspace.append(lambda session, workspace: seed_default_model(session, workspace, self.clock()))
 
     async def handle(self, msg: Incoming) -> Reply | None:
         text = msg.text or ""

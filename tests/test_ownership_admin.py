@@ -133,7 +133,7 @@ async def test_area_form_in_the_console(person):
     admin = person(ADMIN)
     out = await admin.say("area set")
     assert "Area and its RACI" in out and "Area name:" in out
-    for answer in ("Risk register", "PMO", "", "Oversight Team, Enterprise Architect", "", "risks", ""):
+    for answer in ("Risk register", "PMO", "", "Oversight Team, Enterprise Architect", "", "risks", "", "30 days"):
         out = await admin.say(answer)
     assert "Added “Risk register”." in out
     assert "Consulted    Enterprise Architect (#enterprise-architecture), Oversight Team" in out

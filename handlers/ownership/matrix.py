@@ -11,6 +11,7 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import yaml
@@ -207,23 +208,29 @@ async def import_matrix(db: Database, workspace: str, text: str, fmt: str, *, ac
 
 
 async def write_matrix(
-    session: Any, workspace: str, parties: list[dict[str, Any]], areas: list[dict[str, Any]], *, actor: str
+    session: Any,
+    workspace: str,
+    parties: list[dict[str, Any]],
+    areas: list[dict[str, Any]],
+    *,
+    actor: str,
+    now: datetime | None = None,
 ) -> ImportResult:
     """Write validated rows; any RegistryError aborts the surrounding transaction."""
     result = ImportResult()
     errors: list[str] = []
     for p in parties:
         try:
-            await registry.write_party(session, workspace, p, actor=actor)
+            await registry.write_party(session, workspace, p, actor=actor, now=now)
             result.parties.append(str(p["name"]))
         except registry.RegistryError as exc:
             errors.append(f"line {p['line']}: {exc}")
     lookup = registry.party_lookup(await registry.all_parties(session, workspace))
     for a in areas:
-        existing = await registry.find_area(session, workspace, str(a["area"]))
+        existing = await registry.area_named(session, workspace, str(a["area"]))
         try:
             await registry.write_area(
-                session, workspace, a, actor=actor, action="area.import", existing=existing, parties=lookup
+                session, workspace, a, actor=actor, action="area.import", existing=existing, parties=lookup, now=now
             )
         except registry.RegistryError as exc:
             errors.append(f"line {a['line']}: {exc}")

@@ -63,7 +63,7 @@ async def answer_area(ctx: Context, question: str, *, record: bool = True) -> Re
     if match.kind == "answer":
         view = await registry_cache.view(ctx.db, workspace, match.best.area_id)
         if view:
-            return area_answer(view)
+            return area_answer(view, ctx.now())
     if match.kind == "ambiguous":
         return choices_reply(question, match.candidates)
     if record:
@@ -116,7 +116,7 @@ async def pick_area(ctx: Context) -> Reply:
     view = await cache(ctx.bot).view(ctx.db, ctx.msg.workspace, ctx.action.int_value)
     if view is None:
         return Reply("That area no longer exists. Ask again to see the current ones.")
-    return area_answer(view)
+    return area_answer(view, ctx.now())
 
 
 @routes.action("ownership.party")
