@@ -17,6 +17,6 @@ planners = (reverify.plan,)
 
 async def seed_default_model(session: AsyncSession, workspace: str, now: datetime | None = None) -> None:
     """Give a new workspace the default operating model, so the first question just works."""
-    parties, areas, errors = matrix.parse_yaml(DEFAULT_MODEL.read_text(encoding="utf-8"))
-    assert not errors, errors
-    await matrix.write_matrix(session, workspace, parties, areas, actor="pmo-bot (default model)", now=now)
+    model = matrix.parse_yaml(DEFAULT_MODEL.read_text(encoding="utf-8"))
+    assert not model.errors, model.errors
+    await matrix.write_matrix(session, workspace, model.parties, model.areas, actor="pmo-bot (default model)", now=now)

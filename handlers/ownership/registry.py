@@ -205,6 +205,28 @@ def party_lookup(parties: list[Party]) -> dict[str, Party]:
     return lookup
 
 
+async def party_named(session: AsyncSession, workspace: str, name: str) -> Party | None:
+    """A party by its own name (normalised), never by an alias."""
+    return (await session.exec(select(Party).where(Party.workspace == workspace, Party.key == key(name)))).first()
+
+
+async def area_keys(session: AsyncSession, workspace: str) -> dict[str, tuple[str, bool]]:
+    """Normalised name or alias -> (the area's name, whether it is the area's own name)."""
+    rows = await session.exec(
+        select(AreaAlias.key, Area.name)
+        .join(Area, Area.id == AreaAlias.area_id)
+        .where(AreaAlias.workspace == workspace)
+    )
+    found = {k: (name, False) for k, name in rows}
+    found.update(
+        {
+            k: (name, True)
+            for k, name in await session.exec(select(Area.key, Area.name).where(Area.workspace == workspace))
+        }
+    )
+    return found
+
+
 async def find_party(session: AsyncSession, workspace: str, name: str) -> Party | None:
     return party_lookup(await all_parties(session, workspace)).get(key(name))
 

@@ -52,8 +52,9 @@ def subject(area_id: int, due: datetime) -> str:
     return f"area:{area_id}:{due:%Y-%m-%d}"
 
 
-async def ask_owners(bot: Bot) -> list[int]:
-    """Ask the Accountable of every area now due, once per due date; returns the areas asked about."""
+async def ask_owners(bot: Bot) -> list[tuple[str, int]]:
+    """Ask the Accountable of every area now due, once per due date; returns (workspace, area id)
+    of the areas asked about this time."""
     now = bot.clock()
     async with bot.db.session() as session:
         rows = await session.exec(
@@ -90,7 +91,7 @@ async def ask_owners(bot: Bot) -> list[int]:
             log.info("area due for a check has no contact to ask", extra={"workspace": workspace, "area": area_id})
             continue
         if await deliver(bot, ref, question(view, now), kind=KIND, subject=name, due_at=at):
-            sent.append(area_id)
+            sent.append((workspace, area_id))
     return sent
 
 
