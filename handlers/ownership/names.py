@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process, utils
 
 TYPO_AT = 85  # whole-name similarity (rapidfuzz ratio) that reads as the same name, mistyped
 _WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d+")
 _MINOR = frozenset("of the and for a an & to in on".split())
 
 
@@ -36,7 +37,12 @@ def close(name: str, known: Iterable[str], *, abbreviations: bool = False, limit
         return []
     known = list(known)
     hits = process.extract(name, known, scorer=fuzz.ratio, processor=utils.default_process, limit=None)
-    found = list(dict.fromkeys(known[i] for _, score, i in hits if TYPO_AT <= score < 100))
+    numbers = _NUMBER.findall(target)  # "Release 2026" is not a typo of "Release 2025"
+    found = list(
+        dict.fromkeys(
+            known[i] for _, score, i in hits if TYPO_AT <= score < 100 and _NUMBER.findall(plain(known[i])) == numbers
+        )
+    )
     if abbreviations:
         mine, words = initials(name), set(target.split()) - _MINOR
         for other in known:
