@@ -57,10 +57,18 @@ async def ask_owners(bot: Bot) -> list[tuple[str, int]]:
     of the areas asked about this time."""
     now = bot.clock()
     async with bot.db.session() as session:
-        rows = await session.exec(
-            select(Area.id, Area.workspace, Area.verified_at, Area.updated_at, Area.verify_every_days)
-        )
-        due = {row.id: (row.workspace, freshness.due_at(row)) for row in rows if freshness.is_stale(row, now)}
+        rows = (
+            await session.exec(
+                select(Area.id, Area.workspace, Area.verified_at, Area.updated_at, Area.verify_every_days)
+            )
+        ).all()
+        due: dict[int, tuple[str, datetime]] = {}
+        for n, row in enumerate(rows):
+            if n % 2000 == 1999:
+                await asyncio.sleep(0)  # a big registry must not stall live requests
+            at = freshness.due_at(row)
+            if at <= now:
+                due[row.id] = (row.workspace, at)
         wanted = {subject(area_id, at): area_id for area_id, (_, at) in due.items()}
         asked: set[str] = set()
         names = list(wanted)
