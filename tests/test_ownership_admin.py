@@ -60,6 +60,7 @@ async def test_non_admin_is_told_only_admins_can_and_nothing_changes(person):
         "party set PMO; contact: #elsewhere",
         "party remove Oversight Team",
         "area add Risk register; accountable: PMO",
+        "areas",
         "audit",
     ):
         out = await bob.say(command)
@@ -135,7 +136,7 @@ async def test_area_form_in_the_console(person):
     admin = person(ADMIN)
     out = await admin.say("area set")
     assert "Area and its RACI" in out and "Area name:" in out
-    for answer in ("Risk register", "PMO", "", "Oversight Team, Enterprise Architect", "", "risks", "", "30 days"):
+    for answer in ("Risk register", "PMO", "", "Oversight Team, Enterprise Architect", "", "risks", "30 days", ""):
         out = await admin.say(answer)
     assert "Added “Risk register”." in out
     assert "Consulted    Enterprise Architect (#enterprise-architecture), Oversight Team" in out
@@ -159,6 +160,11 @@ async def test_forged_buttons_are_harmless(bot, workspace):
         ("ownership.undo", "1"),
         ("nope.nothing", ""),
         ("ownership.party", "-5"),
+        ("ownership.still_correct", "abc"),
+        ("ownership.still_correct", "99999999999999999999"),
+        ("ownership.change", "999999"),
+        ("ownership.areas", "stale:x"),
+        ("ownership.cancel", ""),
     ]:
         reply = await bot.handle(Action(**base, action_id=action_id, value=value))
         assert reply is not None and "something went wrong" not in reply.text
@@ -186,6 +192,19 @@ async def test_an_area_id_from_another_workspace_is_not_shown(bot, person, works
         )
     )
     assert "no longer exists" in reply.text and secret_id
+    for action_id in ("ownership.still_correct", "ownership.change"):  # nor verified or opened from here
+        reply = await bot.handle(
+            Action(
+                platform="console",
+                workspace=workspace,
+                channel="C",
+                user=ADMIN,
+                action_id=action_id,
+                value=str(area.id),
+            )
+        )
+        assert "no longer exists" in reply.text
+    assert "not verified yet" in await admin_other.say("who owns the secret plan?")
 
 
 async def test_a_name_that_is_only_an_alias_asks_before_updating_that_area(person):
@@ -259,17 +278,17 @@ async def test_areas_lists_every_area_a_page_at_a_time(person):
     admin = person(ADMIN)
     for n in range(1, 26):
         await admin.say(f"area set Topic {n:02}; accountable: PMO")
-    bob = person("U-BOB")
-    out = await bob.say("areas")
+    assert (await person("U-BOB").say("areas")).startswith("Only admins can list the registry's areas.")
+    out = await admin.say("areas")
     assert "Areas 1–20 of 34" in out and "Page 1 of 2. Next: “areas 2”." in out
     assert "• Community and knowledge sharing — PMO · not verified yet" in out and "Topic 12" in out
     assert "Topic 13" not in out and "[1] Next page" in out
-    out = await bob.say("1")
+    out = await admin.say("1")
     assert "Areas 21–34 of 34" in out and "• Topic 13 — PMO" in out and "• Value discovery and delivery" in out
     assert "[1] Previous page" in out and "Next page" not in out
-    assert out == await bob.say("areas 2")
-    assert "There are 2 page(s) of areas; page 9 is past the end." in await bob.say("areas 9")
-    assert "Usage: areas [stale] [page]" in await bob.say("areas of the pmo")
+    assert out == await admin.say("areas 2")
+    assert "There are 2 page(s) of areas; page 9 is past the end." in await admin.say("areas 9")
+    assert "Usage: areas [stale] [page]" in await admin.say("areas of the pmo")
 
 
 async def test_a_party_is_removed_only_when_nothing_refers_to_it(person):

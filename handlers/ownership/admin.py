@@ -330,7 +330,6 @@ def area_form(snap: dict[str, Any] | None = None, area_id: int | None = None) ->
                 Input("consulted", "Consulted (comma-separated)", optional=True, initial=now("consulted")),
                 Input("informed", "Informed (comma-separated)", optional=True, initial=now("informed")),
                 Input("aliases", "Other names people use (comma-separated)", optional=True, initial=now("aliases")),
-                Input("notes", "Notes", kind="multiline", optional=True, initial=now("notes")),
                 Input(
                     "verify_every",
                     f"Check it every … (default {freshness.DEFAULT_DAYS} days)",
@@ -338,6 +337,7 @@ def area_form(snap: dict[str, Any] | None = None, area_id: int | None = None) ->
                     placeholder="30 days",
                     initial=f"{every} days" if every else "",
                 ),
+                Input("notes", "Notes", kind="multiline", optional=True, initial=now("notes")),
             ],
         ),
     )
@@ -349,7 +349,7 @@ async def area_form_submit(ctx: Context) -> Reply:
     if denied := _forbidden(ctx, "change the ownership registry"):
         return denied
     form = ctx.action.form
-    area_id = ctx.action.int_value if ctx.action.value else None  # set when changing a known area
+    area_id = registry.row_id(ctx.action.value) if ctx.action.value else None  # set when changing a known area
     fields: dict[str, Any] = {}
     for name in ("accountable", "responsible", "consulted", "informed", "aliases", "notes"):
         value = (form.get(name) or "").strip()

@@ -1,7 +1,7 @@
 """`areas`: every area in the registry, a page at a time, with its Accountable and how fresh it is.
 
-Anyone may list them (anyone can ask about each one anyway); `areas stale` keeps only those due
-for a check. Pages go forward and back with buttons or `areas 2`, `areas stale 2`.
+Admins only, like the registry's other administration; `areas stale` keeps only those due for a
+check. Pages go forward and back with buttons or `areas 2`, `areas stale 2`.
 """
 
 from __future__ import annotations
@@ -12,17 +12,24 @@ from datetime import datetime
 from bot.core import Button, Reply, Section
 from bot.router import Context, Routes
 from handlers.ownership import freshness, registry
+from handlers.ownership.admin import _forbidden as forbidden
 
-routes = Routes("ownership")
+routes = Routes("ownership admin")
 PAGE = 20
 _ARGS = re.compile(r"(stale)?\s*(\d{1,6})?", re.ASCII | re.IGNORECASE)
 USAGE = "areas [stale] [page]"
 
 
 @routes.command(
-    "areas", "Every area, its Accountable and when it was last verified", usage=USAGE, examples=("areas stale",)
+    "areas",
+    "Every area, its Accountable and when it was last verified",
+    usage=USAGE,
+    examples=("areas stale",),
+    admin=True,
 )
 async def list_areas(ctx: Context) -> Reply:
+    if denied := forbidden(ctx, "list the registry's areas"):
+        return denied
     m = _ARGS.fullmatch(ctx.args.strip())
     if not m:
         return Reply(
@@ -34,6 +41,8 @@ async def list_areas(ctx: Context) -> Reply:
 
 @routes.action("ownership.areas")
 async def areas_page(ctx: Context) -> Reply:
+    if denied := forbidden(ctx, "list the registry's areas"):
+        return denied
     m = re.fullmatch(r"(stale:)?(\d{1,6})", ctx.action.value, re.ASCII)
     if not m:
         return Reply("That page has expired. Type “areas” to list them again.")

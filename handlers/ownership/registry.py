@@ -186,7 +186,15 @@ async def area_lines(
     return [AreaLine(*row[:-1], row[-1] or "") for row in await session.exec(query)]
 
 
+def row_id(value: str) -> int:
+    """A row id from a button or form, parsed strictly (ASCII digits, bounded); -1 matches nothing."""
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else -1
+
+
 async def get_area(session: AsyncSession, workspace: str, area_id: int) -> Area | None:
+    if not 0 < area_id < 10**12:
+        return None
     area = await session.get(Area, area_id)
     return area if area and area.workspace == workspace else None
 

@@ -139,7 +139,7 @@ async def _may_answer(ctx: Context, view: registry.AreaView) -> bool:
 async def still_correct(ctx: Context) -> Reply:
     ws = ctx.msg.workspace
     async with ctx.db.session() as session:
-        area = await registry.get_area(session, ws, ctx.action.int_value)
+        area = await registry.get_area(session, ws, registry.row_id(ctx.action.value))
         if area is None:
             return Reply("That area no longer exists. Nothing was changed.")
         view = await registry.area_view(session, area)
@@ -163,7 +163,7 @@ async def still_correct(ctx: Context) -> Reply:
 @routes.action("ownership.change")
 async def change(ctx: Context) -> Reply:
     async with ctx.db.session() as session:
-        area = await registry.get_area(session, ctx.msg.workspace, ctx.action.int_value)
+        area = await registry.get_area(session, ctx.msg.workspace, registry.row_id(ctx.action.value))
         if area is None:
             return Reply("That area no longer exists.")
         snap = registry.area_snapshot(await registry.area_view(session, area))
