@@ -3,6 +3,7 @@ comes due, its Accountable's contact is asked once, and "Still correct" verifies
 
 from datetime import timedelta
 
+from bot.adapters.console.sender import ConsoleSender
 from bot.app import build_planners
 from bot.core import ConversationRef
 from handlers import digest
@@ -147,3 +148,15 @@ async def test_bad_intervals_are_refused(person):
     assert "verify every: default → 90 days" in (
         await admin.say("area set Enterprise roadmap; verify every: quarterly") and await admin.say("audit")
     )
+
+
+async def test_a_question_that_could_not_be_delivered_is_tried_again_at_the_next_sweep(bot, clock, person, workspace):
+    await person(ADMIN).say("area set Enterprise roadmap; verify every: 1 day")
+    clock.now += timedelta(days=1)
+    (roadmap,) = await asked(bot, workspace)  # tried, but nothing can post to the console yet: failed
+    sender = ConsoleSender()
+    bot.senders["console"] = sender
+    clock.now += timedelta(days=1)
+    assert await asked(bot, workspace) == [roadmap]
+    assert len(sent(sender.outbox, workspace)) == 1
+    assert await asked(bot, workspace) == []  # delivered: not again for this due date

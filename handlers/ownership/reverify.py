@@ -77,7 +77,9 @@ async def ask_owners(bot: Bot) -> list[tuple[str, int]]:
                 (
                     await session.exec(
                         select(Delivery.subject).where(
-                            Delivery.kind == KIND, col(Delivery.subject).in_(names[i : i + 500])
+                            Delivery.kind == KIND,
+                            col(Delivery.subject).in_(names[i : i + 500]),
+                            Delivery.status != "failed",  # a failed one is tried again (deliver() bounds it)
                         )
                     )
                 ).all()
@@ -86,7 +88,7 @@ async def ask_owners(bot: Bot) -> list[tuple[str, int]]:
     sent = []
     for n, (name, area_id) in enumerate(sorted(wanted.items())):
         if name in asked:
-            continue  # asked once for this due date already (a contact changed since is not asked again)
+            continue  # asked for this due date already (a contact changed since is not asked again)
         if n % 100 == 0:
             await asyncio.sleep(0)
         workspace, at = due[area_id]
