@@ -30,11 +30,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import yaml  # noqa: E402
-from bot.assembly.app import Bot  # noqa: E402
-from bot.core.config import Settings  # noqa: E402
 
 from bot.adapters.console.adapter import ConsoleSession  # noqa: E402
+from bot.assembly.app import Bot  # noqa: E402
 from bot.core import Reply  # noqa: E402
+from bot.core.config import Settings  # noqa: E402
 from handlers.ownership import DEFAULT_MODEL, matrix  # noqa: E402
 from storage.db import Database  # noqa: E402
 

@@ -27,7 +27,7 @@ from bot.assembly.app import Bot  # noqa: E402
 from bot.core.config import Settings  # noqa: E402
 from handlers.ownership import registry  # noqa: E402
 from handlers.ownership.matching import AreaIndex, key, stem, words  # noqa: E402
-from handlers.ownership.questions import cache  # noqa: E402
+from handlers.ownership.registry import RegistryCache  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import Area, AreaAlias, Assignment  # noqa: E402
 
@@ -137,7 +137,7 @@ async def main() -> None:
         )
 
         started = time.perf_counter()
-        index = (await cache(bot).snapshot(db, workspace)).index
+        index = (await bot.services.own(RegistryCache).snapshot(db, workspace)).index
         print(f"index build with its database read (first question of a process): {_ms(started)} ms")
         async with db.session() as session:
             entries = await registry.index_entries(session, workspace)

@@ -59,6 +59,13 @@ def canonical_zone(name: str) -> str:
         raise RuleError(str(exc)) from None
 
 
+def daily_at(now: datetime, tz_name: str, at: time) -> datetime:
+    """The next `at` (local time in `tz_name`) after `now`: daily sweeps run in the morning there."""
+    local = now.astimezone(zone(tz_name))
+    today = place(datetime.combine(local.date(), at), local.tzinfo)
+    return today if today > now else place(datetime.combine(local.date() + timedelta(days=1), at), local.tzinfo)
+
+
 @lru_cache(maxsize=1024)
 def zone(name: str) -> ZoneInfo:
     """The zone of a stored name. Typed names go through canonical_zone first; a series saved

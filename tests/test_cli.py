@@ -103,11 +103,12 @@ def test_import_export_round_trip_and_all_or_nothing(run, tmp_path):
     exported = run(["ownership", "export", "--format", "yaml", "--out", "model.yml"], tmp_path)
     assert exported.returncode == 0, exported.stderr
     bad = tmp_path / "bad.csv"
-    bad.write_text("area,accountable\nRisk register,PMO\nHiring,Human Resources\nBudget,PMO; Oversight Team\n")
+    bad.write_text("area,accountable\nRisk register,PMO\nHiring,Project Mgmt Office\nVendors,PMO; Oversight Team\n")
     result = run(["ownership", "import", "bad.csv"], tmp_path)
     assert result.returncode == 1
     assert "Nothing was imported: 2 problem(s)" in result.stderr
-    assert "line 3: unknown party “Human Resources”" in result.stderr and "line 4:" in result.stderr
+    assert "line 3: “Project Mgmt Office” (accountable) is not a party yet but is close to “PMO”" in result.stderr
+    assert "line 4:" in result.stderr
     assert "Risk register" not in run(["ownership", "export"], tmp_path).stdout
     imported = run(["ownership", "import", "model.yml", "--workspace", "copy"], tmp_path)
     assert imported.returncode == 0, imported.stderr

@@ -58,6 +58,9 @@ async def test_non_admin_is_told_only_admins_can_and_nothing_changes(person):
         "area alias Enterprise roadmap; the plan",
         "area verify Enterprise roadmap",
         "party set PMO; contact: #elsewhere",
+        "party remove Oversight Team",
+        "area add Risk register; accountable: PMO",
+        "areas",
         "audit",
     ):
         out = await bob.say(command)
@@ -133,7 +136,7 @@ async def test_area_form_in_the_console(person):
     admin = person(ADMIN)
     out = await admin.say("area set")
     assert "Area and its RACI" in out and "Area name:" in out
-    for answer in ("Risk register", "PMO", "", "Oversight Team, Enterprise Architect", "", "risks", ""):
+    for answer in ("Risk register", "PMO", "", "Oversight Team, Enterprise Architect", "", "risks", "30 days", ""):
         out = await admin.say(answer)
     assert "Added “Risk register”." in out
     assert "Consulted    Enterprise Architect (#enterprise-architecture), Oversight Team" in out
@@ -157,6 +160,11 @@ async def test_forged_buttons_are_harmless(bot, workspace):
         ("ownership.undo", "1"),
         ("nope.nothing", ""),
         ("ownership.party", "-5"),
+        ("ownership.still_correct", "abc"),
+        ("ownership.still_correct", "99999999999999999999"),
+        ("ownership.change", "999999"),
+        ("ownership.areas", "stale:x"),
+        ("ownership.cancel", ""),
     ]:
         reply = await bot.handle(Action(**base, action_id=action_id, value=value))
         assert reply is not None and "something went wrong" not in reply.text
@@ -184,3 +192,131 @@ async def test_an_area_id_from_another_workspace_is_not_shown(bot, person, works
         )
     )
     assert "no longer exists" in reply.text and secret_id
+    for action_id in ("ownership.still_correct", "ownership.change"):  # nor verified or opened from here
+        reply = await bot.handle(
+            Action(
+                platform="console",
+                workspace=workspace,
+                channel="C",
+                user=ADMIN,
+                action_id=action_id,
+                value=str(area.id),
+            )
+        )
+        assert "no longer exists" in reply.text
+    assert "not verified yet" in await admin_other.say("who owns the secret plan?")
+
+
+async def test_a_name_that_is_only_an_alias_asks_before_updating_that_area(person):
+    admin = person(ADMIN)
+    out = await admin.say("area set the roadmap; accountable: Leadership Team")
+    assert (
+        "There is no area called “the roadmap”, but it looks like “Enterprise roadmap” (also called “the roadmap”). "
+        "Update it, or create a new area “the roadmap”? Nothing is changed until you choose." in out
+    )
+    assert "[1] Update “Enterprise roadmap”  [2] Create “the roadmap”  [3] Cancel" in out
+    assert "PMO is accountable for Enterprise roadmap." in await person().say("who owns the enterprise roadmap?")
+    out = await admin.say("1")
+    assert "Updated “Enterprise roadmap”." in out and "Leadership Team is accountable for Enterprise roadmap." in out
+    assert "Also known as  initiative roadmap, portfolio roadmap, the roadmap" in out  # still itself, not renamed
+
+
+async def test_creating_the_new_area_leaves_the_one_it_resembled_alone(person):
+    admin = person(ADMIN)
+    await admin.say("area set the roadmap; accountable: Leadership Team")
+    out = await admin.say("2")
+    assert "Added “the roadmap”." in out and "Leadership Team is accountable for the roadmap." in out
+    out = await person().say("who owns the enterprise roadmap?")
+    assert "PMO is accountable for Enterprise roadmap." in out
+    assert "Also known as  initiative roadmap, portfolio roadmap, the roadmap" in out
+
+
+async def test_a_near_miss_asks_too_and_cancel_or_area_add_are_the_other_answers(person):
+    admin = person(ADMIN)
+    out = await admin.say("area set Enterprise roadmpa; accountable: Leadership Team")
+    assert "it looks like “Enterprise roadmap” (a similar name)" in out
+    assert "type “area set Enterprise roadmap; …” to change it, or “area add Enterprise roadmpa; …”" in out
+    assert "Cancelled. Nothing was changed." in await admin.say("3")
+    assert f"{ADMIN}:" not in await admin.say("audit")
+    out = await admin.say("area add Enterprise roadmpa; accountable: Leadership Team")
+    assert "Added “Enterprise roadmpa”." in out
+    out = await admin.say("area add enterprise roadmap; accountable: Leadership Team")
+    assert "There already is an area called “Enterprise roadmap”; change it with area set. Nothing was changed." in out
+
+
+async def test_a_change_that_changes_nothing_says_so_and_is_not_audited(person):
+    admin = person(ADMIN)
+    out = await admin.say("area set Enterprise roadmap; accountable: pmo; consulted: Leadership Team, EA")
+    assert "Nothing to change: “Enterprise roadmap” already is as you describe it. Nothing was recorded." in out
+    assert "Undo" not in out
+    out = await admin.say("area alias Enterprise roadmap; the roadmap")
+    assert "Nothing to change" in out
+    out = await admin.say("party set PMO; contact: #pmo")
+    assert "Nothing to change: the party “PMO” already is as you describe it." in out
+    assert f"{ADMIN}:" not in await admin.say("audit")
+
+
+async def test_audit_shows_before_and_after(person):
+    admin = person(ADMIN)
+    await admin.say("area set Enterprise roadmap; accountable: Leadership Team; aliases: the roadmap, the big plan")
+    await admin.say("party set Finance; contact: #finance")
+    await admin.say("party set Finance; contact: #money")
+    await admin.say("area remove Delivery framework")
+    out = await admin.say("audit")
+    assert (
+        f"{ADMIN}: area.set “Enterprise roadmap”: accountable: PMO → Leadership Team; "
+        "aliases +the big plan, −initiative roadmap, −portfolio roadmap" in out
+    )
+    assert f"{ADMIN}: party.set “Finance”: added: contact #finance" in out
+    assert f"{ADMIN}: party.set “Finance”: contact: #finance → #money" in out
+    assert f"{ADMIN}: area.remove “Delivery framework”: removed (was: accountable Coaching Community;" in out
+    out = await admin.say("audit the roadmap")
+    assert "Changes to the roadmap" in out and "Finance" not in out and "accountable: PMO → Leadership Team" in out
+
+
+async def test_areas_lists_every_area_a_page_at_a_time(person):
+    admin = person(ADMIN)
+    for n in range(1, 26):
+        await admin.say(f"area set Topic {n:02}; accountable: PMO")
+    assert (await person("U-BOB").say("areas")).startswith("Only admins can list the registry's areas.")
+    out = await admin.say("areas")
+    assert "Areas 1–20 of 34" in out and "Page 1 of 2. Next: “areas 2”." in out
+    assert "• Community and knowledge sharing — PMO · not verified yet" in out and "Topic 12" in out
+    assert "Topic 13" not in out and "[1] Next page" in out
+    out = await admin.say("1")
+    assert "Areas 21–34 of 34" in out and "• Topic 13 — PMO" in out and "• Value discovery and delivery" in out
+    assert "[1] Previous page" in out and "Next page" not in out
+    assert out == await admin.say("areas 2")
+    assert "There are 2 page(s) of areas; page 9 is past the end." in await admin.say("areas 9")
+    assert "Usage: areas [stale] [page]" in await admin.say("areas of the pmo")
+
+
+async def test_a_party_is_removed_only_when_nothing_refers_to_it(person):
+    admin = person(ADMIN)
+    out = await admin.say("party remove Oversight Team")
+    assert (
+        "Can't remove it: “Oversight Team” still holds roles in 5 areas: accountable for Value discovery and delivery; "
+        "responsible for Value discovery and delivery; informed about Enterprise architecture description, "
+        "Enterprise initiative budgets, Enterprise roadmap, Organisational strategy. "
+        "Give those roles to another party first (area set …). Nothing was changed." in out
+    )
+    await admin.say("party set Finance; contact: #finance")
+    assert "Removed party “Finance”." in await admin.say("party remove finance")
+    assert "I don't know a party called “Finance”" in await person().say("what does Finance own?")
+    assert "Undone: the party “Finance” is back as it was." in await admin.say("1")
+    assert "Contact  #finance" in await person().say("who is Finance?")
+    assert "There is no party called “Nobody”" in await admin.say("party remove Nobody")
+
+
+@pytest.mark.parametrize(
+    "value", ["", "not json", "[1, 2]", '{"n": "X", "f": {"owner": "PMO"}}', '{"n": "X", "f": {}, "a": "7"}']
+)
+async def test_forged_update_or_create_choices_change_nothing(bot, person, workspace, value):
+    from bot.core import Action
+
+    await person().say("hello")
+    base = dict(platform="console", workspace=workspace, channel="C", action_id="ownership.area_choice", value=value)
+    reply = await bot.handle(Action(**base, user=ADMIN))
+    assert reply.text == "That choice has expired. Nothing was changed."
+    reply = await bot.handle(Action(**base, user="U-BOB"))
+    assert reply.text.startswith("Only admins can")

@@ -170,7 +170,7 @@ class Bot:
                     session.add(Workspace(id=workspace, platform=platform))
                     await session.flush()
                     for hook in self.seeds if seed else ():
-                        await hook(session, workspace)
+                        await hook(session, workspace, self.now())
         except IntegrityError:
             pass  # another replica or request created it at the same moment: it is seeded there
         self._known_workspaces.add(workspace)

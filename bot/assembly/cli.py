@@ -47,11 +47,16 @@ def _parser() -> argparse.ArgumentParser:
 
     own = sub.add_parser("ownership", help="import or export the RACI registry")
     own_sub = own.add_subparsers(dest="ownership_command", required=True)
-    imp = own_sub.add_parser("import", parents=[who], help="import a RACI matrix (CSV or YAML), all or nothing")
+    imp = own_sub.add_parser(
+        "import", parents=[who], help="import a RACI matrix (CSV, Excel .xlsx or YAML; rows or grid), all or nothing"
+    )
     imp.add_argument("file", type=Path)
-    imp.add_argument("--format", choices=["csv", "yaml"], help="default: from the file name")
+    imp.add_argument("--format", choices=["csv", "xlsx", "yaml"], help="default: from the file name")
     exp = own_sub.add_parser("export", parents=[who], help="export the RACI registry")
-    exp.add_argument("--format", choices=["csv", "yaml"], default="csv")
+    exp.add_argument("--format", choices=["csv", "xlsx", "yaml"], help="default: from --out's name, else csv")
+    exp.add_argument(
+        "--layout", choices=["rows", "grid"], default="rows", help="one row per area, or areas × parties with R/A/C/I"
+    )
     exp.add_argument("--out", type=Path, help="write to this file instead of standard output")
 
     from bot.adapters.teams import package as teams_package
@@ -60,8 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    return _parser().parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings()
@@ -92,7 +101,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         if args.command in ("chat", "ask"):
             return await _chat(args, settings, db)
         if args.command == "ownership":
-            return await _ownership(args, settings, db)
+            return await ownership(args, settings, db)
         if args.command == "serve":
             from bot.assembly.app import Bot
             from bot.assembly.logs import setup_json_logging
@@ -190,29 +199,53 @@ def _read_line(interactive: bool) -> str | None:
         return None
 
 
-async def _ownership(args: argparse.Namespace, settings: Settings, db) -> int:
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".yml": "yaml",
+    ".yaml": "yaml",
+}
+
+
+async def ownership(args: argparse.Namespace, settings: Settings, db) -> int:
+    """`pmo-bot ownership import|export` against `db` (what main() runs, once the database is up)."""
     from bot.assembly.app import Bot
     from handlers.ownership import matrix
 
     bot = Bot(settings, db)
     if args.ownership_command == "export":
+        fmt = args.format or (FORMATS.get(args.out.suffix.lower(), "csv") if args.out else "csv")
+        if fmt == "yaml" and args.layout == "grid":
+            print("The grid layout is for spreadsheets: use --format csv or xlsx.", file=sys.stderr)
+            return 2
+        if fmt == "xlsx" and not args.out and sys.stdout.isatty():
+            print("An .xlsx workbook is binary: write it to a file with --out raci.xlsx.", file=sys.stderr)
+            return 2
         await bot.ensure_workspace(args.workspace, "console")
-        text = await matrix.export_matrix(db, args.workspace, args.format)
+        data = await matrix.export_matrix(db, args.workspace, fmt, args.layout)
         if args.out:
-            args.out.write_text(text, encoding="utf-8")
+            await asyncio.to_thread(args.out.write_bytes, data if isinstance(data, bytes) else data.encode())
             print(f"Wrote {args.out}", file=sys.stderr)
+        elif isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
         else:
-            sys.stdout.write(text)
+            sys.stdout.write(data)
         return 0
-    fmt = args.format or ("csv" if args.file.suffix.lower() == ".csv" else "yaml")
+    fmt = args.format or FORMATS.get(args.file.suffix.lower())
+    if fmt is None:
+        print(f"Can't tell the format of {args.file} from its name: use --format csv, xlsx or yaml.", file=sys.stderr)
+        return 2
     try:
-        text = args.file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = await asyncio.to_thread(args.file.read_bytes)
+    except OSError as exc:
         print(f"Can't read {args.file}: {exc}", file=sys.stderr)
         return 1
     await bot.ensure_workspace(args.workspace, "console", seed=False)
     try:
-        result = await matrix.import_matrix(db, args.workspace, text, fmt, actor=args.user)
+        result = await matrix.import_matrix(db, args.workspace, data, fmt, actor=args.user, now=bot.clock())
     except matrix.ImportFailed as exc:
         print(f"Nothing was imported: {len(exc.errors)} problem(s) in {args.file}:", file=sys.stderr)
         for error in exc.errors:
@@ -220,8 +253,16 @@ async def _ownership(args: argparse.Namespace, settings: Settings, db) -> int:
         return 1
     print(
         f"Imported {args.file}: {len(result.created)} area(s) added, {len(result.updated)} updated, "
-        f"{len(result.parties)} party(ies) written."
+        f"{len(result.unchanged)} unchanged; {len(result.parties)} party(ies) written."
     )
+    if result.new_parties:
+        print(
+            f"New parties ({len(result.new_parties)}), named in the file and created without a contact: "
+            + ", ".join(result.new_parties)
+            + ". Give each a contact with: party set NAME; contact: #channel"
+        )
+    if result.skipped:
+        print(f"Skipped {len(result.skipped)} row(s) with no R/A/C/I (headings?): " + "; ".join(result.skipped))
     return 0
 
 

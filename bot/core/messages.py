@@ -20,8 +20,12 @@ class Mention:
     text: str
 
     def reference(self) -> str:
-        """How a stored address (a party's contact) keeps it: <@id|name> or <#id|name>."""
-        return f"<{self.text[:1]}{self.id}|{self.name.replace('>', '').replace('|', ' ')}>"
+        """How a stored address (a party's contact) keeps it: <@id|name> or <#id|name>, or just
+        @id / #id where the id is the name (the console, the default model's "#pmo")."""
+        sigil = self.text[:1]
+        if self.id == self.name:
+            return f"{sigil}{self.id}"
+        return f"<{sigil}{self.id}|{self.name.replace('>', '').replace('|', ' ')}>"
 
 
 def parse_reference(stored: str) -> tuple[str, str, str] | None:
@@ -32,6 +36,20 @@ def parse_reference(stored: str) -> tuple[str, str, str] | None:
     if m[1]:
         return m[1], m[2], m[3] or m[2]
     return m[4], m[5], m[5]
+
+
+def address(platform: str, workspace: str, stored: str) -> ConversationRef | None:
+    """A stored contact as somewhere to post: a person (a DM) or a channel (by id or name; the
+    platform takes what it can reach). None for a description ("ask Sam in the PMO")."""
+    text = stored.strip()
+    if not text or " " in text:
+        return None
+    if parsed := parse_reference(text):
+        sigil, target, _name = parsed
+        if sigil == "@":
+            return ConversationRef.direct(platform, workspace, target)
+        return ConversationRef(platform, workspace, target)
+    return ConversationRef(platform, workspace, text)  # a bare id, e.g. a Teams conversation 19:…
 
 
 def show_reference(stored: str) -> str:

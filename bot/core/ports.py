@@ -101,4 +101,4 @@ class Services:
 
 
 Planner = Callable[[Services, datetime], Awaitable[Iterable[JobSpec]]]
-WorkspaceSeed = Callable[["AsyncSession", str], Awaitable[None]]
+WorkspaceSeed = Callable[["AsyncSession", str, datetime], Awaitable[None]]  # (session, workspace, now)

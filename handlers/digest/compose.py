@@ -1,5 +1,6 @@
 """The weekly PMO digest: one view of the week across features (ideas, retro actions, unanswered
-"who owns" questions, the next meetups). Each part reads its feature's tables directly."""
+"who owns" questions, areas due for a check, the next meetups). Each part reads its feature's
+tables directly."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.core import Reply, Section
 from handlers.ideas.lifecycle import LABELS, OPEN
 from handlers.meetups.replies import local
 from handlers.meetups.store import next_starts
+from handlers.ownership import freshness, registry
 from storage.models import Idea, IdeaEvent, MeetupSeries, RetroAction, UnansweredQuestion
 
 if TYPE_CHECKING:
@@ -92,6 +94,7 @@ async def compose(services: Services, workspace: str, *, since: datetime, until:
                 select(MeetupSeries).where(MeetupSeries.workspace == workspace, MeetupSeries.status == "active")
             )
         ).all()
+        stale = [a for a in await registry.area_lines(session, workspace) if freshness.is_stale(a, until)]
 
     today = until.date()
     week = f"{since.strftime('%d %b')} – {until.strftime('%d %b %Y')}"
@@ -144,6 +147,20 @@ async def compose(services: Services, workspace: str, *, since: datetime, until:
             or "None: every question had an answer.",
         ),
     ]
+    stale.sort(key=freshness.due_at)  # longest overdue first
+    sections.append(
+        Section(
+            heading=f"Areas due for a check ({len(stale)})",
+            text=_lines(
+                [
+                    f"{a.name} — {a.accountable or 'nobody accountable'}, "
+                    + (f"last verified {freshness.ago(a.verified_at, until)}" if a.verified_at else "never verified")
+                    for a in stale
+                ]
+            )
+            or "None: every area was verified within its interval.",
+        )
+    )
     coming = sorted(
         (start, s)
         for s in series

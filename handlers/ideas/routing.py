@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import select
 
 from bot.core import ConversationRef, Reply
-from bot.core.messages import parse_reference
+from bot.core.messages import address
 from bot.core.router import Context
 from handlers.ownership.registry import RegistryCache
 from storage.models import IdeaChannels
@@ -45,26 +45,10 @@ async def route(services: Services, platform: str, workspace: str, area_id: int 
     out = Route(area_id, view.area.name)
     if party:
         out.party = party.name
-        out.contact = contact_ref(platform, workspace, party.contact)
+        out.contact = address(platform, workspace, party.contact)
         if out.contact and out.contact.user:
             out.owner = out.contact.user
     return out
-
-
-def contact_ref(platform: str, workspace: str, contact: str) -> ConversationRef | None:
-    """A party's contact as somewhere to post: a person (a DM) or a channel (by id or name; the
-    platform takes what it can reach, and a notice it can't deliver goes to the triage queue)."""
-    c = contact.strip()
-    if not c or " " in c:
-        return None  # a description ("ask Sam in the PMO"), not an address
-    if parsed := parse_reference(c):
-        sigil, target, _name = parsed
-        return (
-            ConversationRef.direct(platform, workspace, target)
-            if sigil == "@"
-            else ConversationRef(platform, workspace, target)
-        )
-    return ConversationRef(platform, workspace, c)  # a bare id, e.g. a Teams conversation 19:…
 
 
 async def channels(services: Services, workspace: str) -> IdeaChannels | None:

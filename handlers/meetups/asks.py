@@ -17,7 +17,7 @@ from bot.core import ConversationRef, Reply
 from bot.core.ports import JobSpec, Services
 from handlers.meetups import replies, store
 from scheduler.deliveries import deliver
-from scheduler.recurrence import zone
+from scheduler.recurrence import daily_at, zone
 from storage.models import MeetupSeries
 
 ASK_AHEAD = timedelta(days=7)
@@ -25,9 +25,7 @@ ASK_AT = time(9, 0)
 
 
 def next_sweep(services: Services, now: datetime) -> datetime:
-    local = now.astimezone(zone(services.settings.pmo_bot_timezone))
-    at = datetime.combine(local.date(), ASK_AT, tzinfo=local.tzinfo)
-    return at if at > local else datetime.combine(local.date() + timedelta(days=1), ASK_AT, tzinfo=local.tzinfo)
+    return daily_at(now, services.settings.pmo_bot_timezone, ASK_AT)
 
 
 async def plan(services: Services, now: datetime) -> Iterable[JobSpec]:

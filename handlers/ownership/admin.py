@@ -1,13 +1,16 @@
 """Registry administration from chat (admins only): areas, aliases, parties, gaps, audit, undo.
 
 Syntax: `area set NAME; accountable: PARTY; responsible: P1, P2; consulted: …; informed: …;
-aliases: a1, a2; notes: …; name: NEW NAME`. Keys may be abbreviated to a/r/c/i. Fields not given
-keep their current value. Every confirmation carries an Undo button.
+aliases: a1, a2; notes: …; verify every: 30 days; name: NEW NAME`. Keys may be abbreviated to
+a/r/c/i. Fields not given keep their current value. A NAME that is only an alias or a near miss
+of an existing area is asked about ("update X or create NAME?") rather than guessed. A change
+that changes nothing says so and is not audited; every other confirmation has an Undo button.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from typing import Any
 
@@ -16,7 +19,7 @@ from sqlmodel import select
 from bot.core import Button, Field, Form, Input, Reply, Section
 from bot.core.messages import show_reference
 from bot.core.router import Context, Handler, Routes
-from handlers.ownership import registry
+from handlers.ownership import changes, freshness, names, registry
 from handlers.ownership.matching import key
 from handlers.ownership.registry import RegistryCache
 from handlers.ownership.replies import area_reply, with_note
@@ -39,6 +42,9 @@ AREA_KEYS = {
     "notes": "notes",
     "name": "name",
     "rename": "name",
+    "verify every": "verify_every_days",
+    "verify": "verify_every_days",
+    "review every": "verify_every_days",
 }
 PARTY_KEYS = {
     "contact": "contact",
@@ -51,8 +57,10 @@ PARTY_KEYS = {
 }
 LISTS = {"responsible", "consulted", "informed", "aliases"}
 AREA_SET_USAGE = (
-    "area set NAME; accountable: PARTY; responsible: P1, P2; consulted: …; informed: …; aliases: a1, a2; notes: …"
+    "area set NAME; accountable: PARTY; responsible: P1, P2; consulted: …; informed: …; aliases: a1, a2; notes: …;"
+    " verify every: 30 days"
 )
+VALUE_LIMIT = 1900  # a pending change travels in its buttons; Slack's button value limit is 2000
 PARTY_SET_USAGE = "party set NAME; contact: #channel or @person; description: …; aliases: a1, a2"
 
 
@@ -84,6 +92,11 @@ def parse_fields(args: str, keys: dict[str, str]) -> tuple[str, dict[str, Any]]:
                     + "."
                 )
             fields[field] = items[0] if field == "accountable" else items
+        elif field == "verify_every_days":
+            try:
+                fields[field] = freshness.parse_interval(value)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
         else:
             fields[field] = value
     return name, fields
@@ -116,11 +129,17 @@ def _undo(entry: AuditEntry) -> Button:
     return Button("Undo", "ownership.undo", str(entry.id), style="danger")
 
 
-async def _confirm_area(session, entry: AuditEntry, verb: str, area) -> Reply:
-    answer = area_reply(await registry.area_view(session, area))
-    answer.text = f"{verb} “{area.name}”. {answer.text}"
-    answer.sections.insert(0, Section(text=f"{verb} “{area.name}”."))
-    answer.buttons = [_undo(entry)]
+async def _confirm_area(ctx: Context, session, entry: AuditEntry | None, verb: str, area: Area) -> Reply:
+    """The area as it now is, under "Added …" / "Updated …" with Undo, or "Nothing to change"."""
+    answer = area_reply(await registry.area_view(session, area), ctx.now())
+    head = (
+        f"{verb} “{area.name}”."
+        if entry
+        else f"Nothing to change: “{area.name}” already is as you describe it. Nothing was recorded."
+    )
+    answer.text = f"{head} {answer.text}"
+    answer.sections.insert(0, Section(text=head))
+    answer.buttons = [_undo(entry)] if entry else []
     return answer
 
 
@@ -132,7 +151,10 @@ async def _confirm_area(session, entry: AuditEntry, verb: str, area) -> Reply:
     "Add or change an area and its RACI",
     usage=AREA_SET_USAGE,
     admin="change the ownership registry",
-    examples=("area set Product roadmap; accountable: PMO; consulted: Oversight Team; aliases: product plan",),
+    examples=(
+        "area set Product roadmap; accountable: PMO; consulted: Oversight Team; aliases: product plan",
+        "area set Enterprise roadmap; verify every: 30 days",
+    ),
 )
 @_writes
 async def area_set(ctx: Context) -> Reply:
@@ -145,10 +167,42 @@ async def area_set(ctx: Context) -> Reply:
     return await _save_area(ctx, name, fields)
 
 
-async def _save_area(ctx: Context, name: str, fields: dict[str, Any]) -> Reply:
+@routes.command(
+    "area add",
+    "Add a new area, even when its name is close to an existing one",
+    usage="area add NAME; accountable: PARTY; …",
+    admin="change the ownership registry",
+)
+@_writes
+async def area_add(ctx: Context) -> Reply:
+    try:
+        name, fields = parse_fields(ctx.args, AREA_KEYS)
+    except UsageError as exc:
+        return Reply(f"{exc} Nothing was changed. Usage: {AREA_SET_USAGE.replace('area set', 'area add')}")
+    return await _save_area(ctx, name, fields, create=True)
+
+
+async def _save_area(
+    ctx: Context, name: str, fields: dict[str, Any], *, area_id: int | None = None, create: bool = False
+) -> Reply:
+    """Change the area named (or with `area_id`), or add one. A name that only an alias or a near
+    miss connects to an existing area is asked about: "update X or create NAME?"."""
     ws = ctx.msg.workspace
     async with ctx.db.session() as session:
-        existing = await registry.find_area(session, ws, name) if key(name) else None
+        if area_id is not None:
+            existing = await registry.get_area(session, ws, area_id)
+            if existing is None:
+                return Reply("That area no longer exists. Nothing was changed.")
+        else:
+            existing = await registry.area_named(session, ws, name) if key(name) else None
+            if existing and create:
+                return Reply(
+                    f"There already is an area called “{existing.name}”; change it with area set. Nothing was changed."
+                )
+            if existing is None and key(name) and not create:
+                near = await _near_areas(session, ws, name)
+                if near:
+                    return _update_or_create(name, fields, near)
         if existing:
             snap = registry.area_snapshot(await registry.area_view(session, existing))
         else:
@@ -158,29 +212,129 @@ async def _save_area(ctx: Context, name: str, fields: dict[str, Any]) -> Reply:
         snap.update(fields)
         try:
             entry = await registry.write_area(
-                session, ws, snap, actor=ctx.msg.user, action="area.set", existing=existing
+                session, ws, snap, actor=ctx.msg.user, action="area.set", existing=existing, now=ctx.now()
             )
         except registry.RegistryError as exc:
             return Reply(f"{exc} Nothing was changed.")
-        area = existing or await registry.find_area(session, ws, snap["area"])
-        return await _confirm_area(session, entry, "Updated" if existing else "Added", area)
+        area = existing or await registry.area_named(session, ws, snap["area"])
+        return await _confirm_area(ctx, session, entry, "Updated" if existing else "Added", area)
 
 
-def area_form() -> Reply:
+async def _near_areas(session, workspace: str, name: str) -> list[tuple[Area, str | None]]:
+    """Existing areas `name` may mean: (area, the alias it matched, or None for a near miss)."""
+    known = await registry.names_and_aliases(session, workspace)
+    found: dict[int, tuple[Area, str | None]] = {}
+    for text, area in known:
+        if text != area.name and key(text) == key(name):
+            found.setdefault(area.id, (area, text))
+    by_text = {text: area for text, area in known}
+    for text in names.close(name, by_text):
+        area = by_text[text]
+        found.setdefault(area.id, (area, text if text != area.name else None))
+    return list(found.values())[:3]
+
+
+def _update_or_create(name: str, fields: dict[str, Any], near: list[tuple[Area, str | None]]) -> Reply:
+    lines = [f"“{area.name}”" + (f" (also called “{alias}”)" if alias else " (a similar name)") for area, alias in near]
+    text = (
+        f"There is no area called “{name}”, but it looks like {' or '.join(lines)}. "
+        f"Update {'it' if len(near) == 1 else 'one of them'}, or create a new area “{name}”? "
+        "Nothing is changed until you choose."
+    )
+    typed = f"(Or type “area set {near[0][0].name}; …” to change it, or “area add {name}; …” to create the new area.)"
+    buttons = [
+        Button(f"Update “{area.name}”"[:75], "ownership.area_choice", value, style="primary")
+        for area, _ in near
+        if (value := _pending(name, fields, area_id=area.id))
+    ]
+    if buttons and (value := _pending(name, fields)):
+        buttons.append(Button(f"Create “{name}”"[:75], "ownership.area_choice", value))
+        buttons.append(Button("Cancel", "ownership.cancel"))
+    else:
+        buttons = []  # too long to carry in a button: the typed commands still work
+    return Reply(
+        f"{text} {typed}",
+        title="Update or create?",
+        sections=[Section(text=text), Section(text=typed)],
+        buttons=buttons,
+        private=True,
+    )
+
+
+def _pending(name: str, fields: dict[str, Any], *, area_id: int | None = None) -> str | None:
+    value = json.dumps({"n": name, "f": fields, "a": area_id}, ensure_ascii=False)
+    return value if len(value) <= VALUE_LIMIT else None
+
+
+def _read_pending(value: str) -> tuple[str, dict[str, Any], int | None] | None:
+    """A pending change from a button, checked strictly (forged values are refused)."""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("n"), str) or not isinstance(data.get("f"), dict):
+        return None
+    area_id, fields = data.get("a"), data["f"]
+    if area_id is not None and (isinstance(area_id, bool) or not isinstance(area_id, int)):
+        return None
+    allowed = set(AREA_KEYS.values())
+    for field_name, v in fields.items():
+        ok = isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))
+        if field_name == "verify_every_days":
+            ok = v is None or (isinstance(v, int) and not isinstance(v, bool))
+        if field_name not in allowed or not ok:
+            return None
+    return data["n"], fields, area_id
+
+
+@routes.action("ownership.area_choice", admin="change the ownership registry")
+@_writes
+async def area_choice(ctx: Context) -> Reply:
+    pending = _read_pending(ctx.action.value)
+    if pending is None:
+        return Reply("That choice has expired. Nothing was changed.")
+    name, fields, area_id = pending
+    reply = await _save_area(ctx, name, fields, area_id=area_id, create=area_id is None)
+    reply.replace = True
+    return reply
+
+
+@routes.action("ownership.cancel")
+async def cancel(ctx: Context) -> Reply:
+    return Reply("Cancelled. Nothing was changed.", replace=True)
+
+
+def area_form(snap: dict[str, Any] | None = None, area_id: int | None = None) -> Reply:
+    """The area form; with `snap` filled in with an existing area's values, to change it."""
+    snap = snap or {}
+
+    def now(field_name: str) -> str:
+        value = snap.get(field_name)
+        return ", ".join(value) if isinstance(value, list) else str(value or "")
+
+    every = snap.get("verify_every_days")
     return Reply(
         text=f"Fill in the area form, or type: {AREA_SET_USAGE}",
         form=Form(
             title="Area and its RACI",
             submit_action_id="ownership.area_form",
             submit_label="Save",
+            value=str(area_id) if area_id else "",
             inputs=[
-                Input("area", "Area name", placeholder="Enterprise roadmap"),
-                Input("accountable", "Accountable party (exactly one)", placeholder="PMO"),
-                Input("responsible", "Responsible (comma-separated)", optional=True),
-                Input("consulted", "Consulted (comma-separated)", optional=True),
-                Input("informed", "Informed (comma-separated)", optional=True),
-                Input("aliases", "Other names people use (comma-separated)", optional=True),
-                Input("notes", "Notes", kind="multiline", optional=True),
+                Input("area", "Area name", placeholder="Enterprise roadmap", initial=now("area")),
+                Input("accountable", "Accountable party (exactly one)", placeholder="PMO", initial=now("accountable")),
+                Input("responsible", "Responsible (comma-separated)", optional=True, initial=now("responsible")),
+                Input("consulted", "Consulted (comma-separated)", optional=True, initial=now("consulted")),
+                Input("informed", "Informed (comma-separated)", optional=True, initial=now("informed")),
+                Input("aliases", "Other names people use (comma-separated)", optional=True, initial=now("aliases")),
+                Input(
+                    "verify_every",
+                    f"Check it every … (default {freshness.DEFAULT_DAYS} days)",
+                    optional=True,
+                    placeholder="30 days",
+                    initial=f"{every} days" if every else "",
+                ),
+                Input("notes", "Notes", kind="multiline", optional=True, initial=now("notes")),
             ],
         ),
     )
@@ -190,16 +344,25 @@ def area_form() -> Reply:
 @_writes
 async def area_form_submit(ctx: Context) -> Reply:
     form = ctx.action.form
+    area_id = registry.row_id(ctx.action.value) if ctx.action.value else None  # set when changing a known area
     fields: dict[str, Any] = {}
     for name in ("accountable", "responsible", "consulted", "informed", "aliases", "notes"):
         value = (form.get(name) or "").strip()
-        if value:
+        if value or area_id:  # changing a known area, an emptied box empties the field
             fields[name] = (
                 value if name in ("notes", "accountable") else [v.strip() for v in value.split(",") if v.strip()]
             )
+    if every := (form.get("verify_every") or "").strip():
+        try:
+            fields["verify_every_days"] = freshness.parse_interval(every)
+        except ValueError as exc:
+            return Reply(f"{exc} Nothing was changed.")
     if "," in fields.get("accountable", ""):
         return Reply("An area has exactly one Accountable party. Nothing was changed.")
-    return await _save_area(ctx, (form.get("area") or "").strip(), fields)
+    name = (form.get("area") or "").strip()
+    if area_id:
+        fields["name"] = name
+    return await _save_area(ctx, name, fields, area_id=area_id)
 
 
 @routes.command(
@@ -223,11 +386,11 @@ async def area_alias(ctx: Context) -> Reply:
         snap["aliases"] = [*snap["aliases"], *new]
         try:
             entry = await registry.write_area(
-                session, ctx.msg.workspace, snap, actor=ctx.msg.user, action="area.alias", existing=area
+                session, ctx.msg.workspace, snap, actor=ctx.msg.user, action="area.alias", existing=area, now=ctx.now()
             )
         except registry.RegistryError as exc:
             return Reply(f"{exc} Nothing was changed.")
-        return await _confirm_area(session, entry, "Added aliases to", area)
+        return await _confirm_area(ctx, session, entry, "Added aliases to", area)
 
 
 @routes.command(
@@ -239,7 +402,7 @@ async def area_remove(ctx: Context) -> Reply:
         area = await registry.find_area(session, ctx.msg.workspace, ctx.args)
         if area is None:
             return Reply(f"There is no area called “{ctx.args.strip()}”. Nothing was changed.")
-        entry = await registry.delete_area(session, ctx.msg.workspace, area, actor=ctx.msg.user)
+        entry = await registry.delete_area(session, ctx.msg.workspace, area, actor=ctx.msg.user, now=ctx.now())
     return Reply(f"Removed “{area.name}”.", buttons=[_undo(entry)])
 
 
@@ -255,12 +418,17 @@ async def area_verify(ctx: Context) -> Reply:
         area = await registry.find_area(session, ctx.msg.workspace, ctx.args)
         if area is None:
             return Reply(f"There is no area called “{ctx.args.strip()}”. Nothing was changed.")
-        snap = registry.area_snapshot(await registry.area_view(session, area))
-        snap["verified_at"], snap["verified_by"] = ctx.now().isoformat(), ctx.msg.user
-        entry = await registry.write_area(
-            session, ctx.msg.workspace, snap, actor=ctx.msg.user, action="area.verify", existing=area
-        )
-        return await _confirm_area(session, entry, "Verified", area)
+        entry = await verify(ctx, session, area)
+        return await _confirm_area(ctx, session, entry, "Verified", area)
+
+
+async def verify(ctx: Context, session, area: Area) -> AuditEntry | None:
+    """Record that `area` was checked now by the person talking (audited, undoable)."""
+    snap = registry.area_snapshot(await registry.area_view(session, area))
+    snap["verified_at"], snap["verified_by"] = ctx.now().isoformat(), ctx.msg.user
+    return await registry.write_area(
+        session, ctx.msg.workspace, snap, actor=ctx.msg.user, action="area.verify", existing=area, now=ctx.now()
+    )
 
 
 # --------------------------------------------------------------------------------- parties
@@ -292,9 +460,15 @@ async def party_set(ctx: Context) -> Reply:
             fields["aliases"] = [*existing.aliases, *fields["aliases"]]
         snap.update(fields)
         try:
-            entry = await registry.write_party(session, ctx.msg.workspace, snap, actor=ctx.msg.user, existing=existing)
+            entry = await registry.write_party(
+                session, ctx.msg.workspace, snap, actor=ctx.msg.user, existing=existing, now=ctx.now()
+            )
         except registry.RegistryError as exc:
             return Reply(f"{exc} Nothing was changed.")
+    if entry is None:
+        return Reply(
+            f"Nothing to change: the party “{snap['name']}” already is as you describe it. Nothing was recorded."
+        )
     verb = "Updated" if existing else "Added"
     fields_shown = [
         Field("Contact", show_reference(snap.get("contact") or "") or "none"),
@@ -309,6 +483,29 @@ async def party_set(ctx: Context) -> Reply:
         ],
         buttons=[_undo(entry)],
     )
+
+
+@routes.command(
+    "party remove",
+    "Remove a party that no area refers to any more",
+    usage="party remove NAME",
+    admin="change the ownership registry",
+)
+@_writes
+async def party_remove(ctx: Context) -> Reply:
+    async with ctx.db.session() as session:
+        party = await registry.find_party(session, ctx.msg.workspace, ctx.args) if key(ctx.args) else None
+        if party is None:
+            known = ", ".join(p.name for p in await registry.all_parties(session, ctx.msg.workspace))
+            return Reply(
+                f"There is no party called “{ctx.args.strip()}”. Known parties: {known or 'none yet'}. "
+                "Nothing was changed."
+            )
+        try:
+            entry = await registry.delete_party(session, ctx.msg.workspace, party, actor=ctx.msg.user, now=ctx.now())
+        except registry.RegistryError as exc:
+            return Reply(f"Can't remove it: {exc} Nothing was changed.")
+    return Reply(f"Removed party “{party.name}”.", buttons=[_undo(entry)])
 
 
 # ------------------------------------------------------------------------ gaps, audit, undo
@@ -412,12 +609,14 @@ async def _accept(ctx: Context, gap_id: int, area_name: str) -> Reply:
         snap = registry.area_snapshot(await registry.area_view(session, area))
         snap["aliases"] = [*snap["aliases"], alias[: registry.MAX_NAME]]
         try:
-            entry = await registry.write_area(session, ws, snap, actor=ctx.msg.user, action="area.alias", existing=area)
+            entry = await registry.write_area(
+                session, ws, snap, actor=ctx.msg.user, action="area.alias", existing=area, now=ctx.now()
+            )
         except registry.RegistryError as exc:
             return Reply(f"{exc} Nothing was changed.")
         registry.close_gap(gap, registry.GAP_ACCEPTED, ctx.msg.user, ctx.now(), area.id)
         session.add(gap)
-        return await _confirm_area(session, entry, f"Added “{alias}” as another name for", area)
+        return await _confirm_area(ctx, session, entry, f"Added “{alias}” as another name for", area)
 
 
 @routes.command(
@@ -449,16 +648,39 @@ async def _dismiss(ctx: Context, gap_id: int) -> Reply:
         return Reply(f"Dismissed #{gap.id} “{gap.text}”: it no longer shows in `gaps` or the digest.")
 
 
-@routes.command("audit", "Recent changes to the registry: who, when, what", admin="see the audit log")
+@routes.command(
+    "audit",
+    "Recent changes to the registry: who, when, before → after (audit NAME: one area's or party's)",
+    usage="audit [NAME]",
+    admin="see the audit log",
+)
 async def list_audit(ctx: Context) -> Reply:
+    ws, name = ctx.msg.workspace, ctx.args.strip()
     async with ctx.db.session() as session:
-        rows = await registry.recent_audit(session, ctx.msg.workspace)
+        subjects = None
+        if name:
+            found = await registry.find_area(session, ws, name) or await registry.find_party(session, ws, name)
+            subjects = {name, found.name} if found else {name}
+        rows = await registry.recent_audit(session, ws, subjects=subjects)
     if not rows:
-        return Reply("No changes recorded yet.")
-    lines = [f"• {e.at:%Y-%m-%d %H:%M} {e.actor}: {e.action} “{e.subject}”" for e in rows]
+        return Reply(f"No changes to “{name}” recorded." if name else "No changes recorded yet.")
+    lines = [f"• {e.at:%Y-%m-%d %H:%M} {e.actor}: {e.action} “{e.subject}”: {changes.describe(e)}" for e in rows]
+    title = f"Changes to {name}" if name else "Registry changes"
     return Reply(
-        "Recent changes:\n" + "\n".join(lines), title="Registry changes", sections=[Section(text="\n".join(lines))]
+        "Recent changes:\n" + "\n".join(lines),
+        title=title[:150],
+        sections=[Section(text="\n".join(chunk)) for chunk in _chunks(lines, 3000)],
     )
+
+
+def _chunks(lines: list[str], size: int) -> list[list[str]]:
+    """Lines grouped so each group's text stays under `size` characters (a Slack section's limit)."""
+    groups: list[list[str]] = [[]]
+    for line in lines:
+        if groups[-1] and sum(len(x) + 1 for x in groups[-1]) + len(line) > size:
+            groups.append([])
+        groups[-1].append(line[:size])
+    return groups
 
 
 @routes.action("ownership.undo", admin="undo registry changes")
@@ -501,10 +723,12 @@ async def _undo_area(ctx: Context, session, entry: AuditEntry) -> Reply:
     current = await registry.find_area(session, ws, entry.after["area"]) if entry.after else None
     if entry.before is None:
         if current:
-            await registry.delete_area(session, ws, current, actor=ctx.msg.user)
-        await registry.audit(session, ws, ctx.msg.user, "area.undo", entry.subject, entry.after, None)
+            await registry.delete_area(session, ws, current, actor=ctx.msg.user, now=ctx.now())
+        await registry.audit(session, ws, ctx.msg.user, "area.undo", entry.subject, entry.after, None, ctx.now())
         return Reply(f"Undone: “{entry.subject}” is removed again.")
-    await registry.write_area(session, ws, entry.before, actor=ctx.msg.user, action="area.undo", existing=current)
+    await registry.write_area(
+        session, ws, entry.before, actor=ctx.msg.user, action="area.undo", existing=current, now=ctx.now()
+    )
     return Reply(f"Undone: “{entry.before['area']}” is back as it was.")
 
 
@@ -516,7 +740,7 @@ async def _undo_party(ctx: Context, session, entry: AuditEntry) -> Reply:
             return Reply(f"“{party.name}” already holds roles in areas; change those first. Nothing was changed.")
         if party:
             await session.delete(party)
-        await registry.audit(session, ws, ctx.msg.user, "party.undo", entry.subject, entry.after, None)
+        await registry.audit(session, ws, ctx.msg.user, "party.undo", entry.subject, entry.after, None, ctx.now())
         return Reply(f"Undone: the party “{entry.subject}” is removed again.")
-    await registry.write_party(session, ws, entry.before, actor=ctx.msg.user, existing=party)
+    await registry.write_party(session, ws, entry.before, actor=ctx.msg.user, existing=party, now=ctx.now())
     return Reply(f"Undone: the party “{entry.before['name']}” is back as it was.")

@@ -192,7 +192,7 @@ async def answer_area(ctx: Context, asked: Asked | str, *, record: bool = True) 
     if match.kind == "answer":
         view = await registry_cache.view(ctx.db, workspace, match.best.area_id)
         if view:
-            return reading(question, area_answer(view)) if match.corrected else area_answer(view)
+            return reading(question, area_answer(view, ctx.now())) if match.corrected else area_answer(view, ctx.now())
     gap_id = None
     if record:
         outcome = "asked" if match.kind == "ambiguous" else "unknown"
@@ -272,7 +272,7 @@ async def pick_area(ctx: Context) -> Reply:
     view = await ctx.own(RegistryCache).view(ctx.db, ctx.msg.workspace, ids[0])
     if view is None:
         return Reply("That area no longer exists. Ask again to see the current ones.")
-    answer = area_answer(view)
+    answer = area_answer(view, ctx.now())
     if len(ids) == 2:
         async with ctx.db.session() as session:
             gap = await registry.get_gap(session, ctx.msg.workspace, ids[1])

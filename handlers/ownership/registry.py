@@ -51,6 +51,7 @@ class AreaView:
     roles: dict[str, list[PartyRef]]  # "A" / "R" / "C" / "I" -> parties
     aliases: list[str]
     answer: Reply | None = None  # the reply built from this view, kept with it (replies.area_answer)
+    answer_day: Any = None  # what `answer` was built for: (date, stale?)
 
     @property
     def accountable(self) -> PartyRef | None:
@@ -149,7 +150,64 @@ async def find_area(session: AsyncSession, workspace: str, name: str) -> Area | 
     ).first()
 
 
+async def area_named(session: AsyncSession, workspace: str, name: str) -> Area | None:
+    """An area by its own name (normalised), never by an alias."""
+    return (await session.exec(select(Area).where(Area.workspace == workspace, Area.key == key(name)))).first()
+
+
+async def names_and_aliases(session: AsyncSession, workspace: str) -> list[tuple[str, Area]]:
+    """Every name an area goes by (its own and its aliases), with the area."""
+    areas = {a.id: a for a in (await session.exec(select(Area).where(Area.workspace == workspace))).all()}
+    rows = await session.exec(select(AreaAlias.alias, AreaAlias.area_id).where(AreaAlias.workspace == workspace))
+    return [(a.name, a) for a in areas.values()] + [(alias, areas[area_id]) for alias, area_id in rows]
+
+
+@dataclass(slots=True)
+class AreaLine:
+    """One area as `areas` lists it (plain columns: thousands of them are read at once)."""
+
+    id: int
+    name: str
+    verified_at: datetime | None
+    verified_by: str | None
+    updated_at: datetime
+    verify_every_days: int | None
+    accountable: str
+
+
+async def area_lines(
+    session: AsyncSession, workspace: str, *, offset: int = 0, limit: int | None = None
+) -> list[AreaLine]:
+    """Areas with their Accountable's name, in name order (case-insensitive)."""
+    query = (
+        select(
+            Area.id,
+            Area.name,
+            Area.verified_at,
+            Area.verified_by,
+            Area.updated_at,
+            Area.verify_every_days,
+            Party.name,
+        )
+        .outerjoin(Assignment, (Assignment.area_id == Area.id) & (Assignment.role == "A"))
+        .outerjoin(Party, Party.id == Assignment.party_id)
+        .where(Area.workspace == workspace)
+        .order_by(func.lower(Area.name), Area.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [AreaLine(*row[:-1], row[-1] or "") for row in await session.exec(query)]
+
+
+def row_id(value: str) -> int:
+    """A row id from a button or form, parsed strictly (ASCII digits, bounded); -1 matches nothing."""
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else -1
+
+
 async def get_area(session: AsyncSession, workspace: str, area_id: int) -> Area | None:
+    if not 0 < area_id < 10**12:
+        return None
     area = await session.get(Area, area_id)
     return area if area and area.workspace == workspace else None
 
@@ -166,6 +224,28 @@ def party_lookup(parties: list[Party]) -> dict[str, Party]:
             lookup.setdefault(key(alias), party)
     lookup.update({party.key: party for party in parties})
     return lookup
+
+
+async def party_named(session: AsyncSession, workspace: str, name: str) -> Party | None:
+    """A party by its own name (normalised), never by an alias."""
+    return (await session.exec(select(Party).where(Party.workspace == workspace, Party.key == key(name)))).first()
+
+
+async def area_keys(session: AsyncSession, workspace: str) -> dict[str, tuple[str, bool]]:
+    """Normalised name or alias -> (the area's name, whether it is the area's own name)."""
+    rows = await session.exec(
+        select(AreaAlias.key, Area.name)
+        .join(Area, Area.id == AreaAlias.area_id)
+        .where(AreaAlias.workspace == workspace)
+    )
+    found = {k: (name, False) for k, name in rows}
+    found.update(
+        {
+            k: (name, True)
+            for k, name in await session.exec(select(Area.key, Area.name).where(Area.workspace == workspace))
+        }
+    )
+    return found
 
 
 async def find_party(session: AsyncSession, workspace: str, name: str) -> Party | None:
@@ -211,9 +291,19 @@ def area_snapshot(view: AreaView) -> dict[str, Any]:
         snap[name] = [p.name for p in view.roles[role]]
     snap["aliases"] = list(view.aliases)
     snap["notes"] = a.notes
-    snap["verified_at"] = a.verified_at.isoformat() if a.verified_at else None
+    snap["verified_at"] = _iso(a.verified_at) if a.verified_at else None
     snap["verified_by"] = a.verified_by
+    snap["verify_every_days"] = a.verify_every_days
     return snap
+
+
+def _same(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether a write would change nothing (lists compared as sets: their order is the database's)."""
+
+    def norm(snap: dict[str, Any]) -> dict[str, Any]:
+        return {k: sorted(v) if isinstance(v, list) else v for k, v in snap.items()}
+
+    return norm(before) == norm(after)
 
 
 def party_snapshot(party: Party) -> dict[str, Any]:
@@ -251,9 +341,16 @@ async def audit(
     subject: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    now: datetime | None = None,
 ) -> AuditEntry:
     entry = AuditEntry(
-        workspace=workspace, actor=actor, action=action, subject=subject[:200], before=before, after=after
+        workspace=workspace,
+        actor=actor,
+        action=action,
+        subject=subject[:200],
+        before=before,
+        after=after,
+        at=now or utcnow(),
     )
     session.add(entry)
     await session.flush()
@@ -269,8 +366,13 @@ async def write_area(
     action: str,
     existing: Area | None = None,
     parties: dict[str, Party] | None = None,
-) -> AuditEntry:
-    """Create or replace one area from a snapshot. Raises RegistryError, having written nothing."""
+    now: datetime | None = None,
+) -> AuditEntry | None:
+    """Create or replace one area from a snapshot. Raises RegistryError, having written nothing.
+
+    Returns the audit entry, or None when the area already is exactly as the snapshot says
+    (nothing is written, bumped or audited). Verification and its interval keep their value
+    unless the snapshot names them."""
     name = _check_name(str(snap.get("area") or ""), "An area")
     parties = parties if parties is not None else party_lookup(await all_parties(session, workspace))
 
@@ -288,12 +390,13 @@ async def write_area(
         accountable = accountable[0]
     if not str(accountable).strip():
         raise RegistryError(f"“{name}” needs exactly one Accountable party.")
-    cells: set[tuple[int, str]] = {(resolve(str(accountable)).id, "A")}
+    held: dict[str, list[Party]] = {"A": [resolve(str(accountable))]}
     for role, field_name in ROLE_LISTS.items():
-        cells |= {(resolve(p).id, role) for p in snap.get(field_name) or []}
+        held[role] = list({p.id: p for p in map(resolve, snap.get(field_name) or [])}.values())
+    cells = {(p.id, role) for role, ps in held.items() for p in ps}
 
-    if existing is None:
-        existing = await find_area(session, workspace, name)
+    if existing is None:  # by its own name only: an alias never turns a new area into a rewrite of another
+        existing = await area_named(session, workspace, name)
     if existing is None:
         clash = None
     else:
@@ -318,14 +421,30 @@ async def write_area(
         for alias_key, owner in taken:
             raise RegistryError(f"The alias “{alias_keys[alias_key]}” already belongs to “{owner}”.")
 
+    verified = ("verified_at", "verified_by")
+    after = {
+        "area": name,
+        "accountable": held["A"][0].name,
+        **{field_name: [p.name for p in held[role]] for role, field_name in ROLE_LISTS.items()},
+        "aliases": list(alias_keys.values()),
+        "notes": str(snap.get("notes") or ""),
+        **{k: (snap.get(k) if "verified_by" in snap else (before or {}).get(k)) for k in verified},
+        "verify_every_days": _interval(snap["verify_every_days"])
+        if "verify_every_days" in snap
+        else (before or {}).get("verify_every_days"),
+    }
+    if after["verified_at"]:
+        after["verified_at"] = _iso(after["verified_at"])
+    if before is not None and _same(before, after):
+        return None
+
     area = existing or Area(workspace=workspace, name=name, key=key(name))
     area.name, area.key = name, key(name)
-    area.notes = str(snap.get("notes") or "")
-    area.updated_at = utcnow()
-    if "verified_by" in snap:
-        area.verified_by = snap.get("verified_by")
-        verified_at = snap.get("verified_at")
-        area.verified_at = _parse_time(verified_at) if verified_at else None
+    area.notes = after["notes"]
+    area.updated_at = now or utcnow()
+    area.verified_by = after["verified_by"]
+    area.verified_at = _parse_time(after["verified_at"]) if after["verified_at"] else None
+    area.verify_every_days = after["verify_every_days"]
     session.add(area)
     await session.flush()
     await session.exec(delete(Assignment).where(Assignment.area_id == area.id))
@@ -336,21 +455,64 @@ async def write_area(
     await session.flush()
     await _bump(session, workspace)
     after = area_snapshot(await area_view(session, area))
-    return await audit(session, workspace, actor, action, name, before, after)
+    return await audit(session, workspace, actor, action, name, before, after, now)
 
 
-async def delete_area(session: AsyncSession, workspace: str, area: Area, *, actor: str) -> AuditEntry:
+MAX_INTERVAL_DAYS = 3650
+
+
+def _interval(value: Any) -> int | None:
+    """A verification interval in days (None: the default); RegistryError if out of range."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isascii():
+        raise RegistryError(f"The verification interval must be a number of days, not “{str(value)[:40]}”.")
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= len(text) <= 4 or not 1 <= int(text) <= MAX_INTERVAL_DAYS:
+        raise RegistryError(f"The verification interval must be 1 to {MAX_INTERVAL_DAYS} days (got “{text[:40]}”).")
+    return int(text)
+
+
+async def delete_area(
+    session: AsyncSession, workspace: str, area: Area, *, actor: str, now: datetime | None = None
+) -> AuditEntry:
     before = area_snapshot(await area_view(session, area))
     await session.exec(delete(Assignment).where(Assignment.area_id == area.id))
     await session.exec(delete(AreaAlias).where(AreaAlias.area_id == area.id))
     await session.delete(area)
     await _bump(session, workspace)
-    return await audit(session, workspace, actor, "area.remove", area.name, before, None)
+    return await audit(session, workspace, actor, "area.remove", area.name, before, None, now)
+
+
+async def delete_party(
+    session: AsyncSession, workspace: str, party: Party, *, actor: str, now: datetime | None = None
+) -> AuditEntry:
+    """Remove a party that holds no role anywhere; RegistryError naming what still refers to it."""
+    held = {role: names for role, names in (await party_areas(session, party)).items() if names}
+    if held:
+        titles = {"A": "accountable for", "R": "responsible for", "C": "consulted on", "I": "informed about"}
+        count = len({name for names in held.values() for name in names})
+        raise RegistryError(
+            f"“{party.name}” still holds roles in {count} area{'s' if count != 1 else ''}: "
+            + "; ".join(f"{titles[role]} {', '.join(names)}" for role, names in held.items())
+            + ". Give those roles to another party first (area set …)."
+        )
+    before = party_snapshot(party)
+    await session.delete(party)
+    await _bump(session, workspace)
+    return await audit(session, workspace, actor, "party.remove", party.name, before, None, now)
 
 
 async def write_party(
-    session: AsyncSession, workspace: str, snap: dict[str, Any], *, actor: str, existing: Party | None = None
-) -> AuditEntry:
+    session: AsyncSession,
+    workspace: str,
+    snap: dict[str, Any],
+    *,
+    actor: str,
+    existing: Party | None = None,
+    now: datetime | None = None,
+) -> AuditEntry | None:
+    """Create or change a party; None (nothing written) when it already is as `snap` says."""
     name = _check_name(str(snap.get("name") or ""), "A party")
     if existing is None:
         existing = (
@@ -363,15 +525,21 @@ async def write_party(
     for text in [name, *aliases]:
         if key(text) in lookup:
             raise RegistryError(f"“{text}” already names the party “{lookup[key(text)].name}”.")
+    after = {
+        "name": name,
+        "description": str(snap.get("description") or ""),
+        "contact": str(snap.get("contact") or "")[:500],
+        "aliases": aliases,
+    }
+    if before is not None and _same(before, after):
+        return None
     party = existing or Party(workspace=workspace, name=name, key=key(name))
     party.name, party.key = name, key(name)
-    party.description = str(snap.get("description") or "")
-    party.contact = str(snap.get("contact") or "")[:500]
-    party.aliases = aliases
+    party.description, party.contact, party.aliases = after["description"], after["contact"], aliases
     session.add(party)
     await session.flush()
     await _bump(session, workspace)
-    return await audit(session, workspace, actor, "party.set", name, before, party_snapshot(party))
+    return await audit(session, workspace, actor, "party.set", name, before, party_snapshot(party), now)
 
 
 # ----------------------------------------------------------------------------------- gaps
@@ -463,18 +631,22 @@ async def settle_gaps(
     return closed
 
 
-async def recent_audit(session: AsyncSession, workspace: str, limit: int = 10) -> list[AuditEntry]:
-    return list(
-        (
-            await session.exec(
-                select(AuditEntry).where(AuditEntry.workspace == workspace).order_by(AuditEntry.id.desc()).limit(limit)
-            )
-        ).all()
-    )
+async def recent_audit(
+    session: AsyncSession, workspace: str, limit: int = 10, *, subjects: set[str] | None = None
+) -> list[AuditEntry]:
+    query = select(AuditEntry).where(AuditEntry.workspace == workspace)
+    if subjects:
+        query = query.where(AuditEntry.subject.in_(sorted(subjects)))
+    return list((await session.exec(query.order_by(AuditEntry.id.desc()).limit(limit))).all())
 
 
 async def count_areas(session: AsyncSession, workspace: str) -> int:
     return await session.scalar(select(func.count()).select_from(Area).where(Area.workspace == workspace)) or 0
+
+
+def _iso(value: Any) -> str:
+    """A moment as ISO text in UTC: one spelling per moment, so snapshots compare equal."""
+    return _parse_time(value).astimezone(UTC).isoformat()
 
 
 def _parse_time(value: Any) -> datetime:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 
 from bot.core import Button, Field, Reply, Section
 from bot.core.messages import show_reference
+from handlers.ownership import freshness
 from handlers.ownership.matching import Candidate
 from handlers.ownership.registry import AreaView, PartyRef
 from storage.models import ROLE_NAMES, Party
@@ -17,7 +19,7 @@ def _party(p: PartyRef) -> str:
     return f"{p.name} ({show_reference(p.contact)})" if p.contact else p.name
 
 
-def area_reply(view: AreaView) -> Reply:
+def area_reply(view: AreaView, now: datetime) -> Reply:
     area, acc = view.area, view.accountable
     if acc:
         text = f"{acc.name} is accountable for {area.name}."
@@ -33,10 +35,7 @@ def area_reply(view: AreaView) -> Reply:
     sections = [Section(text=text, fields=fields)]
     if area.notes:
         sections.append(Section(text=area.notes))
-    if area.verified_at:
-        verified = f"{area.verified_at:%Y-%m-%d} by {area.verified_by or 'someone'}"
-    else:
-        verified = "not verified yet"
+    verified = freshness.describe(area, now)
     footer = [Field("Last verified", verified)]
     if view.aliases:
         footer.append(Field("Also known as", ", ".join(view.aliases)))
@@ -45,11 +44,13 @@ def area_reply(view: AreaView) -> Reply:
     return Reply(text=f"{text} (last verified: {verified})", title=area.name, sections=sections, buttons=buttons)
 
 
-def area_answer(view: AreaView) -> Reply:
-    """`area_reply`, built once per cached view: the answer to the most common question costs
-    no rebuilding (a returned Reply is never changed, see bot.core.Reply)."""
-    if view.answer is None:
-        view.answer = area_reply(view)
+def area_answer(view: AreaView, now: datetime) -> Reply:
+    """`area_reply`, built once per cached view and day: the answer to the most common question
+    costs no rebuilding (a returned Reply is never changed, see bot.core.Reply), and still says
+    how long ago the area was verified."""
+    day = (now.date(), freshness.is_stale(view.area, now))
+    if view.answer is None or view.answer_day != day:
+        view.answer, view.answer_day = area_reply(view, now), day
     return view.answer
 
 

@@ -36,6 +36,7 @@ class Area(SQLModel, table=True):
     notes: str = ""
     verified_at: datetime | None = None
     verified_by: str | None = Field(default=None, max_length=255)
+    verify_every_days: int | None = None  # how often its Accountable is asked to re-check it; None: the default
     updated_at: datetime = Field(default_factory=utcnow)
 
 

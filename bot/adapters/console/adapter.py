@@ -101,6 +101,8 @@ class ConsoleSession:
             hint += " " + ", ".join(f"{i}={label}" for i, (_, label) in enumerate(item.choices, 1))
         elif item.kind == "checkbox":
             hint += " (yes/no)"
+        if item.initial:  # a form filled in with current values: keep them unless retyped
+            hint += f" [now: {item.initial}; an empty line keeps it" + (", “-” clears it]" if item.optional else "]")
         return Reply(f"{item.label}{hint}:")
 
     async def _fill(self, line: str) -> list[Reply]:
@@ -109,10 +111,15 @@ class ConsoleSession:
             self._form = None
             return [Reply("Cancelled. Nothing was saved.")]
         item = self._form.current
-        if not line and not item.optional:
+        keep = item.initial and not line  # an empty line keeps a value the form was filled in with
+        if item.initial and line == "-" and item.optional:
+            line = ""
+        if not line and not item.optional and not keep:
             return [Reply(f"“{item.label}” is required (or type “cancel”)."), self._prompt()]
         value = line
-        if item.kind == "select" and line:
+        if keep:
+            value = item.initial
+        elif item.kind == "select" and line:
             index = int(line) - 1 if line.isdigit() else -1
             if not 0 <= index < len(item.choices):
                 return [Reply(f"Choose a number from 1 to {len(item.choices)}."), self._prompt()]
