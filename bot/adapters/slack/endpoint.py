@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 WINDOW = 300  # seconds a signed request stays valid either side of its timestamp (Slack's rule)
 MAX_TIMESTAMP_DIGITS = 12
+UNAVAILABLE = "Sorry, I can't reach my database right now, so nothing was done. Please try again in a minute."
 
 
 def parse_timestamp(value: str | None) -> int | None:
@@ -57,22 +58,23 @@ def events_handler(adapter: SlackAdapter, signing_secret: str):
             log.info("unreadable Slack payload ignored", extra={"bytes": len(body)})
             return web.Response(status=200)
         expires = datetime.fromtimestamp(timestamp, UTC) + timedelta(seconds=WINDOW)
+        team = bolt_request.context.team_id
         try:
-            first = await first_signature(db, bolt_request.context.team_id or "", signature, expires)
-        except Exception:  # the database is down: nothing could be done anyway; Slack retries events
+            first = await first_signature(db, team if isinstance(team, str) else "", signature, expires)
+        except Exception:  # the database is down: nothing could be done anyway, so refuse (fail closed)
             ERRORS.labels("slack").inc()
             log.warning("could not check a Slack request for replay; refused for now", exc_info=True)
-            return web.Response(status=503)
+            if isinstance(bolt_request.body.get("command"), str):  # a person waits for an answer
+                return web.json_response({"response_type": "ephemeral", "text": UNAVAILABLE})
+            return web.Response(status=503)  # Slack retries events later
         if not first:
-            log.warning("Slack request replayed; refused", extra={"workspace": bolt_request.context.team_id})
+            log.warning("Slack request replayed; refused", extra={"workspace": team})
             return web.Response(status=401)
         response = await adapter.bolt.async_dispatch(bolt_request)
         if response.status == 404:  # Bolt's "unhandled request": a payload type we do not use
             log.info("Slack payload nobody handles ignored")
             return web.Response(status=200)
-        if response.status >= 500:
-            ERRORS.labels("slack").inc()
-            log.error("Slack payload failed inside Bolt; acknowledged and dropped")
+        if response.status >= 500:  # Bolt logged why (app.BOLT_LOG): acknowledge, so Slack doesn't retry it
             return web.Response(status=200)
         return await to_aiohttp_response(response)
 
