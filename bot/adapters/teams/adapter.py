@@ -10,6 +10,7 @@ from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 from msrest.exceptions import DeserializationError
 
+from bot.adapters.teams import keys
 from bot.adapters.teams.auth import AuthUnavailable, BadActivity, BotConfig, CachingAuthentication
 from bot.adapters.teams.people import People
 from bot.adapters.teams.sender import Outbox, TeamsSender
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 class TeamsEndpoint:
     def __init__(self, bot: Bot) -> None:
+        keys.install()  # token-signing keys fetched off the event loop, not by botbuilder's requests.get
         config = BotConfig.from_settings(bot.settings)
         self.auth = CachingAuthentication(config)
         self.adapter = CloudAdapter(self.auth)
@@ -46,9 +48,9 @@ class TeamsEndpoint:
             raise
         except (json.JSONDecodeError, UnicodeDecodeError, DeserializationError, BadActivity) as exc:
             return web.json_response({"error": f"not a Bot Framework activity: {type(exc).__name__}"}, status=400)
-        except AuthUnavailable:
+        except AuthUnavailable as exc:  # keys.py logged the failed fetch once; this is every request meanwhile
             ERRORS.labels("teams_auth").inc()
-            log.exception("teams request could not be authenticated right now")
+            log.info("teams request refused for now: its token could not be checked", extra={"reason": str(exc)})
             return web.json_response({"error": "authentication temporarily unavailable"}, status=503)
         except Exception:
             ERRORS.labels("teams_adapter").inc()

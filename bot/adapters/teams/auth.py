@@ -24,6 +24,7 @@ from botframework.connector.auth import (
 )
 from requests import RequestException
 
+from bot.adapters.teams.keys import KeysUnavailable
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class CachingAuthentication(ConfigurationBotFrameworkAuthentication):
             result = await super().authenticate_request(activity, auth_header)
         except PermissionError:
             raise
-        except RequestException as exc:
+        except (KeysUnavailable, RequestException) as exc:
             raise AuthUnavailable(f"could not fetch token signing keys: {exc}") from exc
         except Exception as exc:  # noqa: BLE001 — malformed JWTs, unknown keys, bad endorsements
             # botbuilder lets jwt.DecodeError, IndexError, bare Exception escape: all mean "not authorised".
