@@ -26,6 +26,12 @@ BOT_ID = "28:pmo-bot-app-id"
 BOT_NAME = "PMO Bot"
 
 
+@pytest.fixture(autouse=True)
+def local_service_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stand-in Bot Connector is on 127.0.0.1: allow it, as a developer would (README)."""
+    monkeypatch.setenv("PMO_BOT_TEAMS_SERVICE_URLS", "http://127.0.0.1")
+
+
 @dataclass
 class Connector:
     """The stand-in Bot Connector: records posts, answers with scripted failures first if asked."""
