@@ -155,7 +155,10 @@ async def listing(
 
 
 async def vote(db: Database, idea: Idea, voter: str, platform: str, *, add: bool) -> bool:
-    """Add or take back a vote; False when there was nothing to do (already voted / no vote)."""
+    """Add or take back a vote; False when there was nothing to do (already voted / no vote).
+
+    The counter moves by one in the same transaction as the row (`votes = votes + 1`): the row
+    lock orders concurrent voters, where counting and then writing the count lost votes."""
     try:
         async with db.session() as session:
             if add:
@@ -165,15 +168,17 @@ async def vote(db: Database, idea: Idea, voter: str, platform: str, *, add: bool
                 gone = await session.exec(delete(IdeaVote).where(IdeaVote.idea_id == idea.id, IdeaVote.voter == voter))
                 if not gone.rowcount:
                     return False
-            idea.votes = await _count_votes(session, idea.id)
-            await session.exec(update(Idea).where(Idea.id == idea.id).values(votes=idea.votes))
+            idea.votes = await _add_votes(session, idea.id, 1 if add else -1)
         return True
     except IntegrityError:
         return False
 
 
-async def _count_votes(session: AsyncSession, idea_id: int | None) -> int:
-    return await session.scalar(select(func.count()).select_from(IdeaVote).where(IdeaVote.idea_id == idea_id)) or 0
+async def _add_votes(session: AsyncSession, idea_id: int | None, change: int) -> int:
+    moved = await session.exec(
+        update(Idea).where(Idea.id == idea_id).values(votes=Idea.votes + change).returning(Idea.votes)
+    )
+    return moved.scalar_one()
 
 
 async def voters(db: Database, idea_id: int) -> list[tuple[str, str]]:
@@ -243,14 +248,14 @@ async def _merge_votes(session: AsyncSession, duplicate: Idea, original: Idea) -
     ).all()
     if duplicate.submitter:
         backers = [(duplicate.submitter, duplicate.platform), *backers]
+    added = 0
     for voter, platform in backers:
         if voter not in already:
             already.add(voter)
             session.add(IdeaVote(workspace=original.workspace, idea_id=original.id, voter=voter, platform=platform))
+            added += 1
     await session.flush()
-    await session.exec(
-        update(Idea).where(Idea.id == original.id).values(votes=await _count_votes(session, original.id))
-    )
+    await _add_votes(session, original.id, added)
 
 
 async def history(db: Database, idea_id: int) -> list[IdeaEvent]:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -362,21 +363,28 @@ async def write_party(
 
 
 async def record_gap(session: AsyncSession, workspace: str, text: str, user: str) -> None:
-    """Remember a question nobody could answer (one row per normalised question)."""
+    """Remember a question nobody could answer (one row per normalised question). One statement
+    inserts or counts, so people asking the same thing at once are all counted, none refused."""
     k = key(text)[:500] or text.strip()[:500]
-    gap = (
-        await session.exec(
-            select(UnansweredQuestion).where(UnansweredQuestion.workspace == workspace, UnansweredQuestion.key == k)
+    now = utcnow()
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    await session.exec(
+        insert(UnansweredQuestion)
+        .values(
+            workspace=workspace,
+            key=k,
+            text=text.strip()[:500],
+            asked_count=1,
+            first_asked_by=user,
+            last_asked_by=user,
+            first_asked_at=now,
+            last_asked_at=now,
         )
-    ).first()
-    if gap:
-        gap.asked_count += 1
-        gap.last_asked_by, gap.last_asked_at = user, utcnow()
-    else:
-        gap = UnansweredQuestion(
-            workspace=workspace, key=k, text=text.strip()[:500], first_asked_by=user, last_asked_by=user
+        .on_conflict_do_update(
+            index_elements=["workspace", "key"],
+            set_={"asked_count": UnansweredQuestion.asked_count + 1, "last_asked_by": user, "last_asked_at": now},
         )
-    session.add(gap)
+    )
 
 
 async def gaps(session: AsyncSession, workspace: str, limit: int = 20) -> list[UnansweredQuestion]:
