@@ -72,7 +72,7 @@ async def remind(bot: Bot, action_id: int, which: str) -> None:
             workspace=action.workspace,
             kind="retro.remind",
             subject=subject,
-            target=target_of(ref, bot.settings),
+            target=target_of(ref, bot.settings, kind="retro.remind", subject=subject),
             due_at=at,
         )
         return
