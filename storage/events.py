@@ -16,6 +16,11 @@ from storage.db import Database
 from storage.models import ProcessedEvent, SeenSignature, utcnow
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# Built once: building an INSERT per request cost as much as running it.
+_SIGNATURE_INSERTS = {
+    name: insert(SeenSignature).on_conflict_do_nothing().returning(SeenSignature.signature)
+    for name, insert in _INSERTS.items()
+}
 
 
 async def first_delivery(db: Database, platform: str, workspace: str, event_id: str) -> bool:
@@ -24,19 +29,22 @@ async def first_delivery(db: Database, platform: str, workspace: str, event_id: 
     return await _insert_once(db, ProcessedEvent, row)
 
 
-async def first_signature(db: Database, workspace: str, signature: str, expires_at: datetime) -> bool:
-    """Record a verified request's signature; True the first time, False for a replay."""
-    row = {"signature": signature[:80], "workspace": workspace[:255], "expires_at": expires_at}
-    return await _insert_once(db, SeenSignature, row)
+async def new_signatures(db: Database, rows: list[dict]) -> set[str]:
+    """Record verified requests' signatures (rows of signature, workspace, expires_at) in one
+    statement; returns those seen for the first time (the others are replays)."""
+    statement = _SIGNATURE_INSERTS.get(db.engine.dialect.name)
+    if statement is None:
+        return {row["signature"] for row in rows if await _insert_once(db, SeenSignature, row)}
+    async with db.engine.begin() as conn:  # many rows: SQLAlchemy sends them as one multi-row INSERT
+        return set((await conn.execute(statement, rows)).scalars())
 
 
 async def _insert_once(db: Database, model: type, row: dict) -> bool:
     insert = _INSERTS.get(db.engine.dialect.name)
     if insert is not None:
         # ON CONFLICT DO NOTHING: a duplicate is a normal outcome, not an error in the server log.
-        statement = insert(model).values(**row).on_conflict_do_nothing()
-        async with db.session() as session:
-            result = await session.exec(statement)
+        async with db.engine.begin() as conn:
+            result = await conn.execute(insert(model).on_conflict_do_nothing(), row)
             return result.rowcount == 1
     try:
         async with db.session() as session:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from datetime import timedelta
@@ -92,3 +93,17 @@ async def test_a_malformed_timestamp_is_401_without_a_traceback_or_an_error(slac
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
     await slack.settle()
     assert not slack.standin.calls
+
+
+async def test_copies_of_one_request_sent_at_once_act_once(slack: Slack, db, workspace):
+    assert (await slack.command("start", command="/retro", user="U-FAC")).status == 200
+    body = slack.command_body("add Start celebrate small wins", command="/retro")
+    now = int(time.time())
+    headers = {"Content-Type": FORM, "X-Slack-Request-Timestamp": str(now), "X-Slack-Signature": sign(body, now)}
+    other = slack.command_body("add Stop skipping retros", command="/retro")  # a different request meanwhile
+    other_headers = {**headers, "X-Slack-Signature": sign(other, now)}
+    sent = [slack.client.post("/slack/events", data=body, headers=headers) for _ in range(10)]
+    sent.append(slack.client.post("/slack/events", data=other, headers=other_headers))
+    statuses = [r.status for r in await asyncio.gather(*sent)]
+    assert sorted(statuses[:10]) == [200] + [401] * 9 and statuses[10] == 200
+    assert sorted(await cards(db, workspace)) == ["celebrate small wins", "skipping retros"]

@@ -23,8 +23,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.adapters.slack.app import SlackAdapter
+from bot.adapters.slack.replays import SeenSignatures
 from bot.metrics import ERRORS
-from storage.events import first_signature
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def parse_timestamp(value: str | None) -> int | None:
 
 def events_handler(adapter: SlackAdapter, signing_secret: str):
     verifier = SignatureVerifier(signing_secret)
-    db = adapter.bot.db
+    seen = SeenSignatures(adapter.bot.db)
 
     async def slack_events(request: web.Request) -> web.Response:
         body = (await request.read()).decode("utf-8", errors="replace")
@@ -60,7 +60,7 @@ def events_handler(adapter: SlackAdapter, signing_secret: str):
         expires = datetime.fromtimestamp(timestamp, UTC) + timedelta(seconds=WINDOW)
         team = bolt_request.context.team_id
         try:
-            first = await first_signature(db, team if isinstance(team, str) else "", signature, expires)
+            first = await seen.first(team if isinstance(team, str) else "", signature, expires)
         except Exception:  # the database is down: nothing could be done anyway, so refuse (fail closed)
             ERRORS.labels("slack").inc()
             log.warning("could not check a Slack request for replay; refused for now", exc_info=True)
