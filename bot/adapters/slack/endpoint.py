@@ -64,7 +64,8 @@ def events_handler(adapter: SlackAdapter, signing_secret: str):
         except Exception:  # the database is down: nothing could be done anyway, so refuse (fail closed)
             ERRORS.labels("slack").inc()
             log.warning("could not check a Slack request for replay; refused for now", exc_info=True)
-            if isinstance(bolt_request.body.get("command"), str):  # a person waits for an answer
+            payload = bolt_request.body if isinstance(bolt_request.body, dict) else {}
+            if isinstance(payload.get("command"), str):  # a person waits for an answer
                 return web.json_response({"response_type": "ephemeral", "text": UNAVAILABLE})
             return web.Response(status=503)  # Slack retries events later
         if not first:
