@@ -26,11 +26,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import bindparam, insert, select, update  # noqa: E402
 
 from bot.adapters.console.adapter import ConsoleSession  # noqa: E402
 from bot.assembly.app import Bot  # noqa: E402
 from bot.core.config import Settings  # noqa: E402
+from bot.core.identity import pseudonym  # noqa: E402
 from handlers.ideas import store  # noqa: E402
 from handlers.ideas.lifecycle import OPEN  # noqa: E402
 from handlers.ideas.text import words  # noqa: E402
@@ -63,14 +64,19 @@ def report(label: str, samples: list[float]) -> float:
     return p99
 
 
-async def seed(db: Database, workspace: str, n: int, rng: random.Random) -> list[str]:
+async def seed(db: Database, settings: Settings, workspace: str, n: int, rng: random.Random) -> list[str]:
+    """n ideas, one in ten anonymous (keyed with a pseudonym for that idea alone, which `improve
+    list mine` has to check one by one)."""
     start = datetime(2025, 11, 1, tzinfo=UTC)
     titles = []
+    anonymous: dict[int, str] = {}  # number -> its anonymous submitter
     batch = 2000
     async with db.engine.begin() as conn:
         for first in range(0, n, batch):
             rows = []
             for number in range(first + 1, min(first + batch, n) + 1):
+                if rng.random() < 0.1:
+                    anonymous[number] = f"U{rng.randrange(2000)}"
                 t = title(rng)
                 titles.append(t)
                 created = start + timedelta(minutes=number * 5)
@@ -82,9 +88,8 @@ async def seed(db: Database, workspace: str, n: int, rng: random.Random) -> list
                         details="",
                         status=rng.choice(STATUSES),
                         area_name="",
-                        submitter=f"U{rng.randrange(2000)}",
-                        submitter_key="x" * 64,
-                        anonymous=False,
+                        submitter=None if number in anonymous else f"U{rng.randrange(2000)}",
+                        anonymous=number in anonymous,
                         platform="console",
                         channel="bench",
                         votes=rng.randrange(12),
@@ -100,6 +105,14 @@ async def seed(db: Database, workspace: str, n: int, rng: random.Random) -> list
                     )
                 )
             ).all()
+            keyed = [
+                {"i": i, "k": pseudonym(settings, workspace, f"idea:{i}:submitter", anonymous[number])}
+                for i, number in ids
+                if number in anonymous
+            ]
+            if keyed:
+                rekey = update(Idea).where(Idea.id == bindparam("i")).values(submitter_key=bindparam("k"))
+                await conn.execute(rekey, keyed)
             await conn.execute(
                 insert(IdeaWord),
                 [dict(idea_id=i, word=w, workspace=workspace) for i, number in ids for w in words(titles[number - 1])],
@@ -115,7 +128,7 @@ async def run(url: str, label: str, n: int, runs: int, **options) -> tuple[float
     workspace = f"bench-{uuid.uuid4().hex[:8]}"
     await bot.ensure_workspace(workspace, "console")
     started = time.perf_counter()
-    titles = await seed(db, workspace, n, rng)
+    titles = await seed(db, bot.settings, workspace, n, rng)
     if db.engine.dialect.name == "postgresql":  # what autovacuum does soon after a bulk load
         async with db.engine.begin() as conn:
             await conn.exec_driver_sql("ANALYZE")

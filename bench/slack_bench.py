@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import hashlib
 import hmac
+import itertools
 import logging
 import multiprocessing as mp
 import os
@@ -167,22 +168,25 @@ def signed(body: str) -> dict[str, str]:
     }
 
 
-BODY = urlencode(
-    {
-        "token": "x",
-        "team_id": TEAM,
-        "team_domain": "bench",
-        "channel_id": "C1",
-        "channel_name": "general",
-        "user_id": "U1",
-        "user_name": "bench",
-        "command": "/pmo",
-        "text": QUESTION,
-        "api_app_id": "A1",
-        "response_url": "http://127.0.0.1:9/unused",
-        "trigger_id": "t",
-    }
-)
+FIELDS = {
+    "token": "x",
+    "team_id": TEAM,
+    "team_domain": "bench",
+    "channel_id": "C1",
+    "channel_name": "general",
+    "user_id": "U1",
+    "user_name": "bench",
+    "command": "/pmo",
+    "text": QUESTION,
+    "api_app_id": "A1",
+    "response_url": "http://127.0.0.1:9/unused",
+}
+_sent = itertools.count()
+
+
+def body() -> str:
+    """Each request unique, as Slack's are (a trigger_id per request): a repeat would be a replay (401)."""
+    return urlencode({**FIELDS, "trigger_id": f"{next(_sent)}.bench"})
 
 
 async def load(url: str, requests: int, concurrency: int) -> dict[str, float]:
@@ -195,7 +199,8 @@ async def load(url: str, requests: int, concurrency: int) -> dict[str, float]:
         async def one() -> None:
             nonlocal errors
             started = time.perf_counter()
-            async with session.post(url, data=BODY, headers=signed(BODY)) as response:
+            payload = body()
+            async with session.post(url, data=payload, headers=signed(payload)) as response:
                 text = await response.text()
             latencies.append(time.perf_counter() - started)
             if response.status != 200 or EXPECTED not in text:

@@ -74,7 +74,12 @@ async def serve_pmo(port: int, database_url: str, *, fixed: bool = False) -> Non
 
     db = Database(database_url)
     await db.upgrade()
-    settings = Settings(_env_file=None, database_url=database_url, pmo_bot_teams_allow_unauthenticated=True)
+    settings = Settings(
+        _env_file=None,
+        database_url=database_url,
+        pmo_bot_teams_allow_unauthenticated=True,
+        pmo_bot_teams_service_urls=("http://127.0.0.1",),  # the stand-in connector
+    )
     bot = Bot(settings, db)
     if fixed:  # the adapter's own cost: the same path with the core's answer replaced by a fixed card
 

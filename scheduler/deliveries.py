@@ -31,13 +31,15 @@ MAX_ATTEMPTS = 5
 SEND_TRIES = 3  # quick retries inside one claim, before the delivery is recorded as failed
 
 
-def target_of(ref: ConversationRef, settings: Settings | None = None) -> str:
-    """The row's target. A DM's target names the person by pseudonym only: delivery rows (and
-    the SQL in debug logs) must not say who an anonymous idea's author is."""
+def target_of(ref: ConversationRef, settings: Settings | None = None, *, kind: str = "", subject: str = "") -> str:
+    """The row's target. A DM's target names the person by a pseudonym scoped to this one delivery
+    (kind and subject): delivery rows (and the SQL in debug logs) must not say who an anonymous
+    idea's author is, nor let two rows about one person be matched up."""
     if ref.user:
-        if settings is None:
-            raise ValueError("a direct message's target needs the settings (its key) to be pseudonymous")
-        return f"{ref.platform}:{ref.workspace}:@{pseudonym(settings, ref.workspace, ref.user)[:40]}"
+        if settings is None or not (kind and subject):
+            raise ValueError("a direct message's target needs the settings, kind and subject to be pseudonymous")
+        scope = f"delivery:{kind}:{subject}"
+        return f"{ref.platform}:{ref.workspace}:@{pseudonym(settings, ref.workspace, scope, ref.user)[:40]}"
     return f"{ref.platform}:{ref.workspace}:{ref.channel}"
 
 
@@ -99,7 +101,7 @@ async def deliver(
         workspace=ref.workspace,
         kind=kind,
         subject=subject,
-        target=target_of(ref, services.settings),
+        target=target_of(ref, services.settings, kind=kind, subject=subject),
         due_at=due_at,
     )
     if row is None:

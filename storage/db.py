@@ -46,9 +46,11 @@ class Database:
             async with session.begin():
                 yield session
 
-    async def upgrade(self, revision: str = "head") -> None:
+    async def upgrade(self, revision: str = "head", *, settings: Any = None) -> None:
+        """Migrate. `settings` (bot.config.Settings) key the data migrations that need the bot's
+        secret (0009); without them those read the environment, as the bot does."""
         async with self.engine.begin() as conn:
-            await conn.run_sync(_upgrade, revision)
+            await conn.run_sync(_upgrade, revision, settings)
 
     async def ping(self) -> bool:
         try:
@@ -71,7 +73,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _upgrade(connection: Connection, revision: str) -> None:
+def _upgrade(connection: Connection, revision: str, settings: Any = None) -> None:
     from alembic import command
     from alembic.config import Config
 
@@ -80,4 +82,5 @@ def _upgrade(connection: Connection, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
+    config.attributes["settings"] = settings
     command.upgrade(config, revision)

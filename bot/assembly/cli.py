@@ -94,7 +94,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
 
     db = Database(settings.database_url)
     try:
-        await db.upgrade()
+        await db.upgrade(settings=settings)  # 0009 re-keys pseudonyms with the bot's own key
         if args.command == "db":
             print("Database is up to date.")
             return 0

@@ -11,7 +11,7 @@ import itertools
 import logging
 import signal
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +27,8 @@ from handlers.meetups import calendar as meetup_calendar
 log = logging.getLogger(__name__)
 
 BOT = web.AppKey("bot", Bot)
+PROBES = web.AppKey("probes", dict[str, asyncio.Task])
+READY_TIMEOUT = 1.0  # seconds /readyz waits for its checks: a hanging database is "not ready", not a hang
 
 
 # Request ids: a per-process prefix and a counter (uuid4 per request costs a urandom syscall).
@@ -64,13 +66,36 @@ async def readyz(request: web.Request) -> web.Response:
     bot = request.app[BOT]
     checks = {"database": bot.db.ping}
     checks.update(request.app[READY_CHECKS])
-    results = dict(zip(checks, await asyncio.gather(*(check() for check in checks.values())), strict=True))
+    results = await _probe(request.app[PROBES], checks)
     ready = all(results.values())
     body = {"ready": ready, "checks": results}
     if bot.scheduler is not None:  # leader or standby are both healthy; "stopped" is not
         body["scheduler"] = bot.scheduler.state
         ready = ready and bot.scheduler.state != "stopped"
     return web.json_response(body, status=200 if ready else 503)
+
+
+async def _probe(running: dict[str, asyncio.Task], checks: dict[str, Callable[[], Awaitable[bool]]]) -> dict:
+    """Each check's answer within READY_TIMEOUT, False when it fails or is still waiting. A check
+    that outlasts the timeout is not cancelled (a connection attempt cut off mid-way can wedge the
+    pool) but left to finish, and the next /readyz waits on that same attempt instead of starting
+    another: a hanging database never piles up connection attempts."""
+    tasks = {}
+    for name, check in checks.items():
+        task = running.get(name)
+        if task is None or task.done():
+            task = running[name] = asyncio.ensure_future(check())
+        tasks[name] = task
+    await asyncio.wait(tasks.values(), timeout=READY_TIMEOUT)
+    return {
+        name: task.done() and not task.cancelled() and not task.exception() and task.result() is True
+        for name, task in tasks.items()
+    }
+
+
+async def _stop_probes(app: web.Application) -> None:
+    for task in app[PROBES].values():
+        task.cancel()  # shutting down: nobody is waiting for the answer
 
 
 async def metrics(_request: web.Request) -> web.Response:
@@ -97,6 +122,8 @@ def create_app(bot: Bot) -> web.Application:
     app = web.Application(middlewares=[observe], client_max_size=1024 * 1024)
     app[BOT] = bot
     app[READY_CHECKS] = {}
+    app[PROBES] = {}
+    app.on_cleanup.append(_stop_probes)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     microsoft_app_tenant_id: str | None = None
     # Local development only: accept Teams traffic without JWT checks when no app id is set.
     pmo_bot_teams_allow_unauthenticated: bool = False
+    # Bot Connector service URLs the bot may call (bot/adapters/teams/service_urls.py); empty: Microsoft's.
+    pmo_bot_teams_service_urls: Annotated[tuple[str, ...], NoDecode] = ()
 
     host: str = "0.0.0.0"
     port: int = 3978
@@ -68,6 +70,13 @@ class Settings(BaseSettings):
         value = value.strip().rstrip("/")
         if not value.startswith(("https://", "http://")):
             raise ValueError(f"PMO_BOT_PUBLIC_URL must start with https:// (got {value!r})")
+        return value
+
+    @field_validator("pmo_bot_teams_service_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
     def is_admin(self, platform: str, user: str) -> bool:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 from bot.core import Form, Input, Reply
-from bot.core.identity import pseudonym, seal
+from bot.core.identity import pseudonym, pseudonyms, seal
 from bot.core.router import Context, Routes
 from handlers.ideas import jobs, notify, replies, routing, stats, store
 from handlers.ideas.lifecycle import CLOSED, LABELS, NEEDS_COMMENT, OPEN, TRIAGED, parse_status, refusal
@@ -29,13 +30,21 @@ def _unquote(text: str) -> str:
     return text.strip().strip("\"“”'‘’").strip()
 
 
-def _me(ctx: Context) -> tuple[str, str]:
-    return ctx.msg.user, pseudonym(ctx.settings, ctx.msg.workspace, ctx.msg.user)
+def _scope(idea_id: int | None) -> str:
+    return f"idea:{idea_id}:submitter"
+
+
+def _my_keys(ctx: Context) -> Callable[[int | None], str]:
+    """idea id -> the asker's pseudonym as that idea's anonymous submitter."""
+    key_of = pseudonyms(ctx.settings, ctx.msg.workspace, ctx.msg.user)
+    return lambda idea_id: key_of(_scope(idea_id))
 
 
 def _is_submitter(ctx: Context, idea: Idea) -> bool:
-    user, key = _me(ctx)
-    return idea.submitter == user or idea.submitter_key == key
+    """Named: by user id. Anonymous: by the asker's pseudonym for this idea."""
+    if idea.submitter_key is None:
+        return idea.submitter == ctx.msg.user
+    return idea.submitter_key == pseudonym(ctx.settings, ctx.msg.workspace, _scope(idea.id), ctx.msg.user)
 
 
 def _may_manage(ctx: Context, idea: Idea) -> bool:
@@ -158,7 +167,7 @@ async def _submit(
         area_id, area_name = await routing.area_of(ctx.services, workspace, f"{title} {details}")
     route = await routing.route(ctx.services, ctx.msg.platform, workspace, area_id)
     now = ctx.now()
-    user, key = _me(ctx)
+    user = ctx.msg.user
     idea = await store.create(
         ctx.db,
         Idea(
@@ -170,7 +179,6 @@ async def _submit(
             area_name=route.area_name or area_name,
             owner=route.owner,
             submitter=None if anonymous else user,
-            submitter_key=key,
             anonymous=anonymous,
             reply_to=seal(ctx.settings, user) if anonymous else None,
             platform=ctx.msg.platform,
@@ -179,6 +187,7 @@ async def _submit(
             updated_at=now,
         ),
         actor=None if anonymous else user,
+        submitter_key=_my_keys(ctx) if anonymous else None,
     )
     if route.party:
         where = f"It is about {route.area_name}, so it goes to {route.party} (accountable)."
@@ -212,7 +221,7 @@ async def list_ideas(ctx: Context) -> Reply:
         elif status:
             statuses, heading = (status,), [LABELS[status]]
         elif word.lower() in ("mine", "my"):
-            mine = _me(ctx)[1]
+            mine = (ctx.msg.user, _my_keys(ctx))
             heading.append("of yours")
         else:
             rest.append(word)

@@ -4,7 +4,8 @@ the idea's history in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,8 +27,11 @@ PAGE = 10
 COUNT_UP_TO = 1000  # "…and 990+ more" is as useful as an exact count of 60,000, and far cheaper
 
 
-async def create(db: Database, idea: Idea, *, actor: str | None) -> Idea:
-    """Insert with the workspace's next number (retried if another idea took it meanwhile)."""
+async def create(
+    db: Database, idea: Idea, *, actor: str | None, submitter_key: Callable[[int], str] | None = None
+) -> Idea:
+    """Insert with the workspace's next number (retried if another idea took it meanwhile).
+    `submitter_key` gives an anonymous submitter's pseudonym for the idea's id, once it has one."""
     for attempt in range(5):
         try:
             async with db.session() as session:
@@ -35,6 +39,8 @@ async def create(db: Database, idea: Idea, *, actor: str | None) -> Idea:
                 row = Idea(**idea.model_dump(exclude={"id", "number"}), number=(top or 0) + 1)
                 session.add(row)
                 await session.flush()
+                if submitter_key is not None:
+                    row.submitter_key = submitter_key(row.id)
                 session.add_all(
                     IdeaWord(idea_id=row.id, word=w, workspace=row.workspace)
                     for w in words(f"{row.title} {row.details} {row.area_name}")
@@ -132,19 +138,20 @@ async def listing(
     *,
     statuses: Sequence[str],
     area_id: int | None = None,
-    mine: str | None = None,
+    mine: tuple[str, Callable[[int], str]] | None = None,
     limit: int = PAGE,
 ) -> tuple[list[Idea], int]:
-    """Newest first, and how many there are (counted up to COUNT_UP_TO). `mine` is the person's
-    pseudonym: every idea keeps its submitter's, anonymous or not."""
+    """Newest first, and how many there are (counted up to COUNT_UP_TO). `mine` is the person and
+    their pseudonym per idea id: their named ideas, and the anonymous ones whose pseudonym is theirs
+    (each idea has its own, so those are found by checking each anonymous idea's)."""
     where: list[Any] = [Idea.workspace == workspace]
     if set(statuses) != set(LABELS):
         where.append(col(Idea.status).in_(statuses))
     if area_id is not None:
         where.append(Idea.area_id == area_id)
-    if mine is not None:
-        where.append(Idea.submitter_key == mine)
     async with db.session() as session:
+        if mine is not None:
+            return await _mine(session, where, *mine, limit)
         # Numbers grow with time: ordering by them walks the (workspace, number) index newest first.
         rows = (await session.exec(select(Idea).where(*where).order_by(col(Idea.number).desc()).limit(limit))).all()
         total = len(rows)
@@ -154,8 +161,34 @@ async def listing(
     return list(rows), total
 
 
+async def _mine(
+    session: AsyncSession, where: list[Any], user: str, key_of: Callable[[int], str], limit: int
+) -> tuple[list[Idea], int]:
+    """The person's ideas: named ones by the (workspace, submitter, number) index, anonymous ones
+    by checking each anonymous idea's own pseudonym (a few µs each, in slices between which
+    other requests get the event loop)."""
+    newest_first = col(Idea.number).desc()
+    named = select(Idea.id, Idea.number).where(*where, Idea.submitter == user).order_by(newest_first)
+    found = list((await session.exec(named.limit(COUNT_UP_TO))).all())
+    anonymous = (
+        await session.exec(
+            select(Idea.id, Idea.number, Idea.submitter_key).where(*where, col(Idea.submitter_key).is_not(None))
+        )
+    ).all()
+    for start in range(0, len(anonymous), 4096):
+        found += [(i, n) for i, n, key in anonymous[start : start + 4096] if key == key_of(i)]
+        await asyncio.sleep(0)
+    found.sort(key=lambda row: -row[1])
+    page = [i for i, _ in found[:limit]]
+    rows = (await session.exec(select(Idea).where(col(Idea.id).in_(page)).order_by(newest_first))).all() if page else []
+    return list(rows), min(len(found), COUNT_UP_TO)
+
+
 async def vote(db: Database, idea: Idea, voter: str, platform: str, *, add: bool) -> bool:
-    """Add or take back a vote; False when there was nothing to do (already voted / no vote)."""
+    """Add or take back a vote; False when there was nothing to do (already voted / no vote).
+
+    The counter moves by one in the same transaction as the row (`votes = votes + 1`): the row
+    lock orders concurrent voters, where counting and then writing the count lost votes."""
     try:
         async with db.session() as session:
             if add:
@@ -165,15 +198,17 @@ async def vote(db: Database, idea: Idea, voter: str, platform: str, *, add: bool
                 gone = await session.exec(delete(IdeaVote).where(IdeaVote.idea_id == idea.id, IdeaVote.voter == voter))
                 if not gone.rowcount:
                     return False
-            idea.votes = await _count_votes(session, idea.id)
-            await session.exec(update(Idea).where(Idea.id == idea.id).values(votes=idea.votes))
+            idea.votes = await _add_votes(session, idea.id, 1 if add else -1)
         return True
     except IntegrityError:
         return False
 
 
-async def _count_votes(session: AsyncSession, idea_id: int | None) -> int:
-    return await session.scalar(select(func.count()).select_from(IdeaVote).where(IdeaVote.idea_id == idea_id)) or 0
+async def _add_votes(session: AsyncSession, idea_id: int | None, change: int) -> int:
+    moved = await session.exec(
+        update(Idea).where(Idea.id == idea_id).values(votes=Idea.votes + change).returning(Idea.votes)
+    )
+    return moved.scalar_one()
 
 
 async def voters(db: Database, idea_id: int) -> list[tuple[str, str]]:
@@ -243,14 +278,14 @@ async def _merge_votes(session: AsyncSession, duplicate: Idea, original: Idea) -
     ).all()
     if duplicate.submitter:
         backers = [(duplicate.submitter, duplicate.platform), *backers]
+    added = 0
     for voter, platform in backers:
         if voter not in already:
             already.add(voter)
             session.add(IdeaVote(workspace=original.workspace, idea_id=original.id, voter=voter, platform=platform))
+            added += 1
     await session.flush()
-    await session.exec(
-        update(Idea).where(Idea.id == original.id).values(votes=await _count_votes(session, original.id))
-    )
+    await _add_votes(session, original.id, added)
 
 
 async def history(db: Database, idea_id: int) -> list[IdeaEvent]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import case, delete, func, null, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -550,35 +551,45 @@ GAP_OPEN, GAP_ANSWERED, GAP_ACCEPTED, GAP_DISMISSED = "open", "answered", "accep
 async def record_gap(
     session: AsyncSession, workspace: str, text: str, user: str, *, outcome: str = "unknown", now: datetime
 ) -> UnansweredQuestion:
-    """Count a question the bot could not answer directly (one row per normalised question).
+    """Count a question the bot could not answer directly (one row per normalised question). One
+    statement inserts or counts, so people asking the same thing at once are all counted.
 
     Asked again after the registry seemed to answer it, it opens again; a dismissed one stays
     dismissed (an admin decided it is not the registry's) but is still counted."""
     k = key(text)[:500] or text.strip()[:500]
-    gap = (
-        await session.exec(
-            select(UnansweredQuestion).where(UnansweredQuestion.workspace == workspace, UnansweredQuestion.key == k)
-        )
-    ).first()
-    if gap:
-        gap.asked_count += 1
-        gap.last_asked_by, gap.last_asked_at, gap.outcome = user, now, outcome
-        if gap.status in (GAP_ANSWERED, GAP_ACCEPTED):
-            gap.status, gap.closed_at, gap.closed_by = GAP_OPEN, None, None
-    else:
-        gap = UnansweredQuestion(
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    gap = UnansweredQuestion.__table__.c
+    reopen = gap.status.in_((GAP_ANSWERED, GAP_ACCEPTED))
+    statement = (
+        insert(UnansweredQuestion)
+        .values(
             workspace=workspace,
             key=k,
             text=text.strip()[:500],
+            asked_count=1,
             first_asked_by=user,
             last_asked_by=user,
-            outcome=outcome,
             first_asked_at=now,
             last_asked_at=now,
+            status=GAP_OPEN,
+            outcome=outcome,
         )
-    session.add(gap)
-    await session.flush()
-    return gap
+        .on_conflict_do_update(
+            index_elements=["workspace", "key"],
+            set_={
+                "asked_count": gap.asked_count + 1,
+                "last_asked_by": user,
+                "last_asked_at": now,
+                "outcome": outcome,
+                "status": case((reopen, GAP_OPEN), else_=gap.status),
+                "closed_at": case((reopen, null()), else_=gap.closed_at),
+                "closed_by": case((reopen, null()), else_=gap.closed_by),
+            },
+        )
+        .returning(gap.id)
+    )
+    gap_id = (await session.exec(statement)).scalar_one()
+    return await session.get(UnansweredQuestion, gap_id, populate_existing=True)
 
 
 async def get_gap(session: AsyncSession, workspace: str, gap_id: int) -> UnansweredQuestion | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core import Button, Form, Input, Reply
 from bot.core.router import Context, Routes
 from handlers.retros import replies, store
-from handlers.retros.common import NO_RETRO, key, may_take_part, not_open, retro_by_value, retro_here
+from handlers.retros.common import NO_RETRO, author_key, may_take_part, not_open, retro_by_value, retro_here, wrote
 from handlers.retros.parse import ANON_FLAGS, RetroInputError, check_card_text, match_column, take_flag
 from storage.models.retros import Retro
 
@@ -23,7 +23,7 @@ async def _target(ctx: Context) -> tuple[Retro | None, Reply | None]:
     candidates = [r for r in candidates if await may_take_part(ctx, r)]  # never name another team's retro
     if len(candidates) > 1:  # prefer the retros this person already took part in
         async with ctx.db.session() as session:
-            mine = [r for r in candidates if any(c.author_key == key(ctx) for c in await store.cards(session, r.id))]
+            mine = [r for r in candidates if any(wrote(ctx, r, c) for c in await store.cards(session, r.id))]
         candidates = mine if len(mine) == 1 else candidates
     if not candidates:
         return None, Reply(
@@ -122,7 +122,7 @@ async def _save(ctx: Context, retro: Retro, column: str, text: str, anonymous: b
         column=column,
         text=text,
         author=ctx.msg.user,
-        author_key=key(ctx),
+        author_key=author_key(ctx, retro) if anonymous else None,
         anonymous=anonymous,
         now=ctx.now(),
     )
@@ -151,7 +151,7 @@ async def delete(ctx: Context) -> Reply:
         card = await store.card_by_number(session, retro, int(number))
     if card is None:
         return Reply(f"{replies.Name(retro)} has no card #{number}.", private=True)
-    if card.author_key != key(ctx) and ctx.msg.user != retro.facilitator and not ctx.is_admin:
+    if not wrote(ctx, retro, card) and ctx.msg.user != retro.facilitator and not ctx.is_admin:
         return Reply(
             f"Only the card's author or the facilitator ({retro.facilitator}) can delete card #{number}. "
             "Nothing was deleted.",

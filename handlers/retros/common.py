@@ -11,7 +11,7 @@ from bot.core.router import Context
 from handlers.retros import store
 from handlers.retros.replies import Name, name
 from scheduler.recurrence import zone
-from storage.models.retros import Retro
+from storage.models.retros import Retro, RetroCard
 
 log = logging.getLogger(__name__)
 NO_RETRO = "There is no open retro in this channel. Start one with: retro start [template] [title]"
@@ -21,9 +21,21 @@ def today(ctx: Context) -> date:
     return ctx.now().astimezone(zone(ctx.settings.pmo_bot_timezone)).date()
 
 
-def key(ctx: Context) -> str:
-    """The asker's pseudonym: what votes and card ownership are stored under."""
-    return pseudonym(ctx.settings, ctx.msg.workspace, ctx.msg.user)
+def author_key(ctx: Context, retro: Retro) -> str:
+    """The asker's pseudonym as an anonymous card author in this retro (named cards keep `author`)."""
+    return pseudonym(ctx.settings, ctx.msg.workspace, f"retro:{retro.id}:author", ctx.msg.user)
+
+
+def voter_key(ctx: Context, retro: Retro) -> str:
+    """The asker's pseudonym as a voter in this retro: unrelated to their cards, or to other retros."""
+    return pseudonym(ctx.settings, ctx.msg.workspace, f"retro:{retro.id}:voter", ctx.msg.user)
+
+
+def wrote(ctx: Context, retro: Retro, card: RetroCard) -> bool:
+    """Whether the asker wrote the card (named, or anonymously under their pseudonym)."""
+    if card.anonymous:
+        return card.author_key is not None and card.author_key == author_key(ctx, retro)
+    return card.author == ctx.msg.user
 
 
 async def retro_here(ctx: Context) -> Retro | None:

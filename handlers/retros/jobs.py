@@ -63,7 +63,7 @@ async def remind(services: Services, action_id: int, which: str) -> None:
             workspace=action.workspace,
             kind="retro.remind",
             subject=subject,
-            target=target_of(ref, services.settings),
+            target=target_of(ref, services.settings, kind="retro.remind", subject=subject),
             due_at=at,
         )
         return

@@ -10,12 +10,12 @@ from handlers.retros import replies, store
 from handlers.retros.common import (
     NO_RETRO,
     facilitator_only,
-    key,
     not_open,
     post,
     retro_by_value,
     retro_here,
     today,
+    wrote,
 )
 from handlers.retros.parse import RetroInputError, parse_start
 from handlers.retros.templates import names
@@ -119,7 +119,7 @@ async def status(ctx: Context) -> Reply:
         cards = await store.cards(session, retro.id)
         old = await store.open_actions(session, retro.workspace, retro.channel, before_retro=retro.id)
     reply = replies.board(retro, cards, old, today(ctx))
-    mine = [c for c in cards if c.author_key == key(ctx)]
+    mine = [c for c in cards if wrote(ctx, retro, c)]
     if mine and not retro.revealed:
         reply.sections.insert(
             -1,

@@ -33,7 +33,10 @@ def cards_count(n: int) -> str:
 
 
 def counts_line(cards: list[RetroCard]) -> str:
-    return f"{cards_count(len(cards))} from {people(len({c.author_key for c in cards}))}"
+    """Named authors and anonymous authors are counted apart: someone who wrote both counts twice,
+    so the number never tells whether an anonymous card came from one of the named authors."""
+    authors = {("anonymous", c.author_key) if c.anonymous else ("named", c.author) for c in cards}
+    return f"{cards_count(len(cards))} from {people(len(authors))}"
 
 
 def name(retro: Retro) -> str:

@@ -73,7 +73,7 @@ async def add_card(
     column: str,
     text: str,
     author: str | None,
-    author_key: str,
+    author_key: str | None,
     anonymous: bool,
     now: datetime,
 ) -> RetroCard | None:

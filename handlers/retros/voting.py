@@ -7,7 +7,7 @@ import re
 from bot.core import Form, Input, Reply
 from bot.core.router import Context, Routes
 from handlers.retros import replies, store
-from handlers.retros.common import NO_RETRO, facilitator_only, key, not_open, post, retro_by_value, retro_here
+from handlers.retros.common import NO_RETRO, facilitator_only, not_open, post, retro_by_value, retro_here, voter_key
 from storage.models.retros import OPEN_STATUSES, Retro
 
 routes = Routes("retros")
@@ -44,7 +44,7 @@ async def _ballot(ctx: Context, retro: Retro) -> Reply:
         return Reply(f"Voting is not open in {replies.name(retro)}.", private=True)
     async with ctx.db.session() as session:
         cards = await store.cards(session, retro.id)
-        mine = await store.ballot(session, retro.id, key(ctx))
+        mine = await store.ballot(session, retro.id, voter_key(ctx, retro))
     if not cards:
         return Reply("There are no cards to vote on.", private=True)
     return ballot_form(retro, cards, mine)
@@ -91,9 +91,9 @@ async def _cast(ctx: Context, retro: Retro, number: int, *, add: bool) -> Reply:
         return Reply(f"{replies.Name(retro)} has no card #{number}. Nothing was changed.", private=True)
     try:
         if add:
-            mine = await store.vote(ctx.db, retro.id, card, key(ctx), ctx.now())
+            mine = await store.vote(ctx.db, retro.id, card, voter_key(ctx, retro), ctx.now())
         else:
-            mine = await store.unvote(ctx.db, retro.id, card, key(ctx))
+            mine = await store.unvote(ctx.db, retro.id, card, voter_key(ctx, retro))
     except store.VoteRefused as exc:
         return Reply(f"{exc} Nothing was changed.", private=True)
     async with ctx.db.session() as session:

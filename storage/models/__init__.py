@@ -17,7 +17,7 @@ from storage.models.ownership import (
     Party,
     UnansweredQuestion,
 )
-from storage.models.platform import ConversationRecord, ProcessedEvent
+from storage.models.platform import ConversationRecord, ProcessedEvent, SeenSignature
 from storage.models.retros import Retro, RetroAction, RetroCard, RetroVote
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "RetroAction",
     "RetroCard",
     "RetroVote",
+    "SeenSignature",
     "UnansweredQuestion",
     "Workspace",
     "utcnow",

@@ -5,22 +5,35 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.models.base import utcnow
 
+_ANONYMOUS = text("submitter_key IS NOT NULL")
+
 
 class Idea(SQLModel, table=True):
     """`number` counts per workspace (people say "idea #12"). An anonymous idea has no
-    `submitter`: only `submitter_key` (a keyed hash, so its author can withdraw it) and
-    `reply_to` (a sealed delivery address, so its author still hears back)."""
+    `submitter`: only `submitter_key` (its author's pseudonym for this idea alone, so they can
+    withdraw it and nothing else they did matches it) and `reply_to` (a sealed delivery address,
+    so its author still hears back). A named idea has `submitter` and no pseudonym."""
 
     # Lists are newest first (by number) within one status, one person's ideas or one area.
     __table_args__ = (
         UniqueConstraint("workspace", "number"),
         Index("ix_idea_status_number", "workspace", "status", "number"),
-        Index("ix_idea_submitter_number", "workspace", "submitter_key", "number"),
+        Index("ix_idea_submitter_number", "workspace", "submitter", "number"),
+        # "improve list mine" checks every anonymous idea's own pseudonym: read from this index alone.
+        Index(
+            "ix_idea_anonymous",
+            "workspace",
+            "status",
+            "number",
+            "submitter_key",
+            sqlite_where=_ANONYMOUS,
+            postgresql_where=_ANONYMOUS,
+        ),
         Index("ix_idea_area_number", "workspace", "area_id", "number"),
     )
 
@@ -34,7 +47,7 @@ class Idea(SQLModel, table=True):
     area_name: str = Field(default="", max_length=200)  # kept if the area is renamed or deleted
     owner: str | None = Field(default=None, max_length=255)
     submitter: str | None = Field(default=None, max_length=255)
-    submitter_key: str = Field(max_length=64)
+    submitter_key: str | None = Field(default=None, max_length=64)
     anonymous: bool = False
     reply_to: str | None = Field(default=None, max_length=1000)
     platform: str = Field(max_length=32)

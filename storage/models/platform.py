@@ -1,4 +1,4 @@
-"""What adapters keep: handled event ids and stored conversation references."""
+"""What adapters keep: handled event ids, seen request signatures and stored conversation references."""
 
 from __future__ import annotations
 
@@ -22,6 +22,17 @@ class ProcessedEvent(SQLModel, table=True):
     platform: str = Field(max_length=32)
     event_id: str = Field(max_length=255)
     received_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class SeenSignature(SQLModel, table=True):
+    """A signed Slack request already accepted: the same signature again, within the window its
+    timestamp allows, is a replay. In the database, so every replica refuses it."""
+
+    __tablename__ = "seen_signature"
+
+    signature: str = Field(primary_key=True, max_length=80)  # v0= and 64 hex digits
+    workspace: str = Field(max_length=255)  # the team it named, "" when it named none
+    expires_at: datetime = Field(index=True)  # its timestamp + 5 minutes: afterwards it is refused as stale
 
 
 class ConversationRecord(SQLModel, table=True):

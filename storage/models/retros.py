@@ -1,8 +1,10 @@
 """Retrospectives: the retro, its cards, dot votes and the action items that outlive it.
 
 Closed retros are kept: the history (and the open actions it left) is the point. Anonymous
-cards keep no user id, only `author_key`, a keyed hash (bot/core/identity.py) that lets the author
-manage their own card but cannot be read back as an identity.
+cards keep no user id, only `author_key`, a pseudonym scoped to the retro (bot/core/identity.py) that
+lets the author manage their own card but cannot be read back as an identity, nor matched with
+anything else they did; named cards keep `author` and no pseudonym. Votes carry the voter's
+pseudonym for this retro's votes, unrelated to their cards.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class RetroCard(SQLModel, table=True):
     column_name: str = Field(max_length=100)
     text: str = Field(max_length=1000)
     author: str | None = Field(default=None, max_length=255)  # NULL for anonymous cards
-    author_key: str = Field(max_length=64)  # pseudonym, set for every card (participation counts)
+    author_key: str | None = Field(default=None, max_length=64)  # anonymous cards only: pseudonym in this retro
     anonymous: bool = False
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -74,7 +76,7 @@ class RetroVote(SQLModel, table=True):
     workspace: str = Field(max_length=255)
     retro_id: int = Field(foreign_key="retro.id", ondelete="CASCADE", index=True)
     card_id: int = Field(foreign_key="retro_card.id", ondelete="CASCADE", index=True)
-    voter_key: str = Field(max_length=64)
+    voter_key: str = Field(max_length=64)  # pseudonym among this retro's voters
     slot: int
     card_slot: int
     created_at: datetime = Field(default_factory=utcnow)

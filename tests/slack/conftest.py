@@ -258,7 +258,10 @@ class Slack:
         secret: str = SECRET,
         headers: dict[str, str] | None = None,
     ):
-        ts = int(time.time()) if timestamp is None else timestamp
+        if timestamp is None:
+            # Slack signs each delivery as it sends it: a retry (1 min, 5 min later) has a newer timestamp.
+            timestamp = int(time.time()) + int((headers or {}).get("X-Slack-Retry-Num", 0))
+        ts = timestamp
         sent = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": str(ts),

@@ -3,9 +3,14 @@ them, and a stand-in Bot Connector service (also on 127.0.0.1) that records what
 
 from __future__ import annotations
 
+import json
+import threading
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -19,6 +24,12 @@ from tests.conftest import ADMIN
 
 BOT_ID = "28:pmo-bot-app-id"
 BOT_NAME = "PMO Bot"
+
+
+@pytest.fixture(autouse=True)
+def local_service_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stand-in Bot Connector is on 127.0.0.1: allow it, as a developer would (README)."""
+    monkeypatch.setenv("PMO_BOT_TEAMS_SERVICE_URLS", "http://127.0.0.1")
 
 
 @dataclass
@@ -119,6 +130,60 @@ async def connector() -> AsyncIterator[Connector]:
     recorder.url = str(server.make_url("/"))
     yield recorder
     await server.close()
+
+
+@dataclass
+class KeyService:
+    """A stand-in for the Bot Framework's OpenID metadata and key set (JWKS), in a thread of its
+    own so that it answers even while something holds the test's event loop. `mode`: "ok",
+    "fail" (HTTP 500) or "slow" (answers 500 after `delay` seconds)."""
+
+    url: str = ""
+    keys: list[dict[str, Any]] = field(default_factory=list)
+    mode: str = "ok"
+    delay: float = 2.0
+    hits: Counter = field(default_factory=Counter)
+
+
+def _key_handler(service: KeyService) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            service.hits[self.path] += 1
+            if service.mode == "slow":
+                time.sleep(service.delay)
+            if service.mode != "ok":
+                self.send_error(500)
+                return
+            base = service.url.rsplit("/", 1)[0]
+            document = {"jwks_uri": base + "/keys"} if self.path == "/openid" else {"keys": service.keys}
+            body = json.dumps(document).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def key_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[KeyService]:
+    """Token signing keys served on 127.0.0.1 where Bot Framework channel tokens are checked."""
+    from botframework.connector.auth import ChannelValidation
+
+    service = KeyService()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _key_handler(service))
+    server.daemon_threads, server.block_on_close = True, False
+    service.url = f"http://127.0.0.1:{server.server_address[1]}/openid"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setattr(ChannelValidation, "open_id_metadata_endpoint", service.url)
+    yield service
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture

@@ -1,18 +1,16 @@
 """With an app id configured, only activities carrying a valid Bot Framework token run.
 
-The token-signing keys are served from memory (botbuilder's OpenID metadata cache is filled with
-a test key), so nothing here reaches login.botframework.com; the `no_internet` fixture makes sure.
+The token-signing keys are served by a stand-in on 127.0.0.1 (tests/teams/conftest.py), so
+nothing here reaches login.botframework.com; the `only_localhost` fixture makes sure.
 """
 
 import json
 import logging
 import time
-from datetime import datetime
 
 import jwt
 import pytest
 from botframework.connector.auth import AuthenticationConstants
-from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor, _OpenIdMetadata
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.assembly.app import Bot
@@ -31,15 +29,18 @@ def signing_key():
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+def published(key, kid: str = KID) -> dict:
+    """A public key as the Bot Framework publishes it in its JWKS."""
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    jwk.update(kid=kid, endorsements=["msteams"])
+    return jwk
+
+
 @pytest.fixture
-def channel_keys(monkeypatch, signing_key):
-    """The Bot Framework's published keys, as botbuilder would have fetched them."""
-    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(signing_key.public_key()))
-    jwk.update(kid=KID, endorsements=["msteams"])
-    url = AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
-    metadata = _OpenIdMetadata(url)
-    metadata.keys, metadata.last_updated = [jwk], datetime.now()
-    monkeypatch.setitem(JwtTokenExtractor.metadataCache, url, metadata)
+def channel_keys(key_service, signing_key):
+    """The Bot Framework's published keys."""
+    key_service.keys = [published(signing_key)]
+    return key_service
 
 
 def token(key, service_url, *, audience=APP_ID, expires_in=3600, kid=KID):
@@ -55,16 +56,19 @@ def token(key, service_url, *, audience=APP_ID, expires_in=3600, kid=KID):
     return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
 
 
-@pytest.fixture
-async def secured(db, channel_keys):
-    settings = Settings(
+def secured_settings(db) -> Settings:
+    return Settings(
         _env_file=None,
         database_url=db.url,
         pmo_bot_admins=ADMIN,
         microsoft_app_id=APP_ID,
         microsoft_app_password="not-a-real-secret",
     )
-    client = await start(Bot(settings, db))
+
+
+@pytest.fixture
+async def secured(db, channel_keys):
+    client = await start(Bot(secured_settings(db), db))
     yield client
     await client.close()
 

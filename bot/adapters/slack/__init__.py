@@ -18,7 +18,7 @@ from aiohttp import web
 from bot.adapters.slack.app import SlackAdapter
 from bot.adapters.slack.sender import SlackSender, Tokens, web_client
 from bot.core.host import Core
-from storage.events import forget_events_before
+from storage.events import forget_events_before, forget_signatures_before
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 SLACK = web.AppKey("slack", SlackAdapter)
 EVENTS_PATH = "/slack/events"
 KEEP_EVENTS = timedelta(days=1)  # Slack retries within minutes; a day is plenty
-PRUNE_EVERY = 3600.0
+PRUNE_EVERY = 300.0  # seen signatures pile up at the request rate: keep the table small
 
 
 def setup(app: web.Application, bot: Core) -> None:
@@ -99,7 +99,7 @@ def _lifetime(adapter: SlackAdapter, bot: Core):
 
 
 async def _prune(bot: Core, stop: asyncio.Event) -> None:
-    """Hourly, forget processed event ids older than any retry."""
+    """Every few minutes, forget processed event ids older than any retry and signatures past their window."""
     while True:
         try:
             await asyncio.wait_for(stop.wait(), PRUNE_EVERY)
@@ -107,6 +107,8 @@ async def _prune(bot: Core, stop: asyncio.Event) -> None:
         except TimeoutError:
             pass
         try:
-            await forget_events_before(bot.services.db, utcnow() - KEEP_EVENTS)
+            now = utcnow()
+            await forget_events_before(bot.services.db, now - KEEP_EVENTS)
+            await forget_signatures_before(bot.services.db, now)
         except Exception:
-            log.warning("could not prune processed Slack events", exc_info=True)
+            log.warning("could not prune processed Slack events and seen signatures", exc_info=True)

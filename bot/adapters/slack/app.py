@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,6 +48,31 @@ NOT_INSTALLED = (
 )
 _ANY = re.compile(r".*", re.DOTALL)  # every action id / callback id: the router decides what is known
 _JSON = {"content-type": "application/json;charset=utf-8"}  # Socket Mode reads the body as JSON only with it
+_OURS = str(Path(__file__).resolve().parents[2])  # bot/: a traceback through it is our bug, not a bad payload
+
+
+class _BoltLines(logging.Filter):
+    """Bolt logs a traceback for every signed payload it cannot take apart (wrong shapes, missing
+    keys) and a page of suggested code for payload types nobody listens to. Those become one
+    warning or info line; a failure in our own listener code keeps its traceback and counts as an error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            if _raised_in_our_code(error):
+                ERRORS.labels("slack").inc()
+                return True
+            record.msg, record.args, record.exc_info, record.exc_text = BROKEN_PAYLOAD, (), None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.error = f"{type(error).__name__}: {error}"[:300]
+        elif isinstance(record.msg, str) and "\n" in record.msg:
+            record.msg, record.args = record.getMessage().split("\n", 1)[0], ()
+        return True
+
+
+BROKEN_PAYLOAD = "Slack payload Bolt could not handle; dropped"
+BOLT_LOG = logging.getLogger("bot.adapters.slack.bolt")  # Bolt's own log lines, through _BoltLines
+BOLT_LOG.addFilter(_BoltLines())
 
 
 class SlackAdapter:
@@ -75,6 +101,7 @@ class SlackAdapter:
             installation_store=installation_store,
             installation_store_bot_only=True if installation_store else None,
             user_facing_authorize_error_message=NOT_INSTALLED,
+            logger=BOLT_LOG,
         )
         for command in translate.COMMANDS:
             self.bolt.command(command)(self.on_command)
@@ -100,16 +127,18 @@ class SlackAdapter:
         task = eager.start(self._handle(msg))  # the usual answer is ready here, without a task
         if not task.done():
             await asyncio.wait((task,), timeout=ACK_BUDGET)
-        response_url = body.get("response_url")
+        response_url = _response_url(body)
         if not task.done():  # slow: acknowledge now, answer through response_url when ready
             await ack()
-            self.bot.services.later(self._command_later(task, msg, client, response_url, body.get("trigger_id")))
+            self.bot.services.later(
+                self._command_later(task, msg, client, response_url, _string(body.get("trigger_id")))
+            )
             return
         reply = task.result()
         if reply is None:
             await ack()
             return
-        trigger = body.get("trigger_id")
+        trigger = _string(body.get("trigger_id"))
         if reply.form and trigger and await self._open_modal(client, trigger, reply.form, msg, response_url):
             await ack()
             return
@@ -188,14 +217,14 @@ class SlackAdapter:
         if reply is None:
             return
         container = body.get("container") if isinstance(body.get("container"), dict) else {}
-        response_url = body.get("response_url")
-        if reply.replace and isinstance(response_url, str) and await self._replace(reply, response_url):
+        response_url = _response_url(body)
+        if reply.replace and response_url and await self._replace(reply, response_url):
             return
         await self._deliver(
             reply,
             msg,
             client,
-            trigger=body.get("trigger_id"),
+            trigger=_string(body.get("trigger_id")),
             response_url=response_url,
             ephemeral=bool(container.get("is_ephemeral")),
         )
@@ -313,3 +342,21 @@ class SlackAdapter:
         except SlackApiError as exc:  # e.g. expired_trigger_id: fall back to a button in a message
             log.warning("views.open failed", extra={"error": exc.response.get("error")})
             return False
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _response_url(body: dict[str, Any]) -> str | None:
+    """The payload's response_url, if it is one: signed payloads can still carry any JSON there."""
+    return _string(body.get("response_url"))
+
+
+def _raised_in_our_code(error: BaseException) -> bool:
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith(_OURS):
+            return True
+        tb = tb.tb_next
+    return False

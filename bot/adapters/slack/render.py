@@ -1,9 +1,13 @@
 """Neutral replies as Block Kit messages and forms as modals, always within Slack's limits.
 
 Every piece of text is escaped (&, <, >) so user input can never become a mention, a link or a
-ping; long content is split or shortened, never rejected (Slack rejects a whole message that
-breaks one limit). Rendered action ids get a "#n" suffix because Slack wants them unique in a
-message; `neutral_action_id` strips it again.
+ping. In mrkdwn, text is also shown as typed: each *, _, ~ and ` becomes a date token whose format
+Slack can't use, which Slack shows as its fallback, the character itself, without parsing it
+(mrkdwn has no escape character; jsx-slack's <Escape> does the same), and `verbatim` keeps URLs
+and #names in the text from becoming links. Only the bold of headings and labels is ours.
+Long content is split or shortened, never rejected (Slack rejects a whole message that breaks
+one limit). Rendered action ids get a "#n" suffix because Slack wants them unique in a message;
+`neutral_action_id` strips it again.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ MAX_OPTIONS = 100
 OPEN_FORM_ACTION = "slack.open_form"
 _SUFFIX = re.compile(r"#\d{1,3}$")
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
+# An emoji shortcode (kept whole: its underscores are part of its name) or a formatting character.
+_MARKUP = re.compile(r"(:[a-z0-9_+'-]{1,100}:)|([*_~`])")
+_QUOTE = re.compile(r"^&gt;", re.MULTILINE)  # a > typed at the start of a line would make a quote
 SHORTENED = "(Shortened: the full answer is too long for one Slack message.)"
 
 
@@ -51,24 +58,47 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def _literal(match: re.Match[str]) -> str:
+    return match[1] or f"<!date^00000000^{{_}}|{match[2]}>"
+
+
+def as_typed(text: str) -> str:
+    """Escaped mrkdwn that Slack shows exactly as `text` reads: no bold, italics, strike-through,
+    code or quote made of what the user typed."""
+    out = escape(text)
+    if any(c in out for c in "*_~`"):
+        out = _MARKUP.sub(_literal, out)
+    return _QUOTE.sub("\u00ad&gt;", out) if "&gt;" in out else out  # a soft hyphen: invisible
+
+
 def _cut(escaped: str, limit: int) -> str:
-    """Cut escaped text to `limit` characters without breaking an entity such as &amp;."""
+    """Cut escaped text to `limit` characters without breaking an entity such as &amp; or a
+    date token (the only < in escaped text)."""
     cut = escaped[:limit]
-    amp = cut.rfind("&", max(0, limit - 5))
-    if amp != -1 and ";" not in cut[amp:]:
-        cut = cut[:amp]
+    for opener, closer, width in (("<", ">", 24), ("&", ";", 5)):
+        at = cut.rfind(opener, max(0, limit - width))
+        if at != -1 and closer not in cut[at:]:
+            cut = cut[:at]
     return cut
 
 
-def fit(text: str, limit: int) -> str:
-    """Escape, then shorten with an ellipsis if still too long."""
-    out = escape(text)
+def _shorten(out: str, limit: int) -> str:
     return out if len(out) <= limit else _cut(out, limit - 1) + "…"
 
 
+def fit(text: str, limit: int) -> str:
+    """Escape, then shorten with an ellipsis if still too long (for plain_text, which Slack never parses)."""
+    return _shorten(escape(text), limit)
+
+
+def fit_mrkdwn(text: str, limit: int) -> str:
+    """As `fit`, for mrkdwn: shown as typed."""
+    return _shorten(as_typed(text), limit)
+
+
 def split(text: str, limit: int) -> list[str]:
-    """Escape, then split into chunks of at most `limit`, preferring line breaks, then spaces."""
-    rest, chunks = escape(text), []
+    """Text for mrkdwn (shown as typed) in chunks of at most `limit`, preferring line breaks, then spaces."""
+    rest, chunks = as_typed(text), []
     while len(rest) > limit:
         window = _cut(rest, limit)
         at = window.rfind("\n")
@@ -92,17 +122,17 @@ def plain(text: str, limit: int) -> dict[str, Any]:
 
 
 def _mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": text}
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
 
 
 def _section_blocks(section: Section) -> list[dict[str, Any]]:
-    heading = f"*{fit(section.heading, 300)}*" if section.heading else ""
+    heading = f"*{fit_mrkdwn(section.heading, 300)}*" if section.heading else ""
     budget = SECTION_TEXT - len(heading) - 1
     chunks = split(section.text, budget) if section.text else []
     if heading:
         chunks = [heading + ("\n" + chunks[0] if chunks else "")] + chunks[1:]
     blocks = [{"type": "section", "text": _mrkdwn(chunk)} for chunk in chunks]
-    fields = [_mrkdwn(f"*{fit(f.label, 200)}*\n{_field_value(f)}") for f in section.fields]
+    fields = [_mrkdwn(_field(f)) for f in section.fields]
     for start in range(0, len(fields), MAX_FIELDS):
         group = fields[start : start + MAX_FIELDS]
         if blocks and start == 0 and "fields" not in blocks[-1]:
@@ -112,12 +142,14 @@ def _section_blocks(section: Section) -> list[dict[str, Any]]:
     return blocks
 
 
-def _field_value(f: Field) -> str:
-    """A moment is shown in each viewer's own time zone; the handler's text is the fallback."""
-    value = fit(f.value, FIELD_TEXT - 260)
+def _field(f: Field) -> str:
+    """Bold label, then the value. A moment is shown in each viewer's own time zone; the handler's
+    text is the fallback (which Slack shows unparsed)."""
+    label = f"*{fit_mrkdwn(f.label, 300)}*\n"
     if f.at is None:
-        return value
-    return f"<!date^{int(f.at.timestamp())}^{{date_short_pretty}} at {{time}}|{value}>"
+        return label + fit_mrkdwn(f.value, FIELD_TEXT - len(label))
+    date = f"<!date^{int(f.at.timestamp())}^{{date_short_pretty}} at {{time}}|"
+    return f"{label}{date}{fit(f.value, FIELD_TEXT - len(label) - len(date) - 1)}>"
 
 
 def mention_line(users: list[str]) -> str:

@@ -10,9 +10,12 @@ from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 from msrest.exceptions import DeserializationError
 
-from bot.adapters.teams.auth import AuthUnavailable, BadActivity, BotConfig, CachingAuthentication
+from bot.adapters.teams import keys
+from bot.adapters.teams.auth import AuthUnavailable, BadActivity, BotConfig, CachingAuthentication, UntrustedServiceUrl
+from bot.adapters.teams.connector import BotConnector
 from bot.adapters.teams.people import People
 from bot.adapters.teams.sender import Outbox, TeamsSender
+from bot.adapters.teams.service_urls import DEFAULT_SERVICE_URLS, ServiceUrls
 from bot.adapters.teams.turn import TeamsTurn
 from bot.core.host import Core
 from bot.core.metrics import ERRORS
@@ -22,10 +25,12 @@ log = logging.getLogger(__name__)
 
 class TeamsEndpoint:
     def __init__(self, bot: Core) -> None:
+        keys.install()  # token-signing keys fetched off the event loop, not by botbuilder's requests.get
         config = BotConfig.from_settings(bot.services.settings)
-        self.auth = CachingAuthentication(config)
+        service_urls = ServiceUrls(bot.services.settings.pmo_bot_teams_service_urls or DEFAULT_SERVICE_URLS)
+        self.auth = CachingAuthentication(config, service_urls)
         self.adapter = CloudAdapter(self.auth)
-        self.outbox = Outbox()
+        self.outbox = Outbox(BotConnector(service_urls))
         people = People(self.outbox.connector)
         self.turn = TeamsTurn(bot, self.outbox, people)
         self.adapter.on_turn_error = self.turn.on_error
@@ -44,11 +49,14 @@ class TeamsEndpoint:
             raise
         except web.HTTPException:
             raise
+        except UntrustedServiceUrl:
+            log.warning("teams request refused: its serviceUrl is not on the allow-list (PMO_BOT_TEAMS_SERVICE_URLS)")
+            return web.json_response({"error": "serviceUrl not allowed"}, status=403)
         except (json.JSONDecodeError, UnicodeDecodeError, DeserializationError, BadActivity) as exc:
             return web.json_response({"error": f"not a Bot Framework activity: {type(exc).__name__}"}, status=400)
-        except AuthUnavailable:
+        except AuthUnavailable as exc:  # keys.py logged the failed fetch once; this is every request meanwhile
             ERRORS.labels("teams_auth").inc()
-            log.exception("teams request could not be authenticated right now")
+            log.info("teams request refused for now: its token could not be checked", extra={"reason": str(exc)})
             return web.json_response({"error": "authentication temporarily unavailable"}, status=503)
         except Exception:
             ERRORS.labels("teams_adapter").inc()

@@ -24,6 +24,8 @@ from botframework.connector.auth import (
 )
 from requests import RequestException
 
+from bot.adapters.teams.keys import KeysUnavailable
+from bot.adapters.teams.service_urls import ServiceUrls
 from bot.core.config import Settings
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,10 @@ MAX_CLIENTS = 512  # service URLs are per region (and per tenant in newer ones):
 
 class BadActivity(ValueError):
     """An authenticated request whose activity cannot be answered (no service URL, no conversation)."""
+
+
+class UntrustedServiceUrl(BadActivity):
+    """An activity whose serviceUrl is not on the allow-list: not answered, not stored."""
 
 
 class AuthUnavailable(RuntimeError):
@@ -66,8 +72,9 @@ def app_id_of(identity: ClaimsIdentity | None) -> str | None:
 
 
 class CachingAuthentication(ConfigurationBotFrameworkAuthentication):
-    def __init__(self, config: BotConfig) -> None:
+    def __init__(self, config: BotConfig, service_urls: ServiceUrls) -> None:
         super().__init__(config)
+        self.service_urls = service_urls
         self._connectors: OrderedDict[tuple[str | None, str, str | None], ConnectorClient] = OrderedDict()
         self._token_clients: dict[str | None, UserTokenClient] = {}
 
@@ -76,13 +83,15 @@ class CachingAuthentication(ConfigurationBotFrameworkAuthentication):
             result = await super().authenticate_request(activity, auth_header)
         except PermissionError:
             raise
-        except RequestException as exc:
+        except (KeysUnavailable, RequestException) as exc:
             raise AuthUnavailable(f"could not fetch token signing keys: {exc}") from exc
         except Exception as exc:  # noqa: BLE001 — malformed JWTs, unknown keys, bad endorsements
             # botbuilder lets jwt.DecodeError, IndexError, bare Exception escape: all mean "not authorised".
             raise PermissionError(f"invalid token: {type(exc).__name__}") from exc
         if not activity.service_url or not activity.conversation or not activity.conversation.id:
             raise BadActivity("activity has no serviceUrl or conversation id")
+        if not self.service_urls.allows(activity.service_url):
+            raise UntrustedServiceUrl("activity's serviceUrl is not on the allow-list")
         if result.connector_factory is not None:
             result.connector_factory = _CachingFactory(
                 self, result.connector_factory, app_id_of(result.claims_identity)

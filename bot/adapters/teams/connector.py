@@ -17,6 +17,8 @@ from urllib.parse import quote
 import aiohttp
 from msrest.authentication import Authentication
 
+from bot.adapters.teams.service_urls import ServiceUrls
+
 TIMEOUT = aiohttp.ClientTimeout(total=15, connect=5)
 TOKEN_REUSE = 300.0  # seconds a token from MSAL is reused before asking MSAL (which refreshes) again
 
@@ -30,7 +32,10 @@ class ConnectorError(Exception):
 
 
 class BotConnector:
-    def __init__(self) -> None:
+    """Every call checks its service URL against the allow-list first, before a token is even fetched."""
+
+    def __init__(self, service_urls: ServiceUrls | None = None) -> None:
+        self.service_urls = service_urls or ServiceUrls()
         self._session: aiohttp.ClientSession | None = None
         self._tokens: dict[tuple[str, str | None], tuple[str, float]] = {}
 
@@ -60,13 +65,14 @@ class BotConnector:
         self, credentials: Authentication | None, service_url: str, body: dict[str, Any]
     ) -> str:
         """POST /v3/conversations (a 1:1 chat with a user); Teams returns the existing chat if there is one."""
-        url = f"{service_url.rstrip('/')}/v3/conversations"
+        url = f"{self.service_urls.check(service_url).rstrip('/')}/v3/conversations"
         return await self._send("POST", url, credentials, body) or ""
 
     async def post(self, credentials: Authentication | None, service_url: str, activity: dict[str, Any]) -> str | None:
         """POST the activity to its conversation (as a reply when it has replyToId), or PUT it over
         the message `activity["id"]` when it has one (an update); returns the message id."""
-        url = f"{service_url.rstrip('/')}/v3/conversations/{quote(activity['conversation']['id'], safe='')}/activities"
+        base = self.service_urls.check(service_url).rstrip("/")
+        url = f"{base}/v3/conversations/{quote(activity['conversation']['id'], safe='')}/activities"
         method = "PUT" if activity.get("id") else "POST"
         if activity.get("id") or activity.get("replyToId"):
             url += "/" + quote(activity.get("id") or activity["replyToId"], safe="")
@@ -77,7 +83,7 @@ class BotConnector:
     ) -> dict[str, Any]:
         """GET one member of a conversation (its aadObjectId, name…): who a mention in a message is."""
         url = (
-            f"{service_url.rstrip('/')}/v3/conversations/{quote(conversation_id, safe='')}"
+            f"{self.service_urls.check(service_url).rstrip('/')}/v3/conversations/{quote(conversation_id, safe='')}"
             f"/members/{quote(member_id, safe='')}"
         )
         body = await self._request("GET", url, credentials, None)
