@@ -53,9 +53,10 @@ async def test_a_stored_reference_with_an_untrusted_url_is_never_sent_to(client,
         service_url="https://evil.example/",
         data={"channelId": "msteams", "conversation": {"id": teams.channel, "tenantId": teams.tenant}},
     )
+    channel, outbox = ConversationRef("teams", teams.tenant, teams.channel), teams_bot.services.outbox
     with pytest.raises(LookupError):
-        await teams_bot.services.outbox.send(ConversationRef("teams", teams.tenant, teams.channel), Reply("Meetup tomorrow"))
-    assert not await teams_bot.services.outbox.is_member(ConversationRef("teams", teams.tenant, teams.channel), "U-ALICE")
+        await outbox.send(channel, Reply("Meetup tomorrow"))
+    assert not await outbox.is_member(channel, "U-ALICE")
     assert connector.attempts == 0
 
 
