@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.ids import parse_id
+
 _REFERENCE = re.compile(r"<([@#])([^|>\s]+)(?:\|([^>]*))?>|([@#])(\S+)")
 
 
@@ -128,11 +130,10 @@ class Action(Incoming):
 
     @property
     def int_value(self) -> int:
-        """The value as a row id; -1 (matches nothing) when a forged or stale value is not a number."""
-        try:
-            return int(self.value)
-        except ValueError:
-            return -1
+        """The value as a row id; -1 (matches nothing) when a forged or stale value is not one
+        (bot.core.ids: ASCII digits that fit a database integer)."""
+        found = parse_id(self.value)
+        return -1 if found is None else found
 
 
 def _first(text: str, mentions: tuple[Mention, ...]) -> Mention | None:
