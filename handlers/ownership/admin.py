@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from bot.core import Button, Field, Form, Input, Reply, Section
 from bot.core.messages import show_reference
-from bot.core.router import Context, Handler, Routes
+from bot.core.router import Context, Handler, Refusal, Routes
 from handlers.ownership import changes, freshness, names, registry
 from handlers.ownership.matching import key
 from handlers.ownership.registry import RegistryCache
@@ -100,6 +100,14 @@ def parse_fields(args: str, keys: dict[str, str]) -> tuple[str, dict[str, Any]]:
         else:
             fields[field] = value
     return name, fields
+
+
+async def _area_named(session, workspace: str, name: str) -> Area:
+    """The area `name` names, or a refusal saying there is none."""
+    area = await registry.find_area(session, workspace, name)
+    if area is None:
+        raise Refusal(f"There is no area called “{name.strip()}”. Nothing was changed.", private=False)
+    return area
 
 
 def _writes(handler: Handler) -> Handler:
@@ -379,9 +387,7 @@ async def area_alias(ctx: Context) -> Reply:
     if not new:
         return Reply("Usage: area alias NAME; alias1, alias2. Nothing was changed.")
     async with ctx.db.session() as session:
-        area = await registry.find_area(session, ctx.msg.workspace, name)
-        if area is None:
-            return Reply(f"There is no area called “{name.strip()}”. Nothing was changed.")
+        area = await _area_named(session, ctx.msg.workspace, name)
         snap = registry.area_snapshot(await registry.area_view(session, area))
         snap["aliases"] = [*snap["aliases"], *new]
         try:
@@ -399,9 +405,7 @@ async def area_alias(ctx: Context) -> Reply:
 @_writes
 async def area_remove(ctx: Context) -> Reply:
     async with ctx.db.session() as session:
-        area = await registry.find_area(session, ctx.msg.workspace, ctx.args)
-        if area is None:
-            return Reply(f"There is no area called “{ctx.args.strip()}”. Nothing was changed.")
+        area = await _area_named(session, ctx.msg.workspace, ctx.args)
         entry = await registry.delete_area(session, ctx.msg.workspace, area, actor=ctx.msg.user, now=ctx.now())
     return Reply(f"Removed “{area.name}”.", buttons=[_undo(entry)])
 
@@ -415,9 +419,7 @@ async def area_remove(ctx: Context) -> Reply:
 @_writes
 async def area_verify(ctx: Context) -> Reply:
     async with ctx.db.session() as session:
-        area = await registry.find_area(session, ctx.msg.workspace, ctx.args)
-        if area is None:
-            return Reply(f"There is no area called “{ctx.args.strip()}”. Nothing was changed.")
+        area = await _area_named(session, ctx.msg.workspace, ctx.args)
         entry = await verify(ctx, session, area)
         return await _confirm_area(ctx, session, entry, "Verified", area)
 
@@ -595,9 +597,7 @@ async def _accept(ctx: Context, gap_id: int, area_name: str) -> Reply:
         if gap is None or gap.status != registry.GAP_OPEN:
             return Reply(f"There is no open question #{gap_id}; `gaps` lists them. Nothing was changed.")
         if area_name:
-            area = await registry.find_area(session, ws, area_name)
-            if area is None:
-                return Reply(f"There is no area called “{area_name}”. Nothing was changed.")
+            area = await _area_named(session, ws, area_name)
         else:
             area = await registry.get_area(session, ws, gap.area_id) if gap.area_id else None
             if area is None:

@@ -30,8 +30,7 @@ async def _resume(coro: Coroutine[Any, Any, T], waiting: Any) -> T:
         try:
             if waiting is None:  # a bare yield (asyncio.sleep(0)): one turn of the loop
                 await asyncio.sleep(0)
-            else:
-                waiting._asyncio_future_blocking = False
+            else:  # a future the coroutine awaits: asyncio.wait watches it without awaiting it itself
                 await asyncio.wait((waiting,))
         except asyncio.CancelledError:
             coro.close()
