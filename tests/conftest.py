@@ -14,7 +14,7 @@ import shutil
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -25,6 +25,7 @@ from bot.adapters.console.adapter import ConsoleSession
 from bot.adapters.console.render import render
 from bot.adapters.console.sender import ConsoleSender
 from bot.assembly.app import Bot
+from bot.core import Reply
 from bot.core.config import Settings
 from storage.db import Database
 
@@ -152,8 +153,15 @@ def settings(db: Database) -> Settings:
 
 
 @pytest.fixture
-def bot(settings: Settings, db: Database) -> Bot:
-    return Bot(settings, db)
+def clock() -> Clock:
+    """The bot's clock in a test, whichever rig it talks through (console, Slack, Teams): it stands
+    still at Saturday 21 November 2026, 09:00 UTC, until the test moves it."""
+    return Clock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def bot(settings: Settings, db: Database, clock: Clock) -> Bot:
+    return Bot(settings, db, clock=clock)
 
 
 CARD_SCHEMA = PLATFORM_DATA / "adaptive-card-schema" / "adaptive-card.1.5.0.json"
@@ -189,11 +197,8 @@ class Clock:
     def set(self, text: str) -> None:
         self.now = datetime.fromisoformat(text).astimezone(UTC)
 
-
-@pytest.fixture
-def clock(bot: Bot) -> Clock:
-    bot.clock = Clock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))  # a Saturday
-    return bot.clock
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
 
 
 @pytest.fixture
@@ -214,6 +219,17 @@ class Speaker:
     async def say(self, text: str) -> str:
         self.replies = await self.session.send(text)
         return "\n".join(render(r) for r in self.replies)
+
+    async def press(self, title: str, *, on: Reply | None = None) -> str:
+        """Choose the button whose text starts with `title` (by its number, as typed) on the last
+        reply, or `on` a message the bot posted on its own."""
+        if on is not None:
+            self.session.offer(on)
+            self.replies = [on]
+        buttons = [b for reply in self.replies for b in reply.buttons]
+        number = next((i for i, b in enumerate(buttons, 1) if b.text.startswith(title)), None)
+        assert number, f"no button “{title}” in {[b.text for b in buttons]}"
+        return await self.say(str(number))
 
     @property
     def reply(self):

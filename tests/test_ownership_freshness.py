@@ -25,12 +25,6 @@ def sent(posts, workspace) -> list:
     return [(where, reply) for where, reply in posts if where.workspace == workspace]
 
 
-async def press(speaker, button) -> str:
-    """`speaker` presses a button of a message the bot posted on its own (not a reply to them)."""
-    speaker.session._buttons = [button]
-    return await speaker.say("1")
-
-
 async def test_a_due_area_is_asked_about_once_in_its_owners_channel_and_still_correct_verifies_it(
     bot, clock, posts, person, workspace
 ):
@@ -51,7 +45,7 @@ async def test_a_due_area_is_asked_about_once_in_its_owners_channel_and_still_co
     out = await person().say("who owns the enterprise roadmap?")
     assert "not verified yet (overdue: it is to be checked every 30 days, so it may be out of date)" in out
 
-    out = await press(person("U-PAT", channel="pmo"), message.buttons[0])
+    out = await person("U-PAT", channel="pmo").press("Still correct", on=message)
     assert "“Enterprise roadmap” is verified as still correct by U-PAT, 2026-12-21. Next check due 2027-01-20." in out
     clock.set("2026-12-31T10:00:00+00:00")
     out = await person().say("who owns the enterprise roadmap?")
@@ -74,10 +68,10 @@ async def test_a_person_as_contact_gets_a_direct_message_and_only_they_or_an_adm
     await asked(bot, workspace)
     ((where, message),) = sent(posts, workspace)
     assert where == ConversationRef.direct("console", workspace, "fiona")
-    out = await press(person("U-BOB"), message.buttons[0])
+    out = await person("U-BOB").press("Still correct", on=message)
     assert "Only registry admins and the Accountable's contact (@fiona) can confirm this. Nothing was changed." in out
     assert "not verified yet" in await person().say("who owns cost centres?")
-    out = await press(person("fiona"), message.buttons[0])
+    out = await person("fiona").press("Still correct", on=message)
     assert "verified as still correct by fiona" in out
     assert "by fiona, today" in await person().say("who owns cost centres?")
 
@@ -90,10 +84,9 @@ async def test_change_opens_the_area_form_filled_in_for_an_admin_and_explains_fo
     clock.now += timedelta(days=7)
     await asked(bot, workspace)
     ((_, message),) = sent(posts, workspace)
-    change = message.buttons[1]
-    out = await press(person("U-BOB"), change)
+    out = await person("U-BOB").press("Change", on=message)
     assert "Only registry admins can change “Enterprise roadmap”" in out
-    out = await press(admin, change)
+    out = await admin.press("Change", on=message)
     assert "Area and its RACI" in out and "[now: Enterprise roadmap; an empty line keeps it]" in out
     out = await admin.say("")  # name kept
     assert "[now: PMO; an empty line keeps it]" in out

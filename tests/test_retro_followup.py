@@ -11,15 +11,13 @@ from bot.adapters.console.render import render
 from bot.core import Action, Incoming
 from handlers.retros import jobs
 from storage.models.retros import RetroAction, RetroCard
-from tests.conftest import ADMIN, Clock
+from tests.conftest import ADMIN
 
 
-@pytest.fixture
-def clock(bot):
+@pytest.fixture(autouse=True)
+def berlin_saturday_ten(bot, clock):
     bot.settings.pmo_bot_timezone = "Europe/Berlin"  # UTC+1 in November: 09:00 local is 08:00 UTC
-    clock = Clock(datetime(2026, 11, 21, 10, 0, tzinfo=UTC))
-    bot.clock = clock
-    return clock
+    clock.set("2026-11-21T10:00:00+00:00")
 
 
 async def action_ids(bot, workspace):

@@ -2,19 +2,16 @@
 reveal → capped dot voting → actions → close → the next retro reviews the open actions."""
 
 import asyncio
-from datetime import UTC, datetime
 
 import pytest
 
 from bot.adapters.console.render import render
-from tests.conftest import ADMIN, Clock
+from tests.conftest import ADMIN
 
 
-@pytest.fixture
-def clock(bot):
-    clock = Clock(datetime(2026, 11, 21, 10, 0, tzinfo=UTC))  # a Saturday
-    bot.clock = clock
-    return clock
+@pytest.fixture(autouse=True)
+def saturday_ten(clock):
+    clock.set("2026-11-21T10:00:00+00:00")
 
 
 def channel_text(posts) -> str:

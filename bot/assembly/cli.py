@@ -161,6 +161,8 @@ async def _chat(args: argparse.Namespace, settings: Settings, db) -> int:
             )
             print(f"[{where}]")
         show([reply])
+        if conversation.user == args.user or conversation.channel == args.channel:
+            session.offer(reply)  # its buttons (RSVP, Still correct) are chosen by number, as a reply's
 
     bot.senders["console"] = ConsoleSender(post)
     if args.command == "ask":

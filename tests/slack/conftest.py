@@ -241,6 +241,34 @@ class Slack:
 
     def __init__(self, client: TestClient, bot: Bot, standin: StandIn, team: str) -> None:
         self.client, self.bot, self.standin, self.team = client, bot, standin, team
+        self.seen: list[dict[str, Any]] = []  # the messages a transcript has shown, latest last
+
+    # A transcript, as in the console and Teams rigs: what the person reads after each step.
+
+    async def say(self, text: str, *, command: str = "/pmo", user: str = "U-ALICE", **where: str) -> str:
+        """Type a slash command (`/pmo TEXT` by default); returns the answer's text and blocks."""
+        before = len(self.standin.calls)
+        answer = await (await self.command(text, command, user=user, **where)).json()
+        await self.settle()
+        shown = [answer, *(c.args for c in self.standin.calls[before:] if c.method in _SHOWN)]
+        self.seen.extend(m for m in shown if m)
+        return "\n".join(_message_text(m) for m in shown if m)
+
+    async def press(self, title: str, *, user: str = "U-ALICE") -> str:
+        """Click the button whose text starts with `title` on the latest message shown that has
+        one; returns what the person reads next (an update, a private note, a new post)."""
+        for message in reversed(self.seen):
+            button = next((b for b in _buttons(message) if b["text"]["text"].startswith(title)), None)
+            if button:
+                break
+        else:
+            raise AssertionError(f"no message shown has a button “{title}”")
+        before = len(self.standin.calls)
+        await self.click(button["action_id"], button.get("value", ""), user=user)
+        await self.settle()
+        shown = [c.args for c in self.standin.calls[before:] if c.method in _SHOWN]
+        self.seen.extend(shown)
+        return "\n".join(_message_text(m) for m in shown)
 
     @property
     def adapter(self):
@@ -383,11 +411,31 @@ async def start(bot: Bot, standin: StandIn, team: str) -> tuple[Slack, TestClien
 
 
 @pytest.fixture
-async def slack(db: Database, standin: StandIn, workspace: str) -> AsyncIterator[Slack]:
-    bot = Bot(slack_settings(db, standin), db)
+async def slack(db: Database, standin: StandIn, workspace: str, clock) -> AsyncIterator[Slack]:
+    bot = Bot(slack_settings(db, standin), db, clock=clock)
     rig, client = await start(bot, standin, workspace)
     yield rig
     await client.close()
+
+
+_SHOWN = ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url")
+
+
+def _buttons(message: dict[str, Any]):
+    blocks = message.get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    for block in blocks:
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element.get("type") == "button":
+                yield element
+
+
+def _message_text(message: dict[str, Any]) -> str:
+    blocks = message.get("blocks") or []
+    return (
+        message.get("text", "") + "\n" + (blocks if isinstance(blocks, str) else json.dumps(blocks, ensure_ascii=False))
+    )
 
 
 def texts(call: Call) -> str:

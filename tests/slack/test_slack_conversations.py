@@ -167,3 +167,10 @@ async def test_user_text_never_pings(slack: Slack):
 async def test_oversized_text_gets_a_polite_reply(slack: Slack):
     body = await (await slack.command("who owns " + "x" * 6000)).json()
     assert "characters long" in body["text"]
+
+
+async def test_a_question_and_its_follow_up_button_read_like_a_conversation(slack: Slack):
+    answer = await slack.say("who owns the enterprise roadmap?")
+    assert "PMO is accountable for Enterprise roadmap." in answer
+    follow_up = await slack.press("What else does PMO own?")
+    assert "Enterprise roadmap" in follow_up and "Enterprise initiative budgets" in follow_up

@@ -4,14 +4,9 @@ announcement in place, reminders that mention who is going."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from handlers.meetups import jobs
 from tests.slack.conftest import Slack, StandIn, texts
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 async def schedule(slack: Slack, text: str, user: str = "UORGANISER") -> dict:
@@ -20,8 +15,10 @@ async def schedule(slack: Slack, text: str, user: str = "UORGANISER") -> dict:
     return await response.json()
 
 
-async def test_announced_with_rsvps_that_update_in_place_and_a_reminder_that_mentions(slack: Slack, standin: StandIn):
-    slack.bot.clock = lambda: at("2026-11-21T09:00:00+00:00")
+async def test_announced_with_rsvps_that_update_in_place_and_a_reminder_that_mentions(
+    clock, slack: Slack, standin: StandIn
+):
+    clock.set("2026-11-21T09:00:00+00:00")
     ack = await schedule(
         slack,
         'schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London '
@@ -30,7 +27,7 @@ async def test_announced_with_rsvps_that_update_in_place_and_a_reminder_that_men
     assert "Scheduled meetup #" in json.dumps(ack) and ack["response_type"] == "ephemeral"
     series_id = int(ack["text"].split("#")[1].split()[0])
 
-    slack.bot.clock = lambda: at("2026-11-22T12:30:00+00:00")
+    clock.set("2026-11-22T12:30:00+00:00")
     await jobs.post_due(slack.bot.services, series_id)
     (post,) = standin.of("chat.postMessage")
     assert post.args["channel"] == "C0COMMUNITY"
@@ -51,7 +48,7 @@ async def test_announced_with_rsvps_that_update_in_place_and_a_reminder_that_men
     assert update.args["replace_original"] is True and "Going (1)" in texts(update)
     assert notice.args["response_type"] == "ephemeral" and "You're going." in texts(notice)
 
-    slack.bot.clock = lambda: at("2026-11-23T12:15:00+00:00")
+    clock.set("2026-11-23T12:15:00+00:00")
     await jobs.post_due(slack.bot.services, series_id)
     reminder = standin.of("chat.postMessage")[-1]
     assert reminder.args["text"].endswith("<@UALICE>") and "starts in 15 minutes" in reminder.args["text"]
@@ -84,12 +81,12 @@ async def test_posts_to_one_channel_are_paced_and_other_channels_are_not_held_up
     assert [p.args["channel"] for p in posts].index("C0QUIET") < 2, "the quiet channel did not wait its turn"
 
 
-async def test_skipping_a_date_rewrites_its_announcement(slack: Slack, standin: StandIn):
+async def test_skipping_a_date_rewrites_its_announcement(clock, slack: Slack, standin: StandIn):
     slack.bot.senders["slack"].pacer.interval = 0  # Slack's 1 post/s per channel is tested elsewhere
-    slack.bot.clock = lambda: at("2026-11-21T09:00:00+00:00")
+    clock.set("2026-11-21T09:00:00+00:00")
     ack = await schedule(slack, 'schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London')
     series_id = int(ack["text"].split("#")[1].split()[0])
-    slack.bot.clock = lambda: at("2026-11-22T12:30:00+00:00")
+    clock.set("2026-11-22T12:30:00+00:00")
     await jobs.post_due(slack.bot.services, series_id)
     [announcement] = standin.of("chat.postMessage")
     posted_ts = announcement.answer["ts"]

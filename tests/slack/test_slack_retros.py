@@ -4,7 +4,6 @@ reveal, voting and summary posted to the channel, Add card and Vote opening moda
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from tests.slack.conftest import Slack, StandIn, texts
 
@@ -24,8 +23,8 @@ async def retro(slack: Slack, text: str, user: str, **where: str) -> dict:
     return await response.json()
 
 
-async def test_a_full_retro_in_slack(slack: Slack, standin: StandIn):
-    slack.bot.clock = lambda: datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+async def test_a_full_retro_in_slack(clock, slack: Slack, standin: StandIn):
+    clock.set("2026-11-21T10:00:00+00:00")
     slack.bot.senders["slack"].pacer.interval = 0  # Slack's 1 post/s per channel is tested elsewhere
     ack = await retro(slack, "start mad/sad/glad Sprint 12", "UFAY")
     assert ack["response_type"] == "ephemeral" and "you are the facilitator" in ack["text"]

@@ -192,8 +192,8 @@ def teams_settings(db) -> Settings:
 
 
 @pytest.fixture
-def teams_bot(teams_settings: Settings, db) -> Bot:
-    return Bot(teams_settings, db)
+def teams_bot(teams_settings: Settings, db, clock) -> Bot:
+    return Bot(teams_settings, db, clock=clock)
 
 
 async def start(bot: Bot) -> TestClient:
@@ -289,3 +289,58 @@ def teams(workspace: str, connector: Connector) -> Teams:
 
 def submit_data(button: dict[str, Any], **inputs: str) -> dict[str, Any]:
     return {**button["data"], **inputs}
+
+
+def _actions(node: Any):
+    """Every Action.Submit in a card, however nested (overflow menus, show-cards)."""
+    if isinstance(node, dict):
+        if node.get("type") == "Action.Submit":
+            yield node
+        for value in node.values():
+            yield from _actions(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _actions(item)
+
+
+class TeamsChat:
+    """A Teams conversation as a transcript: `say` sends a message as Teams does (in the channel,
+    mentioning the bot, or in a personal chat), `press` submits a button of the last card; both
+    return what the person reads next (the text of the cards the bot posted in answer)."""
+
+    def __init__(self, client: TestClient, teams: Teams, connector: Connector) -> None:
+        self.client, self.teams, self.connector = client, teams, connector
+
+    async def send(self, activity: dict[str, Any]) -> list[dict[str, Any]]:
+        """Post one activity as Teams would; the cards the bot posted because of it."""
+        before = len(self.connector.posts)
+        response = await self.client.post("/api/messages", json=activity)
+        assert response.status in (200, 201), await response.text()
+        return [p["activity"]["attachments"][0]["content"] for p in self.connector.posts[before:]]
+
+    async def say(
+        self, text: str, *, user: str = "U-ALICE", channel: bool = True, mentions: tuple[str, ...] = ()
+    ) -> str:
+        activity = (
+            self.teams.channel_message(text, user=user, mentions=mentions)
+            if channel
+            else self.teams.personal(text, user=user)
+        )
+        return "\n".join(card_text(card) for card in await self.send(activity))
+
+    async def press(self, title: str, *, user: str = "U-ALICE", channel: bool = True, **inputs: str) -> str:
+        """Submit the button whose title starts with `title` on the latest card that has one."""
+        for card in reversed(self.connector.cards):
+            button = next((a for a in _actions(card) if a["title"].startswith(title)), None)
+            if button:
+                break
+        else:
+            raise AssertionError(f"no card has a button “{title}”")
+        kind = "channel" if channel else "personal"
+        cards = await self.send(self.teams.submit(submit_data(button, **inputs), user=user, kind=kind))
+        return "\n".join(card_text(card) for card in cards)
+
+
+@pytest.fixture
+def chat(client: TestClient, teams: Teams, connector: Connector) -> TeamsChat:
+    return TeamsChat(client, teams, connector)

@@ -6,27 +6,22 @@ from tests.conftest import ADMIN, assert_valid
 from tests.teams.conftest import card_text, submit_data
 
 
-async def say(client, activity):
-    response = await client.post("/api/messages", json=activity)
-    assert response.status in (200, 201), await response.text()
-
-
 def button(card, title_part):
     return next(a for a in card.get("actions", []) if title_part in a["title"])
 
 
-async def test_every_card_the_bot_renders_is_valid(client, teams, connector, card_validator):
-    await say(client, teams.installed("personal"))  # hello
-    await say(client, teams.personal("help"))
-    await say(client, teams.personal("help", user=ADMIN))  # with the admin commands
-    await say(client, teams.personal("who owns the enterprise roadmap?"))  # area answer
-    await say(client, teams.submit(submit_data(button(connector.cards[-1], "What else does"))))  # party
-    await say(client, teams.personal("who owns the coffee machine?"))  # unknown
-    await say(client, teams.personal("area set Product roadmap; accountable: Oversight Team", user=ADMIN))
-    await say(client, teams.personal("who owns delivery?"))  # did you mean
-    await say(client, teams.personal("area set", user=ADMIN))  # a form
-    await say(client, teams.submit("forged"))  # bad submit apology
-    await say(client, teams.personal("retro start"))  # coming soon
+async def test_every_card_the_bot_renders_is_valid(chat, teams, connector, card_validator):
+    await chat.send(teams.installed("personal"))  # hello
+    await chat.send(teams.personal("help"))
+    await chat.send(teams.personal("help", user=ADMIN))  # with the admin commands
+    await chat.send(teams.personal("who owns the enterprise roadmap?"))  # area answer
+    await chat.send(teams.submit(submit_data(button(connector.cards[-1], "What else does"))))  # party
+    await chat.send(teams.personal("who owns the coffee machine?"))  # unknown
+    await chat.send(teams.personal("area set Product roadmap; accountable: Oversight Team", user=ADMIN))
+    await chat.send(teams.personal("who owns delivery?"))  # did you mean
+    await chat.send(teams.personal("area set", user=ADMIN))  # a form
+    await chat.send(teams.submit("forged"))  # bad submit apology
+    await chat.send(teams.personal("retro start"))  # coming soon
     titles = [card_text(card).split("\n")[0] for card in connector.cards]
     assert len(connector.cards) == 11, titles
     for card in connector.cards:
@@ -42,33 +37,33 @@ async def test_the_validator_can_fail(card_validator):
     assert list(card_validator.iter_errors(bad))
 
 
-async def test_did_you_mean_buttons_carry_the_choice_back(client, teams, connector):
-    await say(client, teams.personal("who owns delivery?"))
+async def test_did_you_mean_buttons_carry_the_choice_back(chat, teams, connector):
+    await chat.send(teams.personal("who owns delivery?"))
     card = connector.cards[-1]
     assert "Did you mean one of these?" in card_text(card)
     choice = button(card, "Value discovery and delivery")
     assert choice["type"] == "Action.Submit" and choice["data"]["pmo_action"] == "ownership.area"
-    await say(client, teams.submit(submit_data(choice)))
+    await chat.send(teams.submit(submit_data(choice)))
     assert "Oversight Team is accountable for Value discovery and delivery." in card_text(connector.cards[-1])
-    await say(client, teams.submit(submit_data(button(card, "None of these"))))
+    await chat.send(teams.submit(submit_data(button(card, "None of these"))))
     assert "I've noted" in card_text(connector.cards[-1])
 
 
-async def test_admin_change_has_an_undo_button_that_works(client, teams, connector):
-    await say(client, teams.personal("area set Coffee machine; accountable: PMO", user=ADMIN))
+async def test_admin_change_has_an_undo_button_that_works(chat, teams, connector):
+    await chat.send(teams.personal("area set Coffee machine; accountable: PMO", user=ADMIN))
     card = connector.cards[-1]
     undo = button(card, "Undo")
     assert undo["style"] == "destructive"
-    await say(client, teams.submit(submit_data(undo), user="U-BOB"))
+    await chat.send(teams.submit(submit_data(undo), user="U-BOB"))
     assert "Only admins can" in card_text(connector.cards[-1])
-    await say(client, teams.submit(submit_data(undo), user=ADMIN))
+    await chat.send(teams.submit(submit_data(undo), user=ADMIN))
     assert "Undone" in card_text(connector.cards[-1])
-    await say(client, teams.personal("who owns the coffee machine?"))
+    await chat.send(teams.personal("who owns the coffee machine?"))
     assert "I don't know who owns" in card_text(connector.cards[-1])
 
 
-async def test_a_form_is_card_inputs_and_its_submission_is_an_action(client, teams, connector):
-    await say(client, teams.personal("area set", user=ADMIN))
+async def test_a_form_is_card_inputs_and_its_submission_is_an_action(chat, teams, connector):
+    await chat.send(teams.personal("area set", user=ADMIN))
     card = connector.cards[-1]
     inputs = {item["id"]: item for item in card["body"] if item["type"].startswith("Input.")}
     assert {"area", "accountable", "notes"} <= inputs.keys()
@@ -86,9 +81,9 @@ async def test_a_form_is_card_inputs_and_its_submission_is_an_action(client, tea
         aliases="espresso",
         notes="Second floor",
     )
-    await say(client, teams.submit(data, user=ADMIN))
+    await chat.send(teams.submit(data, user=ADMIN))
     assert "Added “Coffee machine”." in card_text(connector.cards[-1])
-    await say(client, teams.personal("who owns the espresso?"))
+    await chat.send(teams.personal("who owns the espresso?"))
     assert "PMO is accountable for Coffee machine." in card_text(connector.cards[-1])
 
 
@@ -103,8 +98,8 @@ async def test_a_form_is_card_inputs_and_its_submission_is_an_action(client, tea
         {"pmo_action": "ownership.area", "pmo_value": "1", **{f"k{i}": "v" for i in range(100)}},
     ],
 )
-async def test_missing_or_forged_submit_data_gets_an_apology(client, teams, connector, value):
-    await say(client, teams.submit(value))
+async def test_missing_or_forged_submit_data_gets_an_apology(chat, teams, connector, value):
+    await chat.send(teams.submit(value))
     assert "I couldn't read that button press" in card_text(connector.cards[-1])
 
 
@@ -117,8 +112,8 @@ async def test_missing_or_forged_submit_data_gets_an_apology(client, teams, conn
         ({"pmo_action": "ownership.undo", "pmo_value": "1"}, "Only admins can"),
     ],
 )
-async def test_well_formed_but_stale_or_forged_actions_are_refused_politely(client, teams, connector, value, expected):
-    await say(client, teams.submit(value))
+async def test_well_formed_but_stale_or_forged_actions_are_refused_politely(chat, teams, connector, value, expected):
+    await chat.send(teams.submit(value))
     assert expected in card_text(connector.cards[-1])
 
 
@@ -142,13 +137,14 @@ def replacing_bot(teams_settings, db):
 
 @pytest.mark.parametrize("kind", ["personal", "channel"])
 async def test_a_replacing_answer_updates_the_card_in_place(replacing_bot, teams, connector, kind):
-    from tests.teams.conftest import start
+    from tests.teams.conftest import TeamsChat, start
 
     client = await start(replacing_bot)
+    chat = TeamsChat(client, teams, connector)
     try:
-        await say(client, teams.submit({"pmo_action": "test.rsvp", "pmo_value": "1"}, kind=kind))
+        await chat.send(teams.submit({"pmo_action": "test.rsvp", "pmo_value": "1"}, kind=kind))
         connector.failures = [404]  # the card is gone: a new message instead
-        await say(client, teams.submit({"pmo_action": "test.rsvp", "pmo_value": "1"}, kind=kind))
+        await chat.send(teams.submit({"pmo_action": "test.rsvp", "pmo_value": "1"}, kind=kind))
     finally:
         await client.close()
     update, *rest = connector.posts

@@ -1,18 +1,12 @@
 """Meetups in Teams: scheduled in a channel, announced as a card through the stored
 conversation reference, RSVPs updating that card in place."""
 
-from datetime import UTC, datetime
-
 from handlers.meetups import jobs
 from tests.teams.conftest import card_text, submit_data
 
 
-def at(text: str):
-    return lambda: datetime.fromisoformat(text).astimezone(UTC)
-
-
-async def test_announced_in_the_channel_and_rsvp_updates_the_card(client, teams_bot, teams, connector):
-    teams_bot.clock = at("2026-11-21T09:00:00+00:00")
+async def test_announced_in_the_channel_and_rsvp_updates_the_card(clock, client, teams_bot, teams, connector):
+    clock.set("2026-11-21T09:00:00+00:00")
     response = await client.post(
         "/api/messages",
         json=teams.channel_message(
@@ -24,7 +18,7 @@ async def test_announced_in_the_channel_and_rsvp_updates_the_card(client, teams_
     assert "Scheduled meetup #" in confirmation and "Mon 23 Nov 2026, 12:30 GMT" in confirmation
     series_id = int(confirmation.split("meetup #")[1].split(".")[0])
 
-    teams_bot.clock = at("2026-11-22T12:30:00+00:00")
+    clock.set("2026-11-22T12:30:00+00:00")
     await jobs.post_due(teams_bot.services, series_id)
     announcement = connector.posts[-1]
     assert announcement["conversation"] == teams.channel and announcement["method"] == "POST"
@@ -45,27 +39,27 @@ async def test_announced_in_the_channel_and_rsvp_updates_the_card(client, teams_
     assert len(announcements) == 1
 
 
-async def announced_circle(client, teams_bot, teams, connector) -> int:
+async def announced_circle(clock, client, teams_bot, teams, connector) -> int:
     """A one-off meetup scheduled in the channel and announced there (a day ahead); its series id."""
-    teams_bot.clock = at("2026-11-21T09:00:00+00:00")
+    clock.set("2026-11-21T09:00:00+00:00")
     await client.post(
         "/api/messages",
         json=teams.channel_message('meetup schedule "Coaching circle" once on 2026-11-23 at 12:30 Europe/London'),
     )
     series_id = int(card_text(connector.cards[-1]).split("meetup #")[1].split(".")[0])
-    teams_bot.clock = at("2026-11-22T12:30:00+00:00")
+    clock.set("2026-11-22T12:30:00+00:00")
     await jobs.post_due(teams_bot.services, series_id)
     return series_id
 
 
-async def test_the_reminder_mentions_the_people_going(client, teams_bot, teams, connector):
-    series_id = await announced_circle(client, teams_bot, teams, connector)
+async def test_the_reminder_mentions_the_people_going(clock, client, teams_bot, teams, connector):
+    series_id = await announced_circle(clock, client, teams_bot, teams, connector)
     going = next(a for a in connector.cards[-1]["actions"] if a["title"].startswith("Going"))
     for user in ("U-BOB", "U-ANN"):
         await client.post("/api/messages", json=teams.submit(submit_data(going), user=user, kind="channel"))
     connector.rosters[teams.channel] = {"U-BOB"}  # U-ANN has left the team since: no mention for her
 
-    teams_bot.clock = at("2026-11-23T12:15:00+00:00")
+    clock.set("2026-11-23T12:15:00+00:00")
     await jobs.post_due(teams_bot.services, series_id)
     reminder = connector.posts[-1]["activity"]
     assert "starts in 15 minutes" in card_text(reminder["attachments"][0]["content"])
@@ -75,8 +69,8 @@ async def test_the_reminder_mentions_the_people_going(client, teams_bot, teams, 
     ]
 
 
-async def test_cancelling_the_series_rewrites_its_announcement(client, teams_bot, teams, connector):
-    series_id = await announced_circle(client, teams_bot, teams, connector)
+async def test_cancelling_the_series_rewrites_its_announcement(clock, client, teams_bot, teams, connector):
+    series_id = await announced_circle(clock, client, teams_bot, teams, connector)
     announced = len(connector.posts)  # the Bot Connector gave it the id m-<that number>
 
     await client.post("/api/messages", json=teams.channel_message(f"meetup cancel {series_id}"))

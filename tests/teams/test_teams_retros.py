@@ -1,22 +1,16 @@
 """A whole retro through Teams: channel messages without a slash, the board and summary posted
 to the channel through the stored reference, Add card as card inputs, owners reminded by DM."""
 
-from datetime import UTC, datetime
-
 from handlers.retros import jobs
 from tests.teams.conftest import card_text, submit_data
-
-
-def at(text: str):
-    return lambda: datetime.fromisoformat(text).astimezone(UTC)
 
 
 def action(card: dict, title: str) -> dict:
     return next(a for a in card["actions"] if a["title"] == title)
 
 
-async def test_a_full_retro_in_teams(client, teams_bot, teams, connector):
-    teams_bot.clock = at("2026-11-21T10:00:00+00:00")
+async def test_a_full_retro_in_teams(clock, client, teams_bot, teams, connector):
+    clock.set("2026-11-21T10:00:00+00:00")
 
     async def say(text: str, user: str = "U-FAY", mentions: tuple[str, ...] = ()) -> str:
         response = await client.post("/api/messages", json=teams.channel_message(text, user=user, mentions=mentions))
@@ -61,7 +55,7 @@ async def test_a_full_retro_in_teams(client, teams_bot, teams, connector):
 
     # The owner hears about it by DM, the day before and on the day.
     action_id = int(summary.split("• A")[1].split()[0])
-    teams_bot.clock = at("2026-11-22T09:00:00+00:00")
+    clock.set("2026-11-22T09:00:00+00:00")
     await jobs.remind(teams_bot.services, action_id, "before")
     await jobs.remind(teams_bot.services, action_id, "before")
     dms = [p for p in connector.posts if p["conversation"] == "a:dm-29:U-BOB"]

@@ -63,6 +63,11 @@ class ConsoleSession:
             "addressed": True,
         }
 
+    def offer(self, reply: Reply) -> None:
+        """Make a message the bot posted on its own (an announcement, a DM) the one whose buttons
+        a typed number chooses, as its reply's are."""
+        self._buttons = list(reply.buttons)
+
     @property
     def expects_input(self) -> bool:
         """True while a form is being filled in (an empty line then means "skip")."""
