@@ -95,7 +95,7 @@ async def improve_help(ctx: Context) -> Reply:
 
 async def idea_form(ctx: Context) -> Reply:
     snapshot = await ctx.own(RegistryCache).snapshot(ctx.db, ctx.msg.workspace)
-    areas = sorted(snapshot.index.names.items(), key=lambda item: item[1].lower())[:99]
+    areas = sorted(snapshot.index.names.items(), key=lambda item: item[1].lower())  # adapters fit any number
     return Reply(
         "Fill in the idea form, or type: improve <your idea>",
         form=Form(
