@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.slack.render import neutral_action_id, render_message, render_modal
-from bot.core import Button, Field, Form, Incoming, Input, Reply, Section
+from bot.core import MAX_VALUE, Button, Field, Form, Incoming, Input, Reply, Section
 from handlers.ownership.admin import area_form
 from tests.conftest import ADMIN
 
@@ -156,3 +156,9 @@ def test_area_form_renders_every_input():
     view = render_modal(area_form().form, {"c": "C1"})
     assert [b["block_id"] for b in view["blocks"]] == [i.name for i in area_form().form.inputs]
     assert view["blocks"][-1]["element"]["multiline"] is True
+
+
+def test_a_button_value_as_long_as_the_contract_allows_reaches_slack_whole():
+    value = "é" * MAX_VALUE  # what handlers may put in a button anywhere (a draft idea, a pending change)
+    [element] = render_message(Reply("x", buttons=[Button("B", "a.b", value)]))["blocks"][-1]["elements"]
+    assert element["value"] == value

@@ -14,7 +14,7 @@ import pytest
 from bot.adapters.teams.fit import MAX_ACTIVITY_BYTES, SHORTENED
 from bot.core import Button, Reply, Section
 from tests.conftest import assert_valid
-from tests.teams.conftest import card_text, start
+from tests.teams.conftest import card_inputs, card_text, start
 
 LINES = [f"line {i:03d}: {'é' * 40} {'x' * 60} <b>&</b>" for i in range(600)]  # ~75 KB of card
 
@@ -142,3 +142,47 @@ def test_the_size_teams_counts_is_the_compact_utf8_json():
 
     assert size({"text": "é"}) == len('{"text":"é"}'.encode())
     assert re.fullmatch(r"\d+", str(MAX_ACTIVITY_BYTES)) and MAX_ACTIVITY_BYTES <= 28 * 1000
+
+
+def envelope(**extra):
+    return {"type": "message", "serviceUrl": "https://smba.example/", "conversation": {"id": "a:1"}, **extra}
+
+
+def test_an_image_goes_in_a_message_of_its_own_or_is_named_when_too_big():
+    from bot.adapters.teams.fit import fit
+    from bot.adapters.teams.render import render_activity
+    from bot.core import Attachment
+
+    chart = Attachment("chart.png", b"\x89PNG" + bytes(range(256)) * 60, "image/png")  # ~20 KB as base64
+    huge = Attachment("huge.png", b"\x89PNG" + bytes(range(256)) * 200, "image/png")  # ~68 KB as base64
+    reply = long_reply(files=[chart, huge])
+    parts = fit({**render_activity(reply), **envelope()})
+    assert all(size <= MAX_ACTIVITY_BYTES for size in map(_size, parts))
+    *cards, image, note = parts
+    assert image["attachments"][0]["name"] == "chart.png"
+    assert "“huge.png” is too large" in card_text(note["attachments"][0]["content"])
+    assert all(p["attachments"][0]["contentType"].endswith("adaptive") for p in cards)
+
+
+def test_a_form_too_big_for_any_message_keeps_its_inputs_and_loses_choices(card_validator):
+    from bot.adapters.teams.fit import fit
+    from bot.adapters.teams.render import render_activity
+    from bot.core import Form, Input
+
+    areas = [(str(i), f"Area number {i} with a longish name") for i in range(2000)]  # ~120 KB of choices
+    form = Form(
+        "Log an idea", "idea.form", [Input("title", "Title"), Input("area", "Area", kind="select", choices=areas)]
+    )
+    [part] = fit({**render_activity(Reply("Fill in", form=form)), **envelope()})
+    assert _size(part) <= MAX_ACTIVITY_BYTES
+    card = part["attachments"][0]["content"]
+    assert_valid(card_validator, card)
+    inputs = card_inputs(card)
+    assert list(inputs) == ["title", "area"] and 100 < len(inputs["area"]["choices"]) < 2000
+    assert card["actions"][0]["data"] == {"pmo_action": "idea.form", "pmo_value": ""}
+
+
+def _size(activity) -> int:
+    from bot.adapters.teams.fit import size
+
+    return size(activity)

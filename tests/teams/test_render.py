@@ -105,3 +105,13 @@ def test_activity_has_the_card_and_a_plain_summary():
     activity = render_activity(Reply("Hello *there*"))
     assert activity["summary"] == "Hello *there*"
     assert activity["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
+
+
+def test_a_button_value_as_long_as_the_contract_allows_is_read_back_even_from_the_more_menu():
+    from bot.adapters.teams.render import MAX_FIELD_CHARS
+    from bot.core import MAX_VALUE
+
+    value = 'é"' * (MAX_VALUE // 2)
+    card = render_card(Reply("x", buttons=[Button(f"B{i}", "a.b", value) for i in range(8)]))
+    choice = card["actions"][-1]["card"]["actions"][-1]["data"]["pmo_value"]
+    assert choice == value and len(value) <= MAX_FIELD_CHARS

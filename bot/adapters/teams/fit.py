@@ -168,26 +168,27 @@ def _shrink(element: dict[str, Any], room: int) -> dict[str, Any]:
 
 
 _TEXTS = frozenset({"text", "title", "label", "placeholder", "fallbackText"})  # what may be cut short
-_LISTS = frozenset({"choices", "inlines", "items", "body"})  # what may lose its tail
+_LISTS = frozenset({"choices", "inlines"})  # what may lose its tail
+_LAST = frozenset({"items", "body"})  # whole blocks: only when nothing else is left to cut
 
 
 def _halve(node: Any) -> bool:
-    found: list[tuple[int, Any, Any]] = []  # (bytes, container, key) of what could be halved
+    found: list[tuple[bool, int, Any, Any]] = []  # (cut first?, bytes, container, key)
 
     def walk(value: Any) -> None:
         pairs = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
         for key, item in pairs:
-            if (key in _TEXTS and isinstance(item, str) and len(item) > 8) or (
-                key in _LISTS and isinstance(item, list) and len(item) > 1
-            ):
-                found.append((size(item), value, key))
+            if key in _TEXTS and isinstance(item, str) and len(item) > 8:
+                found.append((True, size(item), value, key))
+            elif key in _LISTS | _LAST and isinstance(item, list) and len(item) > 1:
+                found.append((key not in _LAST, size(item), value, key))
             if isinstance(item, dict | list) and key != "data":  # button data is never cut
                 walk(item)
 
     walk(node)
     if not found:
         return False
-    _, container, key = max(found, key=lambda f: f[0])
+    *_, container, key = max(found, key=lambda f: f[:2])
     item = container[key]
     container[key] = item[: len(item) // 2] + ("…" if isinstance(item, str) else [])
     return True
