@@ -34,8 +34,8 @@ def size(value: Any) -> int:
 
 
 def fit(activity: Activity, limit: int = MAX_ACTIVITY_BYTES) -> list[Activity]:
-    """The activity as one or more activities of at most `limit` bytes each, labelled or not (an
-    update: one, shortened)."""
+    """The activity as one or more activities of at most `limit` bytes each, with the label that
+    `label` may add to the later ones (an update: one activity, shortened)."""
     limit -= _LABEL_ROOM
     if size(activity) <= limit:
         return [activity]
