@@ -2,6 +2,10 @@
 
 All text in a `Reply` is plain text: renderers escape it for their platform, so user input can
 never turn into markup, mentions or pings. Emphasis is structural (titles, field labels), not inline.
+
+A reply may be as long as its content: each adapter fits it to its platform's limits (splitting it
+over several messages where it must, between sections and lines), so handlers never count blocks,
+bytes or characters for a platform.
 """
 
 from __future__ import annotations
@@ -25,8 +29,14 @@ class Section:
     fields: list[Field] = field(default_factory=list)
 
 
+MAX_VALUE = 1900  # characters of a Button's (or Form's) value that every adapter carries back unchanged
+
+
 @dataclass(slots=True)
 class Button:
+    """`value` comes back with the press; up to MAX_VALUE characters of it on every platform, so
+    state longer than that (a draft) must not travel in a button."""
+
     text: str
     action_id: str
     value: str = ""
@@ -42,6 +52,7 @@ class Input:
     placeholder: str = ""
     initial: str = ""
     choices: list[tuple[str, str]] = field(default_factory=list)  # (value, label)
+    max_length: int | None = None  # text inputs: the most the feature accepts (platforms cap it at their own)
 
 
 @dataclass(slots=True)
@@ -52,7 +63,7 @@ class Form:
     submit_action_id: str
     inputs: list[Input]
     submit_label: str = "Submit"
-    value: str = ""  # opaque state carried back with the submission
+    value: str = ""  # opaque state carried back with the submission (up to MAX_VALUE characters)
 
 
 @dataclass(slots=True)

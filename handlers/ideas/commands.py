@@ -95,7 +95,7 @@ async def improve_help(ctx: Context) -> Reply:
 
 async def idea_form(ctx: Context) -> Reply:
     snapshot = await ctx.own(RegistryCache).snapshot(ctx.db, ctx.msg.workspace)
-    areas = sorted(snapshot.index.names.items(), key=lambda item: item[1].lower())[:99]
+    areas = sorted(snapshot.index.names.items(), key=lambda item: item[1].lower())  # adapters fit any number
     return Reply(
         "Fill in the idea form, or type: improve <your idea>",
         form=Form(
@@ -103,9 +103,16 @@ async def idea_form(ctx: Context) -> Reply:
             submit_action_id="idea.form",
             submit_label="Log idea",
             inputs=[
-                Input("title", "Your idea in one line", placeholder="Share retro templates across teams"),
                 Input(
-                    "details", "Details", kind="multiline", optional=True, placeholder="What would change, for whom?"
+                    "title", "Your idea in one line", placeholder="Share retro templates across teams", max_length=300
+                ),
+                Input(
+                    "details",
+                    "Details",
+                    kind="multiline",
+                    optional=True,
+                    placeholder="What would change, for whom?",
+                    max_length=MAX_DETAILS,
                 ),
                 Input("area", "Area", kind="select", optional=True, choices=[(str(i), n) for i, n in areas]),
                 Input("anonymous", "Submit anonymously", kind="checkbox", optional=True),
@@ -362,7 +369,7 @@ async def detail_button(ctx: Context) -> Reply:
             title=f"Idea #{idea.number}: add detail",
             submit_action_id="idea.detail_form",
             value=str(idea.number),
-            inputs=[Input("details", "Detail to add", kind="multiline")],
+            inputs=[Input("details", "Detail to add", kind="multiline", max_length=MAX_DETAILS)],
         ),
     )
 
@@ -439,9 +446,12 @@ async def status_button(ctx: Context) -> Reply:
     if problem:
         return problem
     if wanted in ("declined", "duplicate"):  # these need more from the person: a form
-        inputs = [Input("comment", "Reason (the submitter and voters will read it)", kind="multiline")]
+        inputs = [Input("comment", "Reason (the submitter and voters will read it)", kind="multiline", max_length=1000)]
         if wanted == "duplicate":
-            inputs = [Input("of", "Duplicate of idea number"), Input("comment", "Comment", optional=True)]
+            inputs = [
+                Input("of", "Duplicate of idea number"),
+                Input("comment", "Comment", optional=True, max_length=1000),
+            ]
         return Reply(
             f"Idea #{idea.number}: {LABELS[wanted]}",
             form=Form(

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from bot.core import Button, Field, Reply, Section
+from bot.core import MAX_VALUE, Button, Field, Reply, Section
 from handlers.ideas.lifecycle import LABELS, NEXT, OPEN
 from handlers.ideas.store import COUNT_UP_TO
 from storage.models import Idea, IdeaEvent
-
-VALUE_LIMIT = 1900  # Slack's button value limit is 2000; drafts longer than this are not carried
 
 
 def label(idea: Idea) -> str:
@@ -67,7 +65,7 @@ def logged(idea: Idea, where: str) -> Reply:
 
 def draft_value(title: str, details: str, area: str, anonymous: bool) -> str | None:
     value = json.dumps({"t": title, "d": details, "a": area, "x": anonymous}, ensure_ascii=False)
-    return value if len(value) <= VALUE_LIMIT else None
+    return value if len(value) <= MAX_VALUE else None  # a longer draft cannot ride in a button
 
 
 def looks_like(draft: str, ideas: list[Idea], title: str) -> Reply:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot.core import Button, Field, Form, Input, Reply, Section
+from bot.core import MAX_VALUE, Button, Field, Form, Input, Reply, Section
 from bot.core.messages import show_reference
 from bot.core.router import Context, Handler, Refusal, Routes
 from handlers.ownership import changes, freshness, names, registry
@@ -60,7 +60,6 @@ AREA_SET_USAGE = (
     "area set NAME; accountable: PARTY; responsible: P1, P2; consulted: …; informed: …; aliases: a1, a2; notes: …;"
     " verify every: 30 days"
 )
-VALUE_LIMIT = 1900  # a pending change travels in its buttons; Slack's button value limit is 2000
 PARTY_SET_USAGE = "party set NAME; contact: #channel or @person; description: …; aliases: a1, a2"
 
 
@@ -271,7 +270,7 @@ def _update_or_create(name: str, fields: dict[str, Any], near: list[tuple[Area, 
 
 def _pending(name: str, fields: dict[str, Any], *, area_id: int | None = None) -> str | None:
     value = json.dumps({"n": name, "f": fields, "a": area_id}, ensure_ascii=False)
-    return value if len(value) <= VALUE_LIMIT else None
+    return value if len(value) <= MAX_VALUE else None  # a pending change travels in its buttons
 
 
 def _read_pending(value: str) -> tuple[str, dict[str, Any], int | None] | None:
@@ -329,7 +328,13 @@ def area_form(snap: dict[str, Any] | None = None, area_id: int | None = None) ->
             submit_label="Save",
             value=str(area_id) if area_id else "",
             inputs=[
-                Input("area", "Area name", placeholder="Enterprise roadmap", initial=now("area")),
+                Input(
+                    "area",
+                    "Area name",
+                    placeholder="Enterprise roadmap",
+                    initial=now("area"),
+                    max_length=registry.MAX_NAME,
+                ),
                 Input("accountable", "Accountable party (exactly one)", placeholder="PMO", initial=now("accountable")),
                 Input("responsible", "Responsible (comma-separated)", optional=True, initial=now("responsible")),
                 Input("consulted", "Consulted (comma-separated)", optional=True, initial=now("consulted")),

@@ -6,7 +6,7 @@ from bot.core import Button, Form, Input, Reply
 from bot.core.router import Context, Routes
 from handlers.retros import replies, store
 from handlers.retros.common import NO_RETRO, author_key, may_take_part, not_open, retro_by_value, retro_here, wrote
-from handlers.retros.parse import ANON_FLAGS, RetroInputError, check_card_text, match_column, take_flag
+from handlers.retros.parse import ANON_FLAGS, MAX_CARD, RetroInputError, check_card_text, match_column, take_flag
 from storage.models.retros import Retro
 
 routes = Routes("retros")
@@ -50,7 +50,13 @@ def add_form(retro: Retro) -> Reply:
             value=str(retro.id),
             inputs=[
                 Input("column", "Column", kind="select", choices=[(c, c) for c in retro.columns]),
-                Input("text", "Your card", kind="multiline", placeholder="What should we start, stop…?"),
+                Input(
+                    "text",
+                    "Your card",
+                    kind="multiline",
+                    placeholder="What should we start, stop…?",
+                    max_length=MAX_CARD,
+                ),
                 Input("anonymous", "Post anonymously", kind="checkbox", optional=True),
             ],
         ),

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.slack.render import neutral_action_id, render_message, render_modal
-from bot.core import Button, Field, Form, Incoming, Input, Reply, Section
+from bot.core import MAX_VALUE, Button, Field, Form, Incoming, Input, Reply, Section
 from handlers.ownership.admin import area_form
 from tests.conftest import ADMIN
 
@@ -24,6 +24,7 @@ def _texts(obj: Any) -> list[str]:
 
 
 _DATE = re.compile(r"<!date\^\d+\^[^|<>]*\|[^<>]*>")
+_MENTION = re.compile(r"<@[UW][A-Z0-9]{2,20}>")  # a Reply's own `mentions`: user ids, never user text
 
 
 def assert_message_within_limits(message: dict[str, Any]) -> None:
@@ -51,7 +52,7 @@ def assert_message_within_limits(message: dict[str, Any]) -> None:
             assert block["type"] == "context"
     assert len(action_ids) == len(set(action_ids)), "action_id must be unique within a message"
     for text in [message["text"], *_texts(blocks)]:
-        text = _DATE.sub("", text)  # our own <!date^…|…> tokens (Field.at) are the one markup allowed
+        text = _MENTION.sub("", _DATE.sub("", text))  # our own date tokens (Field.at) and mentions only
         assert "<" not in text and ">" not in text, text  # nothing can become a mention, link or ping
 
 
@@ -63,7 +64,14 @@ def assert_modal_within_limits(view: dict[str, Any]) -> None:
     assert len({b["block_id"] for b in view["blocks"]}) == len(view["blocks"])
     for block in view["blocks"]:
         assert block["type"] == "input" and len(block["label"]["text"]) <= 2000
-        assert len(block["element"]["action_id"]) <= 255
+        element = block["element"]
+        assert len(element["action_id"]) <= 255
+        groups = element.get("option_groups", [{"label": {"text": ""}, "options": element.get("options", [])}])
+        assert len(groups) <= 100
+        for group in groups:
+            assert len(group["label"]["text"]) <= 75 and len(group["options"]) <= 100
+            assert all(len(o["text"]["text"]) <= 75 and len(o["value"]) <= 150 for o in group["options"])
+        assert element.get("max_length", 0) <= 3000 and len(element.get("initial_value", "")) <= 3000
 
 
 QUESTIONS = {
@@ -140,7 +148,7 @@ def test_big_form_fits_a_modal_and_oversized_state_is_refused():
     view = render_modal(form, {"c": "C1", "v": "x" * 100})
     assert_modal_within_limits(view)
     select = next(b["element"] for b in view["blocks"] if b["element"]["type"] == "static_select")
-    assert len(select["options"]) <= 100 and all(len(o["value"]) <= 150 for o in select["options"])
+    assert [len(g["options"]) for g in select["option_groups"]] == [100, 50]  # every choice, in groups
     assert render_modal(form, {"v": "x" * 3000}) is None
 
 
@@ -148,3 +156,9 @@ def test_area_form_renders_every_input():
     view = render_modal(area_form().form, {"c": "C1"})
     assert [b["block_id"] for b in view["blocks"]] == [i.name for i in area_form().form.inputs]
     assert view["blocks"][-1]["element"]["multiline"] is True
+
+
+def test_a_button_value_as_long_as_the_contract_allows_reaches_slack_whole():
+    value = "é" * MAX_VALUE  # what handlers may put in a button anywhere (a draft idea, a pending change)
+    [element] = render_message(Reply("x", buttons=[Button("B", "a.b", value)]))["blocks"][-1]["elements"]
+    assert element["value"] == value

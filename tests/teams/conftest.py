@@ -41,10 +41,18 @@ class Connector:
     created: list[dict[str, Any]] = field(default_factory=list)  # bodies of POST /v3/conversations
     failures: list[int] = field(default_factory=list)  # statuses to answer before succeeding
     rosters: dict[str, set[str]] = field(default_factory=dict)  # conversation -> AAD ids of its only members
+    max_bytes: int | None = None  # answer 413 (MessageSizeTooBig) to a larger activity, as Teams does
+    too_big: list[int] = field(default_factory=list)  # sizes of the activities refused with 413
     attempts: int = 0
 
     async def post(self, request: web.Request) -> web.Response:
         self.attempts += 1
+        raw = await request.read()
+        if self.max_bytes is not None and len(raw) > self.max_bytes:
+            self.too_big.append(len(raw))
+            return web.json_response(
+                {"error": {"code": "MessageSizeTooBig", "message": "Message size too large."}}, status=413
+            )
         if self.failures:
             status = self.failures.pop(0)
             return web.json_response(
@@ -52,9 +60,10 @@ class Connector:
                 status=status,
                 headers={"Retry-After": "0"} if status == 429 else None,
             )
-        body = await request.json()
+        body = json.loads(raw)
         self.posts.append(
             {
+                "bytes": len(raw),  # what Teams counts against its message size limit
                 "method": request.method,
                 "conversation": request.match_info["conversation"],
                 "reply_to": request.match_info.get("activity"),
@@ -111,6 +120,20 @@ def _texts(node: Any):
 
 def card_text(card: dict[str, Any]) -> str:
     return "\n".join(_texts(card))
+
+
+def card_inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A card's form inputs by id, wherever they sit in its body (a form is one container)."""
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            if item["type"].startswith("Input."):
+                found[item["id"]] = item
+            walk(item.get("items", []))
+
+    walk(card.get("body", []))
+    return found
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import ADMIN, assert_valid
-from tests.teams.conftest import card_text, submit_data
+from tests.teams.conftest import card_inputs, card_text, submit_data
 
 
 def button(card, title_part):
@@ -65,7 +65,7 @@ async def test_admin_change_has_an_undo_button_that_works(chat, teams, connector
 async def test_a_form_is_card_inputs_and_its_submission_is_an_action(chat, teams, connector):
     await chat.send(teams.personal("area set", user=ADMIN))
     card = connector.cards[-1]
-    inputs = {item["id"]: item for item in card["body"] if item["type"].startswith("Input.")}
+    inputs = card_inputs(card)
     assert {"area", "accountable", "notes"} <= inputs.keys()
     assert inputs["area"]["isRequired"] is True and inputs["notes"]["isMultiline"] is True
     save = button(card, "Save")

@@ -99,3 +99,21 @@ def test_the_app_id_defaults_to_the_environment_and_must_be_a_guid(tmp_path, mon
         assert json.loads(archive.read("manifest.json"))["bots"][0]["botId"] == APP_ID
     assert main(["teams-package", "--app-id", "my-bot", "--out", str(out)]) == 1
     assert "GUID" in capsys.readouterr().err
+
+
+def test_command_descriptions_are_cut_between_words():
+    manifest = package.build_manifest(APP_ID, commands=commands())
+    infos = commands()
+    full = " ".join([info.summary for info in infos] + [info.words for info in infos])
+    words = {w.strip(",.;:()?…") for w in full.split()}
+    clipped = 0
+    for command in manifest["bots"][0]["commandLists"][0]["commands"]:
+        text = command["description"]
+        assert len(text) <= 128 and len(command["title"]) <= 32
+        if "…" in text:  # shortened: only whole words of what it says in full
+            clipped += 1
+            assert all(w.strip(",.;:()?…") in words for w in text.split()), text
+        assert text.count("(") == text.count(")")
+    assert clipped  # the long ones (improve, retro) were shortened, so the check above ran
+    assert package.clip("Retro (start, status, reveal)", 22) == "Retro (start, status…)"
+    assert package.clip("word " * 40, 128).endswith("word…") and len(package.clip("x" * 200, 128)) <= 128

@@ -2,7 +2,7 @@
 with triage buttons, and every follower told in their 1:1 chat with the bot."""
 
 from tests.conftest import ADMIN
-from tests.teams.conftest import card_text, submit_data
+from tests.teams.conftest import card_inputs, card_text, submit_data
 
 
 async def test_an_idea_routed_to_the_owners_channel_triaged_by_card_and_followers_told(
@@ -60,8 +60,10 @@ async def test_a_mention_assigns_the_person_who_can_then_move_the_idea_on(client
 async def test_the_idea_form_as_card_inputs(client, teams, connector):
     await client.post("/api/messages", json=teams.personal("improve", user="U-CARA"))
     form = connector.cards[-1]
-    inputs = [item["id"] for item in form["body"] if item["type"].startswith("Input.")]
-    assert inputs == ["title", "details", "area", "anonymous"]
+    inputs = card_inputs(form)
+    assert list(inputs) == ["title", "details", "area", "anonymous"]
+    # As long as the idea may be, not one size for every input.
+    assert (inputs["title"]["maxLength"], inputs["details"]["maxLength"]) == (300, 3000)
     submit = next(a for a in form["actions"] if a["type"] == "Action.Submit")
     await client.post(
         "/api/messages",

@@ -29,7 +29,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack import eager, translate
-from bot.adapters.slack.render import OPEN_FORM_ACTION, open_form_button, render_message, render_modal
+from bot.adapters.slack.render import OPEN_FORM_ACTION, open_form_button, render_message, render_messages, render_modal
 from bot.adapters.slack.sender import post
 from bot.core import Action, Form, Incoming, Reply
 from bot.core.host import Core
@@ -142,18 +142,25 @@ class SlackAdapter:
         if reply.form and trigger and await self._open_modal(client, trigger, reply.form, msg, response_url):
             await ack()
             return
+        body = self._ack_body(reply, msg.text)
+        if body is None:  # more than one message: all of them through the response_url, in order
+            await ack()
+            self.bot.services.later(self._deliver(reply, msg, client, response_url=response_url, ephemeral=True))
+            return
         if reply.files:
             self.bot.services.later(self._upload(client, reply, msg, response_url))
-        return BoltResponse(status=200, body=self._ack_body(reply, msg.text), headers=_JSON)
+        return BoltResponse(status=200, body=body, headers=_JSON)
 
-    def _ack_body(self, reply: Reply, origin_text: str) -> str:
-        """The ephemeral answer as JSON, remembered per Reply object: a cached answer (the same
-        Reply returned again, such as an area's RACI) is rendered and serialised once. Holding
-        the reply keeps its id from passing to another object while it is remembered."""
+    def _ack_body(self, reply: Reply, origin_text: str) -> str | None:
+        """The ephemeral answer as JSON (None when it takes several messages), remembered per Reply
+        object: a cached answer (the same Reply returned again, such as an area's RACI) is rendered
+        and serialised once. Holding the reply keeps its id from passing to another object while
+        it is remembered."""
         hit = self._acks.get(id(reply))
         if hit and hit[0] is reply:
             return hit[1]
-        body = orjson.dumps({"response_type": "ephemeral", **self._message(reply, origin_text)}).decode()
+        messages = self._messages(reply, origin_text)
+        body = orjson.dumps({"response_type": "ephemeral", **messages[0]}).decode() if len(messages) == 1 else None
         if not (reply.form or reply.files):  # a form's button depends on the question; files are big
             if len(self._acks) >= REMEMBERED_ACKS:
                 del self._acks[next(iter(self._acks))]  # the oldest
@@ -247,11 +254,11 @@ class SlackAdapter:
 
     # ----------------------------------------------------------------------------- replies
 
-    def _message(self, reply: Reply, origin_text: str) -> dict[str, Any]:
+    def _messages(self, reply: Reply, origin_text: str) -> list[dict[str, Any]]:
         extra = []
         if reply.form and origin_text and (button := open_form_button(reply.form, origin_text)):
             extra.append(button)
-        return render_message(reply, extra_buttons=extra)
+        return render_messages(reply, extra_buttons=extra)
 
     async def _deliver(
         self,
@@ -272,11 +279,12 @@ class SlackAdapter:
             return
         origin_text = "" if isinstance(msg, Action) else msg.text  # what a "open the form" button re-asks
         if ephemeral and response_url and response_url.startswith(self._trusted_hooks):
-            response = await AsyncWebhookClient(response_url).send_dict(
-                {"response_type": "ephemeral", "replace_original": False, **self._message(reply, origin_text)}
-            )
-            if response.status_code != 200:
-                log.warning("Slack response_url refused the answer", extra={"status": response.status_code})
+            hook = AsyncWebhookClient(response_url)
+            for message in self._messages(reply, origin_text):  # at most 5: what a response_url takes
+                response = await hook.send_dict({"response_type": "ephemeral", "replace_original": False, **message})
+                if response.status_code != 200:
+                    log.warning("Slack response_url refused the answer", extra={"status": response.status_code})
+                    break
             if reply.files:  # a slow `improve stats` still brings its chart
                 await self._upload(client, reply, msg, response_url)
             return

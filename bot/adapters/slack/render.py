@@ -6,8 +6,9 @@ Slack can't use, which Slack shows as its fallback, the character itself, withou
 (mrkdwn has no escape character; jsx-slack's <Escape> does the same), and `verbatim` keeps URLs
 and #names in the text from becoming links. Only the bold of headings and labels is ours.
 Long content is split or shortened, never rejected (Slack rejects a whole message that breaks
-one limit). Rendered action ids get a "#n" suffix because Slack wants them unique in a message;
-`neutral_action_id` strips it again.
+one limit): a long reply becomes several messages (up to MAX_MESSAGES, sent in order); an update
+of one message is shortened with a note. Rendered action ids get a "#n" suffix because Slack
+wants them unique in a message; `neutral_action_id` strips it again.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ BUTTON_VALUE = 2000
 ACTION_ID = 255
 BUTTONS_PER_BLOCK = 25
 MESSAGE_TEXT = 39_000  # Slack cuts `text` after 40,000 characters
+MAX_MESSAGES = 5  # a reply in more messages than a response_url takes (5) is shortened
 MODAL_TITLE = 24
 MODAL_BUTTON = 24
 PRIVATE_METADATA = 3000
@@ -37,7 +39,7 @@ PLACEHOLDER = 150
 INPUT_VALUE = 3000
 OPTION_TEXT = 75
 OPTION_VALUE = 150
-MAX_OPTIONS = 100
+MAX_OPTIONS = 100  # per select, or per option group (of which there may be 100)
 
 # The adapter's own button that opens a form as a modal where there was no trigger_id.
 OPEN_FORM_ACTION = "slack.open_form"
@@ -46,7 +48,8 @@ _USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
 # An emoji shortcode (kept whole: its underscores are part of its name) or a formatting character.
 _MARKUP = re.compile(r"(:[a-z0-9_+'-]{1,100}:)|([*_~`])")
 _QUOTE = re.compile(r"^&gt;", re.MULTILINE)  # a > typed at the start of a line would make a quote
-SHORTENED = "(Shortened: the full answer is too long for one Slack message.)"
+SHORTENED = "(Shortened: the full answer is too long for Slack. Ask for less of it at a time.)"
+CONTINUED = "… continued ({} of {})"
 
 
 def escape(text: str) -> str:
@@ -178,38 +181,79 @@ def open_form_button(form: Form, origin_text: str) -> Button | None:
     return Button(f"Open the form: {form.title}", OPEN_FORM_ACTION, origin_text, style="primary")
 
 
-def render_message(reply: Reply, *, extra_buttons: list[Button] = ()) -> dict[str, Any]:
-    """Reply -> {"text": plain fallback, "blocks": [...]} for chat.postMessage, ack bodies and respond()."""
+def render_messages(
+    reply: Reply, *, extra_buttons: list[Button] = (), most: int = MAX_MESSAGES
+) -> list[dict[str, Any]]:
+    """Reply -> messages ({"text": plain fallback, "blocks": [...]}) to post in order, each within
+    Block Kit's limits: 50 blocks a message, later ones labelled "… continued (2 of 3)", buttons
+    and mentions on the last. Beyond `most` messages the content is shortened, with a note."""
     content: list[dict[str, Any]] = []
     if reply.title:
         content.append({"type": "header", "text": plain(reply.title, HEADER_TEXT)})
     for section in reply.sections or [Section(text=reply.text)]:
         content.extend(_section_blocks(section))
     mentions = mention_line(reply.mentions)
-    if mentions:
-        content.append({"type": "section", "text": _mrkdwn(mentions[:SECTION_TEXT])})
-    buttons = [*reply.buttons, *extra_buttons]
-    elements = [button(b, i) for i, b in enumerate(buttons)]
-    actions = [
+    elements = [button(b, i) for i, b in enumerate([*reply.buttons, *extra_buttons])]
+    tail = [{"type": "section", "text": _mrkdwn(mentions[:SECTION_TEXT])}] if mentions else []
+    tail += [
         {"type": "actions", "elements": elements[i : i + BUTTONS_PER_BLOCK]}
         for i in range(0, len(elements), BUTTONS_PER_BLOCK)
     ]
-    room = MAX_BLOCKS - len(actions)
-    if len(content) > room:
-        content = content[: room - 1] + [{"type": "context", "elements": [_mrkdwn(escape(SHORTENED))]}]
-    blocks = (content + actions)[:MAX_BLOCKS]
+    chunks = _chunks(content, tail)
+    if len(chunks) > most:
+        chunks = chunks[:most]
+        room = MAX_BLOCKS - (len(chunks) > 1) - 1 - len(tail)
+        chunks[-1] = chunks[-1][:room] + [_context(escape(SHORTENED))] + tail
     text = fit(reply.text or reply.title or " ", MESSAGE_TEXT - len(mentions) - 1)
-    return {"text": f"{text} {mentions}" if mentions else text, "blocks": blocks}
+    messages = []
+    for n, chunk in enumerate(chunks, start=1):
+        label = CONTINUED.format(n, len(chunks))
+        said = text if n == 1 else label
+        if n == len(chunks) and mentions:
+            said = f"{said} {mentions}"
+        blocks = ([_context(escape(label))] if n > 1 else []) + chunk
+        messages.append({"text": said, "blocks": blocks[:MAX_BLOCKS]})
+    return messages
+
+
+def render_message(reply: Reply, *, extra_buttons: list[Button] = ()) -> dict[str, Any]:
+    """Reply -> one message (an update, an acknowledgement): shortened with a note if need be."""
+    return render_messages(reply, extra_buttons=extra_buttons, most=1)[0]
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [_mrkdwn(text)]}
+
+
+def _chunks(content: list[dict[str, Any]], tail: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Blocks shared out over messages of at most MAX_BLOCKS (one less after the first, for its
+    label); the tail (mentions, buttons) goes last, with at least the last content block."""
+    units = [[block] for block in content[:-1]] + [content[-1:] + tail]
+    chunks: list[list[dict[str, Any]]] = [[]]
+    for unit in units:
+        room = MAX_BLOCKS - (len(chunks) > 1)
+        if chunks[-1] and len(chunks[-1]) + len(unit) > room:
+            chunks.append([])
+        chunks[-1] += unit
+    return chunks
 
 
 def _element(item: Input) -> dict[str, Any]:
     action_id = item.name[:ACTION_ID]
     if item.kind == "select" and item.choices:
-        options = [
-            {"text": plain(label, OPTION_TEXT), "value": value[:OPTION_VALUE]}
-            for value, label in item.choices[:MAX_OPTIONS]
-        ]
-        element: dict[str, Any] = {"type": "static_select", "action_id": action_id, "options": options}
+        options = [{"text": plain(label, OPTION_TEXT), "value": value[:OPTION_VALUE]} for value, label in item.choices]
+        element: dict[str, Any] = {"type": "static_select", "action_id": action_id}
+        if len(options) <= MAX_OPTIONS:
+            element["options"] = options
+        else:  # more than one select holds: in groups of 100, each named by its first and last choice
+            groups = [options[i : i + MAX_OPTIONS] for i in range(0, len(options), MAX_OPTIONS)][:MAX_OPTIONS]
+            element["option_groups"] = [
+                {
+                    "label": plain(f"{g[0]['text']['text'][:35]} … {g[-1]['text']['text'][:35]}", OPTION_TEXT),
+                    "options": g,
+                }
+                for g in groups
+            ]
         initial = next((o for o in options if o["value"] == item.initial), None)
         if initial:
             element["initial_option"] = initial
@@ -223,6 +267,8 @@ def _element(item: Input) -> dict[str, Any]:
         element = {"type": "plain_text_input", "action_id": action_id, "multiline": item.kind == "multiline"}
         if item.initial:
             element["initial_value"] = item.initial[:INPUT_VALUE]
+        if item.max_length:
+            element["max_length"] = min(item.max_length, INPUT_VALUE)
     if item.placeholder:
         element["placeholder"] = plain(item.placeholder, PLACEHOLDER)
     return element

@@ -17,7 +17,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.render import render_message
+from bot.adapters.slack.render import render_message, render_messages
 from bot.core import Button, ConversationRef, Reply
 from bot.core.config import Settings
 
@@ -61,17 +61,20 @@ async def post(
     token: str | None = None,
     extra_buttons: list[Button] = (),
 ) -> str | None:
-    """Post a reply into a channel (thread); a private reply only `user` sees. Returns the ts."""
-    args: dict[str, Any] = {"channel": channel, **render_message(reply, extra_buttons=extra_buttons)}
-    if thread:
-        args["thread_ts"] = thread
-    if token:  # never send token=None: it would replace the client's own token with nothing
-        args["token"] = token
-    if reply.private and user:
-        await client.chat_postEphemeral(user=user, **args)
-        return None
-    response = await client.chat_postMessage(**args)
-    return response.get("ts")
+    """Post a reply into a channel (thread), in as many messages as it takes, in order; a private
+    reply only `user` sees. Returns the ts of the last message (the one with the buttons)."""
+    ts = None
+    for message in render_messages(reply, extra_buttons=extra_buttons):
+        args: dict[str, Any] = {"channel": channel, **message}
+        if thread:
+            args["thread_ts"] = thread
+        if token:  # never send token=None: it would replace the client's own token with nothing
+            args["token"] = token
+        if reply.private and user:
+            await client.chat_postEphemeral(user=user, **args)
+        else:
+            ts = (await client.chat_postMessage(**args)).get("ts")
+    return ts
 
 
 class ChannelPacer:

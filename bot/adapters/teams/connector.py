@@ -17,6 +17,7 @@ from urllib.parse import quote
 import aiohttp
 from msrest.authentication import Authentication
 
+from bot.adapters.teams.fit import encode
 from bot.adapters.teams.service_urls import ServiceUrls
 
 TIMEOUT = aiohttp.ClientTimeout(total=15, connect=5)
@@ -99,15 +100,16 @@ class BotConnector:
         self, method: str, url: str, credentials: Authentication | None, body: dict[str, Any] | None
     ) -> Any:
         for fresh in (False, True):  # a 401 means our cached token went stale: one retry with a new one
-            headers = {}
+            headers = {"Content-Type": "application/json; charset=utf-8"} if body is not None else {}
             if token := await self._token(credentials, fresh=fresh):
                 headers["Authorization"] = f"Bearer {token}"
+            data = encode(body) if body is not None else None  # compact UTF-8: what the size limit counts
             try:
-                async with self._client().request(method, url, json=body, headers=headers) as response:
+                async with self._client().request(method, url, data=data, headers=headers) as response:
                     text = await response.text()
                     if response.status < 300:
                         return _json(text)
-                    if response.status == 401 and headers and not fresh:
+                    if response.status == 401 and "Authorization" in headers and not fresh:
                         continue
                     raise ConnectorError(response.status, text, _seconds(response.headers.get("Retry-After")))
             except (TimeoutError, aiohttp.ClientError) as exc:

@@ -54,7 +54,21 @@ def bot_commands(infos: Iterable[CommandInfo]) -> list[dict[str, str]]:
     for first, rest in subcommands.items():
         also = f"{first} {', '.join(rest)}"
         commands[first] = f"{commands[first]} ({also})" if first in commands else also
-    return [{"title": title[:32], "description": text[:128]} for title, text in commands.items()][:MAX_COMMANDS]
+    return [{"title": clip(title, 32), "description": clip(text, 128)} for title, text in commands.items()][
+        :MAX_COMMANDS
+    ]
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut at a word boundary with "…" (and a bracket it
+    left open closed again), never in the middle of a word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 2]  # room for "…" and a closing bracket
+    if " " in cut and cut[-1].isalnum() and text[limit - 2].isalnum():  # in the middle of a word
+        cut = cut[: cut.rfind(" ")]
+    cut = cut.rstrip(" ,;:(") + "…"
+    return cut + (")" if cut.count("(") > cut.count(")") else "")
 
 
 def build_manifest(

@@ -1,7 +1,9 @@
-"""Outgoing Teams messages: paced per conversation, retried when Teams throttles or hiccups.
+"""Outgoing Teams messages: fitted to the size limit, paced per conversation, retried when Teams
+throttles or hiccups.
 
 botbuilder has no retry of its own. Teams allows a bot 7 sends/s, 8 per 2 s, 60 per 30 s and
-1800 per hour in one conversation, and answers 429 (or 412/502/504 under load) beyond that.
+1800 per hour in one conversation, and answers 429 (or 412/502/504 under load) beyond that. A
+message over its size limit gets 413 (MessageSizeTooBig): it is sent again in smaller parts.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from msrest.authentication import Authentication
 
 from bot.adapters.teams.auth import CachingAuthentication
 from bot.adapters.teams.connector import BotConnector, ConnectorError
+from bot.adapters.teams.fit import MAX_ACTIVITY_BYTES, fit, label, size
 from bot.adapters.teams.people import People
 from bot.adapters.teams.render import render_activity
 from bot.adapters.teams.translate import PLATFORM, join_conversation, split_conversation
@@ -30,6 +33,8 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 412, 502, 504})
+TOO_BIG = 413
+SMALLEST = 4000  # bytes: below this a refusal as too big is not about size, and is not split further
 
 
 class Pacer:
@@ -92,7 +97,26 @@ class Outbox:
         self.pacer, self.retry, self._sleep = pacer or Pacer(), retry or RetryPolicy(), sleep
 
     async def deliver(self, credentials: Authentication | None, activity: dict[str, Any]) -> str | None:
-        """Post one activity (a reply when it has replyToId, an update when it has an id); returns its id."""
+        """Post one activity (a reply when it has replyToId, an update when it has an id), as several
+        messages in order when it is too big for one; returns the id of the last (where its buttons are)."""
+        limit, pending, done, sent = MAX_ACTIVITY_BYTES, fit(activity), 0, None
+        while pending:
+            part = label(pending[0], done + 1, done + len(pending))
+            try:
+                sent = await self._send(credentials, part)
+            except ConnectorError as exc:
+                if exc.status != TOO_BIG or min(limit, size(part)) // 2 < SMALLEST:
+                    raise
+                # Teams counted it bigger than we did: what is left, in smaller parts.
+                limit = min(limit, size(part)) // 2
+                log.warning("teams refused a message as too big; splitting it", extra={"bytes": size(part)})
+                pending = [smaller for rest in pending for smaller in fit(rest, limit)]
+                continue
+            pending.pop(0)
+            done += 1
+        return sent
+
+    async def _send(self, credentials: Authentication | None, activity: dict[str, Any]) -> str | None:
         key = split_conversation(activity["conversation"]["id"])[0]  # a channel's threads share its limits
         for attempt in range(self.retry.attempts):
             await self.pacer.wait(key)

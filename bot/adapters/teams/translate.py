@@ -8,16 +8,17 @@ is in `channelData.tenant.id` (botbuilder 4.17.1 reads `conversation.tenantID`, 
 from __future__ import annotations
 
 import html
+import json
 import re
 from typing import Any
 
 from botbuilder.schema import Activity
 
-from bot.adapters.teams.render import ACTION_KEY, VALUE_KEY
+from bot.adapters.teams.render import ACTION_KEY, MAX_FIELD_CHARS, MORE_ACTION, MORE_CHOICE, VALUE_KEY
 from bot.core import Action, Incoming, Mention
 
 PLATFORM = "teams"
-MAX_FORM_FIELDS, MAX_FIELD_CHARS = 40, 5000
+MAX_FORM_FIELDS = 40
 _AT_TAG = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 _THREAD = re.compile(r";messageid=(\d+)$")
 
@@ -132,6 +133,9 @@ def _submit(value: Any, base: dict[str, Any]) -> Action:
     if not isinstance(value, dict):
         raise BadSubmit("card data is not an object")
     action_id, carried = value.get(ACTION_KEY), value.get(VALUE_KEY, "")
+    if action_id == MORE_ACTION:  # a button picked from a "More…" menu: the choice names it
+        action_id, carried = _picked(value.get(MORE_CHOICE))
+        value = {k: v for k, v in value.items() if k != MORE_CHOICE}
     if not isinstance(action_id, str) or not action_id or len(action_id) > 255:
         raise BadSubmit("card data has no action id")
     if not isinstance(carried, str | int) or len(str(carried)) > MAX_FIELD_CHARS:
@@ -144,6 +148,16 @@ def _submit(value: Any, base: dict[str, Any]) -> Action:
         raise BadSubmit("card data has unexpected inputs")
     base["addressed"] = True  # pressing the bot's own button is talking to the bot
     return Action(**base, action_id=action_id, value=str(carried), form={k: str(v) for k, v in form.items()})
+
+
+def _picked(choice: Any) -> tuple[str, str]:
+    try:
+        picked = json.loads(choice) if isinstance(choice, str) and len(choice) <= 2 * MAX_FIELD_CHARS else None
+    except ValueError:
+        picked = None
+    if not (isinstance(picked, list) and len(picked) == 2 and all(isinstance(p, str) for p in picked)):
+        raise BadSubmit("the menu choice is not one of ours")
+    return picked[0], picked[1]
 
 
 def reference_of(activity: Activity) -> dict[str, Any]:
