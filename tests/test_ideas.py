@@ -200,8 +200,11 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(bot, person, p
     assert "Which idea?" in await ann.say("improve show twelve")
     assert "Only the person who submitted idea #1 can withdraw it" in await bob.say("improve withdraw 1")
     assert "“finished-ish” is not a status" in await admin.say("improve status 1 finished-ish")
-    assert "It is new; from there it can go to triaged, accepted, declined, duplicate" in await admin.say(
-        "improve status 1 done"
+    # Steps can be skipped forwards (as the README says), never taken back.
+    assert "is now in progress" in await admin.say("improve status 1 in progress")
+    assert (
+        "can't become triaged: It is in progress; steps are never taken back, so it can go to done, declined, "
+        "duplicate. Nothing was changed." in await admin.say("improve status 1 triaged")
     )
     assert "Duplicate of which idea?" in await admin.say("improve status 1 duplicate")
     assert "can't be the original" in await admin.say("improve status 1 duplicate 1")

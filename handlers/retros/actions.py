@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core import Form, Input, Reply
 from bot.core.router import Context, Routes
-from handlers.ideas.commands import submit
+from handlers.ideas import service as ideas
 from handlers.retros import replies, store
 from handlers.retros.common import NO_RETRO, facilitator_only, not_open, retro_by_value, retro_here, today
 from handlers.retros.parse import RetroInputError, parse_action
@@ -179,4 +179,5 @@ async def _escalate(ctx: Context, action_id: int | None) -> Reply:
         + (f", due {action.due_on.isoformat()}" if action.due_on else "")
         + "."
     )
-    return await submit(ctx, action.text, details=details)
+    done = await ideas.submit(ctx.services, ideas.Actor.of(ctx), action.text, details=details)
+    return done.reply()
