@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.core import Reply
 from bot.core.router import Context, Routes
-from handlers.digest.compose import compose
+from handlers.digest.compose import Audience, compose
 from handlers.ideas.routing import set_channel
 
 routes = Routes("ideas")
@@ -14,8 +14,13 @@ routes = Routes("ideas")
 
 @routes.command("improve digest", "This week's PMO digest, now (it is also posted on Mondays where set up)")
 async def digest_now(ctx: Context) -> Reply:
+    """What this person may see: retro actions and meetups of channels they are in; the unanswered
+    questions only for admins."""
     now = ctx.now()
-    return await compose(ctx.services, ctx.msg.workspace, since=now - timedelta(days=7), until=now)
+    audience = Audience(ctx.in_channel, admin=ctx.is_admin)
+    reply = await compose(ctx.services, ctx.msg.workspace, since=now - timedelta(days=7), until=now, audience=audience)
+    reply.private = True
+    return reply
 
 
 @routes.command(
