@@ -128,7 +128,7 @@ async def submit_anyway(ctx: Context) -> Reply:
         title, details, anonymous = str(draft["t"]), str(draft["d"]), bool(draft["x"])
         area_id = parse_id(str(draft["a"])) if draft["a"] is not None else None
     except (ValueError, KeyError, TypeError):
-        return Reply("That button has expired. Type your idea again: improve <your idea>", private=True)
+        raise Refusal("That button has expired. Type your idea again: improve <your idea>") from None
     done = await service.submit(
         ctx.services, Actor.of(ctx), title, details=details, area_id=area_id, anonymous=anonymous, check_similar=False
     )
@@ -162,7 +162,7 @@ async def show(ctx: Context) -> Reply:
 @routes.command("improve search", "Find ideas by their words", usage="improve search <words>")
 async def search(ctx: Context) -> Reply:
     if not ctx.args.strip():
-        return Reply("Search for what? e.g. improve search retro templates", private=True)
+        raise Refusal("Search for what? e.g. improve search retro templates")
     found = await store.search(ctx.db, ctx.msg.workspace, ctx.args)
     return replies.listing(found, len(found), f"matching “{ctx.args.strip()}”", "")
 

@@ -91,9 +91,9 @@ def require_open(retro: Retro | None) -> Retro:
 
 
 async def channel_action(ctx: Context, text: str | int | None, how: str) -> RetroAction:
-    """The action a person names ("A12", "12", a button's value), if it belongs to this channel or
-    they are a member of its channel; otherwise the same refusal as for an action that doesn't
-    exist, so nobody learns what another channel's actions are."""
+    """The action a person names ("A12", "12", a button's value), if it belongs to this channel, they
+    are a member of its channel, or it is theirs (its owner, reminded by DM); otherwise the same
+    refusal as for an action that doesn't exist, so nobody learns what another channel's actions are."""
     found = text if isinstance(text, int) else parse_id(text, prefix="A")
     shown = str(text or "").strip()
     if found is None and not _DIGITS.fullmatch(shown):
@@ -105,7 +105,8 @@ async def channel_action(ctx: Context, text: str | int | None, how: str) -> Retr
         action = await store.get_action(session, ctx.msg.workspace, found)
     if action is None:
         raise Refusal(missing)
-    await ctx.require_channel(store.channel_of(action), missing)
+    if action.owner != ctx.msg.user:
+        await ctx.require_channel(store.channel_of(action), missing)
     return action
 
 

@@ -58,3 +58,9 @@ async def test_a_private_channels_actions_exist_only_for_its_members(slack: Slac
     # Members reach it from their DM with the bot.
     done = await retro(slack, f"done A{action}", "UANN", **DM_ANN)
     assert done["text"].startswith(f"Marked action A{action} done")
+    # So does an action's owner who is not in the channel (the reminder DM's Mark done button).
+    ack = await retro(slack, 'action "Send the slides" <@UCAT|cat> due 2026-12-05', "UFAY", **PRIVATE)
+    theirs = re.search(r"Action A(\d+) added", ack["text"])[1]
+    assert "There is no action" in (await retro(slack, f"done A{theirs}", "UBOB"))["text"]
+    done = await retro(slack, f"done A{theirs}", "UCAT", channel_id="D-CAT", channel_name="directmessage")
+    assert done["text"].startswith(f"Marked action A{theirs} done")
