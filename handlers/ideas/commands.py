@@ -13,17 +13,13 @@ from handlers.ideas import replies, service, store
 from handlers.ideas.lifecycle import CLOSED, LABELS
 from handlers.ideas.listing import list_reply
 from handlers.ideas.service import Actor
-from handlers.ideas.text import MAX_DETAILS, take_anon
+from handlers.ideas.text import MAX_DETAILS, take_anon, unquote
 from handlers.ownership.registry import RegistryCache
 from storage.models import Idea
 
 routes = Routes("ideas")
 routes.examples.append("improve Share retro templates across teams")
 _FIRST = re.compile(r"(\S*)\s*(.*)$", re.S)
-
-
-def _unquote(text: str) -> str:
-    return text.strip().strip("\"“”'‘’").strip()
 
 
 async def idea_arg(ctx: Context, text: str) -> tuple[Idea, str]:
@@ -249,7 +245,7 @@ async def _withdraw(ctx: Context, idea: Idea) -> Reply:
 )
 async def detail(ctx: Context) -> Reply:
     idea, text = await idea_arg(ctx, ctx.args)
-    return await _add_detail(ctx, idea, _unquote(text))
+    return await _add_detail(ctx, idea, unquote(text))
 
 
 @routes.action("idea.detail")

@@ -10,16 +10,13 @@ from handlers.ideas import jobs, replies, routing, service, stats, store
 from handlers.ideas.commands import idea_arg
 from handlers.ideas.lifecycle import LABELS, parse_status
 from handlers.ideas.service import Actor
+from handlers.ideas.text import unquote
 from storage.models import Idea
 
 routes = Routes("ideas")
 STATUS_USAGE = 'improve status N <triaged|accepted|in progress|done|declined|duplicate M> ["comment"]'
 _IN_PROGRESS = re.compile(r"in[ _-]?progress\b", re.IGNORECASE)
 _WORD = re.compile(r"(\S*)\s*(.*)$", re.S)
-
-
-def _unquote(text: str) -> str:
-    return text.strip().strip("\"“”'‘’").strip()
 
 
 @routes.command(
@@ -47,7 +44,7 @@ async def status(ctx: Context) -> Reply:
     if wanted == "duplicate":
         rest = re.sub(r"^\s*of\b", "", rest, flags=re.IGNORECASE)
         original, rest = _WORD.match(rest.strip()).groups()
-    return await _status_change(ctx, idea, wanted, _unquote(rest), duplicate_of=original)
+    return await _status_change(ctx, idea, wanted, unquote(rest), duplicate_of=original)
 
 
 @routes.action("idea.status")

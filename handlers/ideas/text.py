@@ -28,6 +28,11 @@ class IdeaInputError(ValueError):
     """Bad idea input; the message is for the user."""
 
 
+def unquote(text: str) -> str:
+    """A comment or detail without the quotes people put around it."""
+    return text.strip().strip("\"“”'‘’").strip()
+
+
 def take_anon(text: str) -> tuple[str, bool]:
     """`text` without an `--anon` flag (a word of its own, anywhere), and whether it had one."""
     kept, found = _ANON.subn("", text)
