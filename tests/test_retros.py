@@ -251,9 +251,12 @@ async def test_export_markdown_and_csv(person, clock, posts):
     assert 'card,2,Stop,"long, ""quoted"" meetings",U-BOB,0,,' in csv_part
     assert "U-ANN" not in out
     number = out.split("# Retro #")[1].split(":")[0]
-    # A member of its channel may export it from elsewhere (in the console everyone is a member; a
-    # Slack private channel's retro does not exist for others: tests/slack/test_slack_retros.py).
-    assert f"# Retro #{number}" in await person("U-X", channel="C-OTHER").say(f"retro export {number}")
+    # A member of its channel may export it from a DM (in the console everyone is a member; a Slack
+    # private channel's retro does not exist for others: tests/slack/test_slack_channel_bound.py),
+    # not in another channel, where others read along.
+    assert f"# Retro #{number}" in await person("U-X", channel="D-X", direct=True).say(f"retro export {number}")
+    out = await person("U-X", channel="C-OTHER").say(f"retro export {number}")
+    assert "is another channel's: export it there, or ask me in a direct message" in out and "HYPERLINK" not in out
     assert "There is no retro #99999999999 here" in await fay.say("retro export 99999999999")
     assert "Give the retro's number" in await fay.say("retro export ²")
 

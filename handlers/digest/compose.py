@@ -44,14 +44,14 @@ class Audience:
     _seen: dict[tuple[str, str, str], bool] = field(default_factory=dict)
 
     @classmethod
-    def channel(cls, ref: ConversationRef) -> Audience:
-        """Everyone in `ref`, where an admin chose to have the digest posted: that channel's own
-        actions and meetups, and the admins' part (the admin chose to share it there)."""
+    def channel(cls, ref: ConversationRef, *, admin: bool) -> Audience:
+        """Everyone in `ref`: that channel's own actions and meetups; the admins' part with `admin`
+        (where an admin chose to have the digest posted)."""
 
         async def same(other: ConversationRef) -> bool:
             return (other.platform, other.workspace, other.channel) == (ref.platform, ref.workspace, ref.channel)
 
-        return cls(same, admin=True, where="in this channel")
+        return cls(same, admin=admin, where="in this channel")
 
     async def sees(self, ref: ConversationRef) -> bool:
         key = (ref.platform, ref.workspace, ref.channel)

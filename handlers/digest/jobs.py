@@ -79,5 +79,7 @@ async def post_digest(services: Services, workspace: str) -> None:
             services, workspace=workspace, kind="digest.weekly", subject=subject, target=target_of(ref), due_at=due
         )
         return
-    reply = await compose(services, workspace, since=due - timedelta(days=7), until=due, audience=Audience.channel(ref))
+    reply = await compose(
+        services, workspace, since=due - timedelta(days=7), until=due, audience=Audience.channel(ref, admin=True)
+    )
     await deliver(services, ref, reply, kind="digest.weekly", subject=subject, due_at=due)

@@ -86,12 +86,16 @@ async def list_actions(ctx: Context) -> Reply:
 
 
 async def _finish(ctx: Context, action: RetroAction, how: str) -> Reply:
+    """Done or carried. Asked from another conversation (a member's DM, the owner's reminder), the
+    answer is private and names no text, so a private channel's action is not read out elsewhere."""
+    here = action.channel == ctx.msg.channel
     if action.status != "open":
         raise Refusal(f"Action A{action.id} is already {action.status}.")
     if how == "done":
         if not await store.finish_action(ctx.db, action.id, status="done", by=ctx.msg.user, now=ctx.now()):
             raise Refusal(f"Action A{action.id} was just changed by someone else.")
-        return Reply(f"Marked action A{action.id} done: {action.text}. Thanks!")
+        what = f": {action.text}" if here else ""
+        return Reply(f"Marked action A{action.id} done{what}. Thanks!", private=not here)
     async with ctx.db.session() as session:
         into = await store.open_in(session, action.workspace, action.channel)
     if into is None or into.id == action.retro_id:
@@ -103,6 +107,8 @@ async def _finish(ctx: Context, action: RetroAction, how: str) -> Reply:
     copy = await store.carry(ctx.db, action, into, by=ctx.msg.user, now=ctx.now())
     if copy is None:
         raise Refusal(f"Action A{action.id} was just changed by someone else.")
+    if not here:
+        return Reply(f"Carried action A{action.id} into its channel's open retro as A{copy.id}.", private=True)
     return Reply(f"Carried action A{action.id} into {replies.name(into)} as A{copy.id}: {copy.text}.")
 
 

@@ -115,6 +115,8 @@ async def export(ctx: Context) -> Reply:
     if retro is None:
         raise Refusal(missing)
     await ctx.require_channel(store.channel_of(retro), missing)
+    if retro.channel != ctx.msg.channel and not ctx.msg.direct:  # a member, asking where others read along
+        raise Refusal(f"Retro #{retro.id} is another channel's: export it there, or ask me in a direct message.")
     if not retro.revealed:
         raise Refusal(f"The cards of {replies.name(retro)} are still hidden; export it once they are revealed.")
     async with ctx.db.session() as session:

@@ -52,12 +52,15 @@ async def test_a_private_channels_actions_exist_only_for_its_members(slack: Slac
     assert "reorg" not in digest and "Unanswered" not in digest and "coffee" not in digest
     digest = json.dumps(await improve(slack, "digest", "UANN", **DM_ANN))  # a member, asking from a DM
     assert "Share the reorg plan" in digest and "Unanswered" not in digest
-    digest = json.dumps(await improve(slack, "digest", ADMIN))  # an admin, not in the private channel
-    assert "coffee machine" in digest and "reorg" not in digest
+    digest = json.dumps(await improve(slack, "digest", "UANN"))  # in a public channel: only what it may see
+    assert "reorg" not in digest and "ask me in a direct message" in digest
+    digest = json.dumps(await improve(slack, "digest", ADMIN, channel_id="D-ADMIN", channel_name="directmessage"))
+    assert "coffee machine" in digest and "reorg" not in digest  # an admin, not in the private channel
+    assert "coffee" not in json.dumps(await improve(slack, "digest", ADMIN))  # not where others read along
 
     # Members reach it from their DM with the bot.
     done = await retro(slack, f"done A{action}", "UANN", **DM_ANN)
-    assert done["text"].startswith(f"Marked action A{action} done")
+    assert done["text"] == f"Marked action A{action} done. Thanks!"  # privately, and without its text
     # So does an action's owner who is not in the channel (the reminder DM's Mark done button).
     ack = await retro(slack, 'action "Send the slides" <@UCAT|cat> due 2026-12-05', "UFAY", **PRIVATE)
     theirs = re.search(r"Action A(\d+) added", ack["text"])[1]
