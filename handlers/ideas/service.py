@@ -46,13 +46,14 @@ class Submission:
     """The idea logged, or (nothing saved yet) the open ideas it looks like and the draft to log anyway."""
 
     idea: Idea | None = None
-    where: str = ""
+    where: str = ""  # where the idea went (its area's owner, or the triage queue)
     alike: list[Idea] = field(default_factory=list)
-    draft: str = ""
+    title: str = ""
+    draft: str = ""  # the idea as the "Log mine anyway" button carries it
 
     def reply(self) -> Reply:
         if self.idea is None:
-            return replies.looks_like(self.draft, self.alike, self.where)
+            return replies.looks_like(self.draft, self.alike, self.title)
         return replies.logged(self.idea, self.where)
 
 
@@ -123,7 +124,7 @@ async def submit(
         alike = await store.similar(services.db, workspace, f"{title} {details}")
         draft = replies.draft_value(title, details, area_id, anonymous)
         if alike and draft:
-            return Submission(alike=alike, draft=draft, where=title)
+            return Submission(alike=alike, title=title, draft=draft)
     area_name = ""
     if area_id is None:
         area_id, area_name = await routing.area_of(services, workspace, f"{title} {details}")
