@@ -157,6 +157,9 @@ async def run(url: str, label: str, n: int, runs: int, **options) -> tuple[float
         "improve list in progress",
         "improve list done mine",
         "improve list declined",
+        "improve list by votes",
+        "improve list accepted by votes page 5",
+        "improve list page 40",
     ]
     listed, by_kind = [], {c: [] for c in lists}
     for i in range(runs):

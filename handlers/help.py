@@ -6,7 +6,7 @@ from itertools import groupby
 
 from bot.core import Reply, Section
 from bot.core.feature import Feature
-from bot.core.router import Context, Routes
+from bot.core.router import CommandInfo, Context, Routes
 
 routes = Routes("help")
 
@@ -14,8 +14,13 @@ routes = Routes("help")
 @routes.command("help", "What I can do, with examples", examples=("help",))
 async def show_help(ctx: Context) -> Reply:
     sections = [Section(heading="Ask me", text="\n".join(f"• {q}" for q in ctx.router.examples))]
-    commands = sorted((c for c in ctx.router.commands if ctx.is_admin or not c.admin), key=lambda c: (c.admin, c.group))
-    for (admin, group), infos in groupby(commands, key=lambda c: (c.admin, c.group)):
+
+    # Every command the asker may run, a section per feature; admins also see theirs, apart.
+    def kind(c: CommandInfo) -> tuple[bool, str]:
+        return bool(c.admin), c.group
+
+    commands = sorted((c for c in ctx.router.commands if ctx.is_admin or not c.admin), key=kind)
+    for (admin, group), infos in groupby(commands, key=kind):
         if group == "help":
             continue
         lines = []

@@ -106,12 +106,12 @@ async def deliver(
     )
     if row is None:
         return None
-    error = None
+    error, outcome = None, "failed"
     for attempt in range(SEND_TRIES):
         try:
             message_id = await services.outbox.send(ref, reply)
         except LookupError as exc:  # nowhere to send it (no adapter, conversation or person known): final
-            error = f"{type(exc).__name__}: {exc}"[:1000]
+            error, outcome = f"{type(exc).__name__}: {exc}"[:1000], "undeliverable"  # never claimed again
             break
         except Exception as exc:  # recorded below; the platform adapters already retried 429s
             error = f"{type(exc).__name__}: {exc}"[:1000]
@@ -120,7 +120,7 @@ async def deliver(
         await _finish(services, row, status="sent", message_id=message_id)
         return row
     log.warning("delivery failed", extra={"kind": kind, "subject": subject, "target": row.target, "error": error})
-    await _finish(services, row, status="failed", error=error)
+    await _finish(services, row, status=outcome, error=error)
     return row
 
 

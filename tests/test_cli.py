@@ -126,3 +126,48 @@ def test_db_upgrade(run, tmp_path):
 def test_clear_errors_for_bad_invocations(run, tmp_path, args):
     result = run(args, tmp_path)
     assert result.returncode != 0 and "Traceback" not in result.stderr
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    """`pmo-bot ask … | head -1`: the reader went away before the answer was written."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(UNSET)}
+    environment.update(PYTHONPATH=str(ROOT))
+    read, write = os.pipe()
+    os.close(read)  # like `head -1` once it has its line
+    try:
+        result = subprocess.run(
+            [*PMO_BOT, "ask", "what does the PMO own?"],
+            cwd=tmp_path,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            env=environment,
+        )
+    finally:
+        os.close(write)
+    assert result.stderr == ""  # no BrokenPipeError traceback, no "Exception ignored" at exit
+    assert result.returncode == 141
+
+
+def test_a_superscript_digit_line_in_chat_is_just_text(run, tmp_path):
+    result = run(["chat"], tmp_path, "improve Shared glossary of delivery terms\n²\n٣\nimprove show 1\n")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Idea #1 Shared glossary" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "url, says",
+    [
+        ("not a url", "DATABASE_URL is not a database URL (e.g. sqlite:///pmo-bot.db or postgresql://"),
+        ("oracle+nothing://scott:tiger@db/orcl", "DATABASE_URL names a database I can't use (oracle+nothing)"),
+        ("postgresql://pmo:s3cret@127.0.0.1:1/pmo", "can't open the database at DATABASE_URL=postgresql://pmo:***@"),
+        ("sqlite:////no/such/folder/pmo.db", "can't open the database at DATABASE_URL=sqlite:////no/such/folder/"),
+    ],
+)
+def test_a_bad_database_url_is_one_clear_line(run, tmp_path, url, says):
+    result = run(["ask", "who owns the roadmap?"], tmp_path, DATABASE_URL=url)
+    assert result.returncode == 2 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("pmo-bot: ") and says in line, line
+    assert "s3cret" not in line

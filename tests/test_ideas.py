@@ -164,15 +164,22 @@ async def test_waiting_ideas_are_escalated_once_and_the_weekly_digest_sums_up_th
     clock.now = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
     await admin.say('improve status 3 accepted "go ahead"')
     await bob.say("who owns the coffee machine?")
-    facilitator = person("U-FAC", channel="team-x")
+    facilitator = person("U-FAC", channel="pmo-leads")
     await facilitator.say("retro start")
     await facilitator.say('retro action "Fix the build radiator" @U-BOB due 2026-11-20')
-    await admin.say('meetup schedule "Lunch & Learn" once on 2026-11-26 at 12:30 Europe/London')
+    await person(ADMIN, channel="pmo-leads").say(
+        'meetup schedule "Lunch & Learn" once on 2026-11-26 at 12:30 Europe/London'
+    )
+    # Another team's retro and meetup are theirs: the digest channel's members are not all in it.
+    other_team = person("U-FAC", channel="team-x")
+    await other_team.say("retro start")
+    await other_team.say('retro action "Rotate the on-call secretly" @U-BOB due 2026-11-20')
+    await other_team.say('meetup schedule "Team X offsite" once on 2026-11-25 at 12:30 Europe/London')
 
     clock.now = datetime(2026, 11, 23, 9, 0, 5, tzinfo=UTC)  # Monday 09:00 (PMO_BOT_TIMEZONE is UTC here)
     await digest_jobs.post_digest(bot.services, workspace)
     await digest_jobs.post_digest(bot.services, workspace)  # a second run (a replica, a retry) posts nothing
-    [digest] = [reply for ref, reply in posts if ref.channel == "pmo-leads"]
+    [digest] = [r for ref, r in posts if ref.channel == "pmo-leads" and (r.title or "").startswith("PMO weekly")]
     assert digest.title == "PMO weekly digest · 16 Nov – 23 Nov 2026"
     parts = {s.heading: s.text for s in digest.sections}
     assert parts["New ideas (1)"] == "• #4 Stand-up bot for distributed teams (new)"
@@ -185,6 +192,7 @@ async def test_waiting_ideas_are_escalated_once_and_the_weekly_digest_sums_up_th
     assert parts["Open retro actions (1)"] == "• Fix the build radiator — @U-BOB, due 2026-11-20 (overdue)"
     assert parts["Unanswered “who owns” questions (1)"] == "• “coffee machine” asked 1 time"
     assert parts["Meetups in the coming week"] == "• Lunch & Learn: Thu 26 Nov 2026, 12:30 GMT"
+    assert "on-call" not in str(digest.to_dict()) and "Team X" not in str(digest.to_dict())
 
 
 async def test_bad_input_gets_a_clear_message_and_changes_nothing(bot, person, posts):
@@ -200,8 +208,11 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(bot, person, p
     assert "Which idea?" in await ann.say("improve show twelve")
     assert "Only the person who submitted idea #1 can withdraw it" in await bob.say("improve withdraw 1")
     assert "“finished-ish” is not a status" in await admin.say("improve status 1 finished-ish")
-    assert "It is new; from there it can go to triaged, accepted, declined, duplicate" in await admin.say(
-        "improve status 1 done"
+    # Steps can be skipped forwards (as the README says), never taken back.
+    assert "is now in progress" in await admin.say("improve status 1 in progress")
+    assert (
+        "can't become triaged: It is in progress; steps are never taken back, so it can go to done, declined, "
+        "duplicate. Nothing was changed." in await admin.say("improve status 1 triaged")
     )
     assert "Duplicate of which idea?" in await admin.say("improve status 1 duplicate")
     assert "can't be the original" in await admin.say("improve status 1 duplicate 1")

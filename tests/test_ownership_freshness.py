@@ -149,9 +149,13 @@ async def test_bad_intervals_are_refused(person):
 
 
 async def test_a_question_that_could_not_be_delivered_is_tried_again_at_the_next_sweep(bot, clock, person, workspace):
+    class Down(ConsoleSender):
+        async def send(self, conversation, reply):
+            raise ConnectionError("the platform is down for now")
+
     await person(ADMIN).say("area set Enterprise roadmap; verify every: 1 day")
     clock.now += timedelta(days=1)
-    del bot.senders["console"]  # nothing can post to the console for now
+    bot.senders["console"] = Down()  # a failure worth another try
     (roadmap,) = await asked(bot, workspace)  # tried, failed
     sender = ConsoleSender()
     bot.senders["console"] = sender
@@ -159,3 +163,14 @@ async def test_a_question_that_could_not_be_delivered_is_tried_again_at_the_next
     assert await asked(bot, workspace) == [roadmap]
     assert len(sent(sender.outbox, workspace)) == 1
     assert await asked(bot, workspace) == []  # delivered: not again for this due date
+
+
+async def test_a_question_with_nowhere_to_go_is_final(bot, clock, person, workspace):
+    await person(ADMIN).say("area set Enterprise roadmap; verify every: 1 day")
+    clock.now += timedelta(days=1)
+    del bot.senders["console"]  # no adapter can send there: a LookupError, final (scheduler/deliveries.py)
+    (roadmap,) = await asked(bot, workspace)
+    sender = ConsoleSender()
+    bot.senders["console"] = sender
+    clock.now += timedelta(days=1)
+    assert await asked(bot, workspace) == [] and sent(sender.outbox, workspace) == []

@@ -8,12 +8,18 @@ import dataclasses
 import getpass
 import json
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from bot.core.config import Settings
+
+if TYPE_CHECKING:
+    from bot.assembly.app import Bot
+    from storage.db import Database
 
 
 def _default_user() -> str:
@@ -87,12 +93,55 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_run(args, settings))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `pmo-bot ask … | head -1`: the reader has all it wanted
+        _drop_stdout()
+        return 141  # as a process ended by SIGPIPE, like other Unix tools in a pipe
+    except UnusableDatabase as exc:
+        print(f"pmo-bot: {exc}", file=sys.stderr)
+        return 2
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush at exit does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+class UnusableDatabase(Exception):
+    """DATABASE_URL names nothing the bot can open or reach; the message says what, in one line."""
+
+
+async def open_database(url: str) -> Database:
+    """The database at `url`, connected once to be sure it is there; a bad URL or an unreachable
+    server is one line (UnusableDatabase), never a driver's traceback."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from storage.db import Database
+
+    examples = "e.g. sqlite:///pmo-bot.db or postgresql://user:password@host:5432/pmo"
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        raise UnusableDatabase(f"DATABASE_URL is not a database URL ({examples}).") from None
+    try:
+        db = Database(url)
+    except (ArgumentError, ImportError) as exc:  # an unknown database kind, or its driver is not installed
+        kind = shown.split(":", 1)[0]
+        raise UnusableDatabase(f"DATABASE_URL names a database I can't use ({kind}): {examples}. ({exc})") from None
+    try:
+        async with db.engine.connect():
+            pass
+    except Exception as exc:  # refused, unknown host, bad password, no such database or file
+        await db.close()
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split()) or type(exc).__name__
+        raise UnusableDatabase(f"can't open the database at DATABASE_URL={shown}: {reason[:300]}") from None
+    return db
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.db import Database
-
-    db = Database(settings.database_url)
+    db = await open_database(settings.database_url)
     try:
         await db.upgrade(settings=settings)  # 0009 re-keys pseudonyms with the bot's own key
         if args.command == "db":
@@ -120,13 +169,10 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
 async def _scheduler_only(settings: Settings, db) -> int:
     import signal
 
-    from bot.assembly.app import Bot
     from bot.assembly.logs import setup_json_logging
-    from bot.assembly.server import create_app
 
     setup_json_logging()
-    bot = Bot(settings, db)
-    create_app(bot)  # not served: this registers each configured adapter's sender on the bot
+    bot = scheduler_bot(settings, db)
     scheduler = bot.new_scheduler()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -137,30 +183,53 @@ async def _scheduler_only(settings: Settings, db) -> int:
     return 0
 
 
-async def _chat(args: argparse.Namespace, settings: Settings, db) -> int:
-    from bot.adapters.console.adapter import ConsoleSession
-    from bot.adapters.console.render import render
+def scheduler_bot(settings: Settings, db) -> Bot:
+    """The bot `pmo-bot scheduler` runs: each configured platform's sender, and the console's
+    posts (meetups scheduled in `pmo-bot chat`, DMs to console users) printed on stdout."""
     from bot.adapters.console.sender import ConsoleSender
     from bot.assembly.app import Bot
+    from bot.assembly.server import create_app
 
     bot = Bot(settings, db)
-    session = ConsoleSession(bot, workspace=args.workspace, channel=args.channel, user=args.user)
+    create_app(bot)  # not served: this registers each configured adapter's sender on the bot
+    bot.senders["console"] = ConsoleSender(_printer(as_json=False)[1])
+    return bot
+
+
+def _printer(*, as_json: bool):
+    """(show replies, show a post the bot makes on its own) on stdout, as text or JSON lines."""
+    from bot.adapters.console.render import render
 
     def show(replies) -> None:
         for reply in replies:
             if reply.files:  # a terminal can't show a chart: save it, and say where, on a copy of the reply
                 reply = dataclasses.replace(reply, files=[_save(file) for file in reply.files])
             print(
-                json.dumps(reply.to_dict(), ensure_ascii=False, default=str) if args.json else render(reply), flush=True
+                json.dumps(reply.to_dict(), ensure_ascii=False, default=str) if as_json else render(reply), flush=True
             )
 
     def post(conversation, reply) -> None:  # the bot posting on its own, e.g. a meetup announcement
-        if not args.json:
+        if not as_json:
             where = (
                 f"direct message to {conversation.user}" if conversation.user else f"posted in #{conversation.channel}"
             )
             print(f"[{where}]")
         show([reply])
+
+    return show, post
+
+
+async def _chat(args: argparse.Namespace, settings: Settings, db) -> int:
+    from bot.adapters.console.adapter import ConsoleSession
+    from bot.adapters.console.sender import ConsoleSender
+    from bot.assembly.app import Bot
+
+    bot = Bot(settings, db)
+    session = ConsoleSession(bot, workspace=args.workspace, channel=args.channel, user=args.user)
+    show, print_post = _printer(as_json=args.json)
+
+    def post(conversation, reply) -> None:
+        print_post(conversation, reply)
         if conversation.user == args.user or conversation.channel == args.channel:
             session.offer(reply)  # its buttons (RSVP, Still correct) are chosen by number, as a reply's
 

@@ -1,19 +1,24 @@
 """The weekly PMO digest: one view of the week across features (ideas, retro actions, unanswered
 "who owns" questions, areas due for a check, the next meetups). Each part reads its feature's
-tables directly."""
+tables directly.
+
+Each reader sees only what they may: retro actions and meetups belong to a channel and are shown
+only to its members (`Audience.may_see`), and the unanswered questions only to admins."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot.core import Reply, Section
+from bot.core import ConversationRef, Reply, Section
 from handlers.ideas.lifecycle import LABELS, OPEN
 from handlers.meetups.replies import local
-from handlers.meetups.store import next_starts
+from handlers.meetups.store import channel_of, next_starts
 from handlers.ownership import freshness, registry
 from storage.models import Idea, IdeaEvent, MeetupSeries, RetroAction, UnansweredQuestion
 
@@ -23,13 +28,47 @@ if TYPE_CHECKING:
 SHOW = 8  # lines per part; the rest is counted
 
 
+async def _nowhere(_: ConversationRef) -> bool:
+    return False
+
+
+@dataclass(slots=True)
+class Audience:
+    """Who reads a digest: which channels' actions and meetups they may see (the platform says,
+    failing closed), and whether the admins' part (unanswered questions) is theirs to read.
+    By default: no channel's, and no admins' part."""
+
+    may_see: Callable[[ConversationRef], Awaitable[bool]] = _nowhere
+    admin: bool = False
+    where: str = "in channels you are in"
+    _seen: dict[tuple[str, str, str], bool] = field(default_factory=dict)
+
+    @classmethod
+    def channel(cls, ref: ConversationRef, *, admin: bool) -> Audience:
+        """Everyone in `ref`: that channel's own actions and meetups; the admins' part with `admin`
+        (where an admin chose to have the digest posted)."""
+
+        async def same(other: ConversationRef) -> bool:
+            return (other.platform, other.workspace, other.channel) == (ref.platform, ref.workspace, ref.channel)
+
+        return cls(same, admin=admin, where="in this channel")
+
+    async def sees(self, ref: ConversationRef) -> bool:
+        key = (ref.platform, ref.workspace, ref.channel)
+        if key not in self._seen:  # one question to the platform per channel
+            self._seen[key] = await self.may_see(ref)
+        return self._seen[key]
+
+
 def _lines(items: list[str], total: int | None = None) -> str:
     total = len(items) if total is None else total
     more = [f"…and {total - SHOW} more"] if total > SHOW else []
     return "\n".join(f"• {line}" for line in items[:SHOW] + more)
 
 
-async def compose(services: Services, workspace: str, *, since: datetime, until: datetime) -> Reply:
+async def compose(
+    services: Services, workspace: str, *, since: datetime, until: datetime, audience: Audience | None = None
+) -> Reply:
     waiting_since = until - timedelta(days=services.settings.pmo_bot_idea_escalate_days)
     async with services.db.session() as session:
         new = (
@@ -95,6 +134,9 @@ async def compose(services: Services, workspace: str, *, since: datetime, until:
             )
         ).all()
         stale = [a for a in await registry.area_lines(session, workspace) if freshness.is_stale(a, until)]
+    audience = audience or Audience()
+    actions = [a for a in actions if await audience.sees(ConversationRef(a.platform, a.workspace, a.channel))]
+    series = [s for s in series if await audience.sees(channel_of(s))]
 
     today = until.date()
     week = f"{since.strftime('%d %b')} – {until.strftime('%d %b %Y')}"
@@ -137,16 +179,20 @@ async def compose(services: Services, workspace: str, *, since: datetime, until:
                     for a in actions
                 ]
             )
-            or "None.",
-        ),
-        Section(
-            heading=f"Unanswered “who owns” questions ({gap_total or 0})",
-            text=_lines(
-                [f"“{q.text}” asked {q.asked_count} time{'s' if q.asked_count != 1 else ''}" for q in gaps], gap_total
-            )
-            or "None: every question had an answer.",
+            or f"None {audience.where}.",
         ),
     ]
+    if audience.admin:
+        sections.append(
+            Section(
+                heading=f"Unanswered “who owns” questions ({gap_total or 0})",
+                text=_lines(
+                    [f"“{q.text}” asked {q.asked_count} time{'s' if q.asked_count != 1 else ''}" for q in gaps],
+                    gap_total,
+                )
+                or "None: every question had an answer.",
+            )
+        )
     stale.sort(key=freshness.due_at)  # longest overdue first
     sections.append(
         Section(
@@ -170,7 +216,7 @@ async def compose(services: Services, workspace: str, *, since: datetime, until:
     sections.append(
         Section(
             heading="Meetups in the coming week",
-            text=_lines([f"{s.title}: {local(s, start)}" for start, s in coming]) or "None scheduled.",
+            text=_lines([f"{s.title}: {local(s, start)}" for start, s in coming]) or f"None {audience.where}.",
         )
     )
     text = (

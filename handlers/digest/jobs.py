@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from bot.core import ConversationRef
 from bot.core.ports import JobSpec, Services
-from handlers.digest.compose import compose
+from handlers.digest.compose import Audience, compose
 from scheduler.deliveries import deliver, record_missed, target_of
 from scheduler.recurrence import zone
 from storage.models import Delivery, IdeaChannels
@@ -79,5 +79,7 @@ async def post_digest(services: Services, workspace: str) -> None:
             services, workspace=workspace, kind="digest.weekly", subject=subject, target=target_of(ref), due_at=due
         )
         return
-    reply = await compose(services, workspace, since=due - timedelta(days=7), until=due)
+    reply = await compose(
+        services, workspace, since=due - timedelta(days=7), until=due, audience=Audience.channel(ref, admin=True)
+    )
     await deliver(services, ref, reply, kind="digest.weekly", subject=subject, due_at=due)

@@ -15,6 +15,8 @@ LABELS = {
 }
 OPEN = ("new", "triaged", "accepted", "in_progress")
 CLOSED = ("done", "declined", "duplicate", "withdrawn")
+FORWARD = ("new", "triaged", "accepted", "in_progress", "done")
+# The usual next steps, offered as buttons; a command may skip further forwards (`allowed`).
 NEXT: dict[str, tuple[str, ...]] = {
     "new": ("triaged", "accepted", "declined", "duplicate"),
     "triaged": ("accepted", "in_progress", "declined", "duplicate"),
@@ -48,6 +50,13 @@ def parse_status(word: str) -> str | None:
     return w if w in LABELS else None
 
 
+def allowed(current: str) -> tuple[str, ...]:
+    """Where an open idea may go: any step further along, or declined, or duplicate."""
+    if current not in OPEN:
+        return ()
+    return (*FORWARD[FORWARD.index(current) + 1 :], "declined", "duplicate")
+
+
 def refusal(current: str, wanted: str) -> str | None:
     """Why `current` → `wanted` is not a valid step (a sentence for the user), or None."""
     if wanted == current:
@@ -56,7 +65,7 @@ def refusal(current: str, wanted: str) -> str | None:
         return f"It is {LABELS[current]}, so its status can't change any more."
     if wanted == "withdrawn":
         return "Only its submitter can withdraw it (`improve withdraw N`)."
-    if wanted not in NEXT[current]:
-        options = ", ".join(LABELS[s] for s in NEXT[current])
-        return f"It is {LABELS[current]}; from there it can go to {options}."
+    if wanted not in allowed(current):
+        options = ", ".join(LABELS[s] for s in allowed(current))
+        return f"It is {LABELS[current]}; steps are never taken back, so it can go to {options}."
     return None

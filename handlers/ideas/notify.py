@@ -65,11 +65,19 @@ async def followers(services: Services, idea: Idea) -> list[tuple[ConversationRe
     return list(out.values())
 
 
-async def tell_followers(services: Services, idea: Idea, event: IdeaEvent, *, actor: tuple[str, str]) -> None:
-    """DM each follower about `event`, except the person who made the change (`actor`: platform, user)."""
+async def tell_followers(
+    services: Services,
+    idea: Idea,
+    event: IdeaEvent,
+    *,
+    actor: tuple[str, str],
+    skip: tuple[str, str] | None = None,
+) -> None:
+    """DM each follower about `event`, except the person who made the change (`actor`: platform,
+    user) and `skip` (a new owner, who is told by `tell_owner` instead)."""
     async with _in_order.turn(idea.id):
         for ref, why in await followers(services, idea):
-            if (ref.platform, ref.user) == actor:
+            if (ref.platform, ref.user) in (actor, skip):
                 continue
             await deliver(
                 services,
@@ -79,6 +87,22 @@ async def tell_followers(services: Services, idea: Idea, event: IdeaEvent, *, ac
                 subject=f"event:{event.id}",
                 due_at=event.at,
             )
+
+
+async def tell_owner(services: Services, idea: Idea, event: IdeaEvent, *, by: str, actor: tuple[str, str]) -> None:
+    """DM an idea's new owner that it is theirs now, with its next steps (not when they assigned
+    it to themselves)."""
+    platform, user = actor  # the owner was mentioned on the assigner's platform
+    if not idea.owner or idea.owner == user:
+        return
+    await deliver(
+        services,
+        ConversationRef.direct(platform, idea.workspace, idea.owner),
+        replies.assigned_dm(idea, by),
+        kind="idea.assigned",
+        subject=f"event:{event.id}",
+        due_at=event.at,
+    )
 
 
 async def announce(services: Services, idea: Idea, contact: ConversationRef | None, reason: str, *, kind: str) -> bool:

@@ -63,8 +63,8 @@ def logged(idea: Idea, where: str) -> Reply:
     )
 
 
-def draft_value(title: str, details: str, area: str, anonymous: bool) -> str | None:
-    value = json.dumps({"t": title, "d": details, "a": area, "x": anonymous}, ensure_ascii=False)
+def draft_value(title: str, details: str, area_id: int | None, anonymous: bool) -> str | None:
+    value = json.dumps({"t": title, "d": details, "a": area_id, "x": anonymous}, ensure_ascii=False)
     return value if len(value) <= MAX_VALUE else None  # a longer draft cannot ride in a button
 
 
@@ -124,27 +124,39 @@ def history_line(e: IdeaEvent) -> str:
     return f"• {when} UTC {text}" + (f": “{e.comment}”" if e.comment else "")
 
 
-def listing(ideas: list[Idea], total: int, heading: str, more_hint: str) -> Reply:
+def listing(
+    ideas: list[Idea], total: int, heading: str, more_hint: str, *, offset: int = 0, next_page: str | None = None
+) -> Reply:
+    """A page of ideas. `offset` is how many came before this page; `next_page` the arguments of
+    `improve list` that show the next one (a button carries them)."""
     if not ideas:
+        if offset:
+            return Reply(f"No more ideas {heading}: there are {total:,}. See page 1: improve list", private=True)
         return Reply(f"No ideas {heading}. Log one with: improve <your idea>", private=True)
     lines = [
         f"#{i.number} {i.title} — {LABELS[i.status]}, {i.votes} vote{'s' if i.votes != 1 else ''}"
         + (f", {i.area_name}" if i.area_name else "")
         for i in ideas
     ]
-    count = f"{total:,}+" if total >= COUNT_UP_TO else f"{total:,}"
-    more = (
-        f"\n…and {total - len(ideas):,}{'+' if total >= COUNT_UP_TO else ''} more. {more_hint}"
-        if total > len(ideas)
-        else ""
-    )
-    text = f"Ideas {heading} ({count}):\n" + "\n".join(lines) + more
+    capped = total >= COUNT_UP_TO
+    count = f"{total:,}+" if capped else f"{total:,}"
+    shown = f"{offset + 1}–{offset + len(ideas)} of {count}" if offset or total > len(ideas) else count
+    left = total - offset - len(ideas)
+    more = ""
+    if left > 0:
+        more = f"\n…and {left:,}{'+' if capped else ''} more."
+        more += f" Next page: improve list {next_page}." if next_page else ""
+        more += f" {more_hint}" if more_hint else ""
+    text = f"Ideas {heading} ({shown}):\n" + "\n".join(lines) + more
+    buttons = [Button(f"Vote #{i.number}", "idea.vote", str(i.number)) for i in ideas[:5] if i.status in OPEN]
+    if left > 0 and next_page:
+        buttons.append(Button("Next page", "idea.list", next_page))
     return Reply(
         text,
-        title=f"Ideas {heading} ({count})",
+        title=f"Ideas {heading} ({shown})",
         private=True,
         sections=[Section(text="\n".join(f"• {line}" for line in lines) + more)],
-        buttons=[Button(f"Vote #{i.number}", "idea.vote", str(i.number)) for i in ideas[:5] if i.status in OPEN],
+        buttons=buttons,
     )
 
 
@@ -161,6 +173,25 @@ def update_dm(idea: Idea, event: IdeaEvent, why: str) -> Reply:
     text = what + (f": “{event.comment}”" if event.comment else ".")
     return Reply(
         text, title=f"Idea #{idea.number}: {LABELS[idea.status]}", sections=[Section(text=text), Section(text=why)]
+    )
+
+
+def assigned_dm(idea: Idea, by: str) -> Reply:
+    """To an idea's new owner: it is theirs now, what it is, and what they can do with it."""
+    text = (
+        f"@{by} made you the owner of idea #{idea.number} “{idea.title}” ({LABELS[idea.status]}, "
+        f"{idea.votes} vote{'s' if idea.votes != 1 else ''}). Move it on with the buttons or "
+        f'improve status {idea.number} <status> ["comment"]; its submitter and voters hear about every change.'
+    )
+    fields = [
+        Field("Area", idea.area_name or "not matched"),
+        Field("Submitted", day(idea.created_at), at=idea.created_at),
+    ]
+    return Reply(
+        text,
+        title=f"Idea #{idea.number} is yours: {idea.title}"[:150],
+        sections=[Section(text=text), Section(text=idea.details or idea.title, fields=fields)],
+        buttons=triage_buttons(idea),
     )
 
 

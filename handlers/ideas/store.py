@@ -139,48 +139,61 @@ async def listing(
     statuses: Sequence[str],
     area_id: int | None = None,
     mine: tuple[str, Callable[[int], str]] | None = None,
+    by_votes: bool = False,
+    offset: int = 0,
     limit: int = PAGE,
 ) -> tuple[list[Idea], int]:
-    """Newest first, and how many there are (counted up to COUNT_UP_TO). `mine` is the person and
-    their pseudonym per idea id: their named ideas, and the anonymous ones whose pseudonym is theirs
-    (each idea has its own, so those are found by checking each anonymous idea's)."""
+    """A page of ideas, newest first (or most votes first, the newest of equals first), and how
+    many there are (counted up to COUNT_UP_TO). `mine` is the person and their pseudonym per idea
+    id: their named ideas, and the anonymous ones whose pseudonym is theirs (each idea has its own,
+    so those are found by checking each anonymous idea's)."""
     where: list[Any] = [Idea.workspace == workspace]
     if set(statuses) != set(LABELS):
         where.append(col(Idea.status).in_(statuses))
     if area_id is not None:
         where.append(Idea.area_id == area_id)
+    order = (col(Idea.votes).desc(), col(Idea.number).desc()) if by_votes else (col(Idea.number).desc(),)
     async with db.session() as session:
         if mine is not None:
-            return await _mine(session, where, *mine, limit)
-        # Numbers grow with time: ordering by them walks the (workspace, number) index newest first.
-        rows = (await session.exec(select(Idea).where(*where).order_by(col(Idea.number).desc()).limit(limit))).all()
-        total = len(rows)
-        if total == limit:
+            return await _mine(session, where, *mine, order, offset, limit)
+        # Numbers grow with time: ordering by them walks the (workspace, number) index newest first;
+        # by votes, the (workspace, votes, number) index.
+        rows = (await session.exec(select(Idea).where(*where).order_by(*order).offset(offset).limit(limit))).all()
+        total = offset + len(rows)
+        if len(rows) == limit or (offset and not rows):
             capped = select(Idea.id).where(*where).limit(COUNT_UP_TO).subquery()
             total = await session.scalar(select(func.count()).select_from(capped)) or 0
     return list(rows), total
 
 
 async def _mine(
-    session: AsyncSession, where: list[Any], user: str, key_of: Callable[[int], str], limit: int
+    session: AsyncSession,
+    where: list[Any],
+    user: str,
+    key_of: Callable[[int], str],
+    order: tuple[Any, ...],
+    offset: int,
+    limit: int,
 ) -> tuple[list[Idea], int]:
     """The person's ideas: named ones by the (workspace, submitter, number) index, anonymous ones
     by checking each anonymous idea's own pseudonym (a few µs each, in slices between which
     other requests get the event loop)."""
-    newest_first = col(Idea.number).desc()
-    named = select(Idea.id, Idea.number).where(*where, Idea.submitter == user).order_by(newest_first)
+    named = select(Idea.id, Idea.number, Idea.votes).where(*where, Idea.submitter == user).order_by(*order)
     found = list((await session.exec(named.limit(COUNT_UP_TO))).all())
     anonymous = (
         await session.exec(
-            select(Idea.id, Idea.number, Idea.submitter_key).where(*where, col(Idea.submitter_key).is_not(None))
+            select(Idea.id, Idea.number, Idea.votes, Idea.submitter_key).where(
+                *where, col(Idea.submitter_key).is_not(None)
+            )
         )
     ).all()
     for start in range(0, len(anonymous), 4096):
-        found += [(i, n) for i, n, key in anonymous[start : start + 4096] if key == key_of(i)]
+        found += [(i, n, v) for i, n, v, key in anonymous[start : start + 4096] if key == key_of(i)]
         await asyncio.sleep(0)
-    found.sort(key=lambda row: -row[1])
-    page = [i for i, _ in found[:limit]]
-    rows = (await session.exec(select(Idea).where(col(Idea.id).in_(page)).order_by(newest_first))).all() if page else []
+    by_votes = len(order) == 2
+    found.sort(key=lambda row: (-row[2], -row[1]) if by_votes else -row[1])
+    page = [i for i, _, _ in found[offset : offset + limit]]
+    rows = (await session.exec(select(Idea).where(col(Idea.id).in_(page)).order_by(*order))).all() if page else []
     return list(rows), min(len(found), COUNT_UP_TO)
 
 

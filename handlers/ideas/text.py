@@ -10,6 +10,8 @@ MAX_IDEA = 1000  # one-step `improve …`; the form's details may be longer
 MAX_TITLE = 150
 MAX_DETAILS = 3000
 MAX_WORDS = 40  # indexed words per idea: enough to find it, bounded for the index
+_ANON = re.compile(r"(?<!\S)(?:--|—|–)anon(?:ymous)?(?!\S)", re.IGNORECASE)  # phones turn -- into a dash
+GIST = "Give the gist here and add detail with `improve detail N …` once it is logged."
 # Words that say nothing about which idea it is ("we should improve …").
 VAGUE = frozenset(
     """
@@ -26,17 +28,26 @@ class IdeaInputError(ValueError):
     """Bad idea input; the message is for the user."""
 
 
-def check(text: str, *, limit: int = MAX_IDEA, what: str = "An idea") -> str:
-    """Tidy the text (spaces collapsed, line breaks kept) and refuse empty or over-long ones."""
+def unquote(text: str) -> str:
+    """A comment or detail without the quotes people put around it."""
+    return text.strip().strip("\"“”'‘’").strip()
+
+
+def take_anon(text: str) -> tuple[str, bool]:
+    """`text` without an `--anon` flag (a word of its own, anywhere), and whether it had one."""
+    kept, found = _ANON.subn("", text)
+    return re.sub(r"[ \t]{2,}", " ", kept).strip(), bool(found)
+
+
+def check(text: str, *, limit: int = MAX_IDEA, what: str = "An idea", hint: str = GIST) -> str:
+    """Tidy the text (spaces collapsed, line breaks kept) and refuse empty or over-long ones;
+    `hint` says what to do instead (never the command that just failed)."""
     lines = (" ".join(line.split()) for line in text.strip().splitlines())
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if not text:
         raise IdeaInputError("What's your idea? For example: improve Share retro templates across teams")
     if len(text) > limit:
-        raise IdeaInputError(
-            f"{what} can be up to {limit:,} characters; that one has {len(text):,}. "
-            "Give the gist here and add detail with `improve detail N …` afterwards."
-        )
+        raise IdeaInputError(f"{what} can be up to {limit:,} characters; that one has {len(text):,}. {hint}".strip())
     return text
 
 

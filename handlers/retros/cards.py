@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from bot.core import Button, Form, Input, Reply
-from bot.core.router import Context, Routes
+from bot.core.router import Context, Refusal, Routes
 from handlers.retros import replies, store
-from handlers.retros.common import NO_RETRO, author_key, may_take_part, not_open, retro_by_value, retro_here, wrote
+from handlers.retros.common import (
+    NO_RETRO,
+    author_key,
+    button_retro,
+    card_number,
+    may_take_part,
+    retro_here,
+    wrote,
+)
 from handlers.retros.parse import ANON_FLAGS, MAX_CARD, RetroInputError, check_card_text, match_column, take_flag
 from storage.models.retros import Retro
 
@@ -13,11 +21,14 @@ routes = Routes("retros")
 ADD_USAGE = "retro add <column> <text> [--anon]"
 
 
-async def _target(ctx: Context) -> tuple[Retro | None, Reply | None]:
-    """This channel's open retro; in a DM, the one open retro this person can mean (or a choice)."""
+async def _target(ctx: Context) -> Retro:
+    """This channel's open retro; in a DM, the one open retro this person can mean (or a choice,
+    raised as the answer)."""
     retro = await retro_here(ctx)
-    if retro or not ctx.msg.direct:
-        return retro, None if retro else Reply(NO_RETRO)
+    if retro:
+        return retro
+    if not ctx.msg.direct:
+        raise Refusal(NO_RETRO)
     async with ctx.db.session() as session:
         candidates = await store.open_in_workspace(session, ctx.msg.workspace, ctx.msg.platform)
     candidates = [r for r in candidates if await may_take_part(ctx, r)]  # never name another team's retro
@@ -26,17 +37,15 @@ async def _target(ctx: Context) -> tuple[Retro | None, Reply | None]:
             mine = [r for r in candidates if any(wrote(ctx, r, c) for c in await store.cards(session, r.id))]
         candidates = mine if len(mine) == 1 else candidates
     if not candidates:
-        return None, Reply(
+        raise Refusal(
             "No retro is open in a channel you are in. A facilitator starts one in the team's channel: retro start."
         )
     if len(candidates) == 1:
-        return candidates[0], None
+        return candidates[0]
     buttons = [Button(f"#{r.id} {r.title}"[:75], "retro.pick", str(r.id)) for r in candidates[:6]]
-    return None, Reply(
-        "Several retros are open. Which one is your card for? Press one to get the card form.",
-        buttons=buttons,
-        private=True,
-    )
+    no = Refusal("Several retros are open. Which one is your card for? Press one to get the card form.")
+    no.reply.buttons = buttons
+    raise no
 
 
 def add_form(retro: Retro) -> Reply:
@@ -70,58 +79,50 @@ def add_form(retro: Retro) -> Reply:
     examples=("retro add stop long status meetings --anon",),
 )
 async def add(ctx: Context) -> Reply:
-    retro, problem = await _target(ctx)
-    if problem:
-        return problem
+    retro = await _target(ctx)
     if not ctx.args.strip():
         return add_form(retro)
     text, anonymous = take_flag(ctx.args, ANON_FLAGS)
     column, rest = match_column(text, retro.columns)
     if column is None:
         first = rest.split(" ", 1)[0]
-        return Reply(
+        raise Refusal(
             f"“{first[:40]}” is not a column of {replies.name(retro)}. Its columns are: "
-            f"{', '.join(retro.columns)}. Usage: {ADD_USAGE}. Nothing was added.",
-            private=True,
+            f"{', '.join(retro.columns)}. Usage: {ADD_USAGE}. Nothing was added."
         )
     return await _save(ctx, retro, column, rest, anonymous)
 
 
 @routes.action("retro.add")
 async def add_button(ctx: Context) -> Reply:
-    retro = await retro_by_value(ctx)
-    return not_open(retro) or add_form(retro)
+    return add_form(await button_retro(ctx))
 
 
 @routes.action("retro.pick")
 async def pick(ctx: Context) -> Reply:
-    retro = await retro_by_value(ctx)
-    return not_open(retro) or add_form(retro)
+    return add_form(await button_retro(ctx))
 
 
 @routes.action("retro.add.form")
 async def add_submit(ctx: Context) -> Reply:
-    retro = await retro_by_value(ctx)
-    if problem := not_open(retro):
-        return problem
+    retro = await button_retro(ctx)
     form = ctx.action.form
     column = next((c for c in retro.columns if c == (form.get("column") or "")), None)
     if column is None:
-        return Reply(f"Choose one of the columns: {', '.join(retro.columns)}. Nothing was added.", private=True)
+        raise Refusal(f"Choose one of the columns: {', '.join(retro.columns)}. Nothing was added.")
     return await _save(ctx, retro, column, form.get("text") or "", bool(form.get("anonymous")))
 
 
 async def _save(ctx: Context, retro: Retro, column: str, text: str, anonymous: bool) -> Reply:
     if retro.status != "collecting":
-        return Reply(
+        raise Refusal(
             f"{replies.Name(retro)} is {replies.STATUS[retro.status]}; cards can be added "
-            "only while it collects them. Nothing was added.",
-            private=True,
+            "only while it collects them. Nothing was added."
         )
     try:
         text = check_card_text(text)
     except RetroInputError as exc:
-        return Reply(f"{exc} Nothing was added.", private=True)
+        raise Refusal(f"{exc} Nothing was added.") from None
     card = await store.add_card(
         ctx.db,
         retro,
@@ -133,7 +134,7 @@ async def _save(ctx: Context, retro: Retro, column: str, text: str, anonymous: b
         now=ctx.now(),
     )
     if card is None:
-        return Reply(f"{replies.Name(retro)} stopped collecting cards a moment ago. Nothing was added.", private=True)
+        raise Refusal(f"{replies.Name(retro)} stopped collecting cards a moment ago. Nothing was added.")
     async with ctx.db.session() as session:
         cards = await store.cards(session, retro.id)
     how = "anonymously: nobody will see who wrote it" if anonymous else "with your name"
@@ -147,21 +148,16 @@ async def _save(ctx: Context, retro: Retro, column: str, text: str, anonymous: b
 
 @routes.command("retro delete", "Delete a card: your own, or any as facilitator", usage="retro delete N")
 async def delete(ctx: Context) -> Reply:
-    retro, problem = await _target(ctx)
-    if problem:
-        return problem
-    number = ctx.args.strip().lstrip("#")
-    if not number.isdigit():
-        return Reply("Which card? Give its number, e.g. retro delete 3.", private=True)
+    retro = await _target(ctx)
+    number = card_number(ctx.args, "retro delete 3")
     async with ctx.db.session() as session:
-        card = await store.card_by_number(session, retro, int(number))
+        card = await store.card_by_number(session, retro, number) if number else None
     if card is None:
-        return Reply(f"{replies.Name(retro)} has no card #{number}.", private=True)
+        raise Refusal(f"{replies.Name(retro)} has no card #{number or ctx.args.strip().lstrip('#')[:24]}.")
     if not wrote(ctx, retro, card) and ctx.msg.user != retro.facilitator and not ctx.is_admin:
-        return Reply(
+        raise Refusal(
             f"Only the card's author or the facilitator ({retro.facilitator}) can delete card #{number}. "
-            "Nothing was deleted.",
-            private=True,
+            "Nothing was deleted."
         )
     await store.delete_card(ctx.db, card)
     return Reply(f"Deleted card #{number} from {replies.name(retro)} (and any votes on it).", private=True)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 
 from bot.core import Reply, Section
 from bot.core.identity import pseudonym
-from bot.core.router import Context
+from bot.core.ids import parse_id
+from bot.core.router import Context, Refusal
 from handlers.retros import store
 from handlers.retros.replies import Name, name
 from scheduler.recurrence import zone
-from storage.models.retros import Retro, RetroCard
+from storage.models.retros import Retro, RetroAction, RetroCard
 
 log = logging.getLogger(__name__)
 NO_RETRO = "There is no open retro in this channel. Start one with: retro start [template] [title]"
+EXPIRED = "That retro button or form is not valid any more."
+_DIGITS = re.compile(r"#?A?#?[0-9]+", re.ASCII | re.IGNORECASE)
 
 
 def today(ctx: Context) -> date:
@@ -43,6 +47,13 @@ async def retro_here(ctx: Context) -> Retro | None:
         return await store.open_in(session, ctx.msg.workspace, ctx.msg.channel)
 
 
+async def open_retro(ctx: Context) -> Retro:
+    """This channel's open retro, or the refusal that there is none."""
+    if retro := await retro_here(ctx):
+        return retro
+    raise Refusal(NO_RETRO)
+
+
 async def retro_by_value(ctx: Context) -> Retro | None:
     """The retro a button or form names (its value is the id); None if forged, foreign or unknown,
     or pressed outside the retro's channel by someone who is not in that channel."""
@@ -53,27 +64,60 @@ async def retro_by_value(ctx: Context) -> Retro | None:
     return retro if retro and await may_take_part(ctx, retro) else None
 
 
+async def button_retro(ctx: Context) -> Retro:
+    """The open retro a button or form names, or the refusal that it is not valid any more."""
+    return require_open(await retro_by_value(ctx))
+
+
 async def may_take_part(ctx: Context, retro: Retro) -> bool:
     """A retro is for the people of its channel: asked from there, yes; from elsewhere (a DM),
     only if the platform says the person is in the channel, so a private team's retro stays theirs."""
     return await ctx.in_channel(store.channel_of(retro))
 
 
-def facilitator_only(ctx: Context, retro: Retro, what: str) -> Reply | None:
-    """None when the asker facilitates (or is an admin, e.g. when the facilitator has left)."""
+def require_facilitator(ctx: Context, retro: Retro, what: str) -> None:
+    """Refuse unless the asker facilitates (or is an admin, e.g. when the facilitator has left)."""
     if ctx.msg.user == retro.facilitator or ctx.is_admin:
-        return None
-    return Reply(
-        f"Only the facilitator ({retro.facilitator}) can {what} in {name(retro)}. Nothing was changed.", private=True
-    )
+        return
+    raise Refusal(f"Only the facilitator ({retro.facilitator}) can {what} in {name(retro)}. Nothing was changed.")
 
 
-def not_open(retro: Retro | None) -> Reply | None:
+def require_open(retro: Retro | None) -> Retro:
     if retro is None:
-        return Reply("That retro button or form is not valid any more.", private=True)
+        raise Refusal(EXPIRED)
     if retro.status in ("closed", "cancelled"):
-        return Reply(f"{Name(retro)} is {retro.status}. Nothing was changed.", private=True)
-    return None
+        raise Refusal(f"{Name(retro)} is {retro.status}. Nothing was changed.")
+    return retro
+
+
+async def channel_action(ctx: Context, text: str | int | None, how: str) -> RetroAction:
+    """The action a person names ("A12", "12", a button's value), if it belongs to this channel, they
+    are a member of its channel, or it is theirs (its owner, reminded by DM); otherwise the same
+    refusal as for an action that doesn't exist, so nobody learns what another channel's actions are."""
+    found = text if isinstance(text, int) else parse_id(text, prefix="A")
+    shown = str(text or "").strip()
+    if found is None and not _DIGITS.fullmatch(shown):
+        raise Refusal(f"Which action? Give its number, e.g. retro {how} A12 (see retro actions).")
+    missing = f"There is no action A{found or shown.upper().lstrip('#A')[:24]} here. See retro actions."
+    if found is None:
+        raise Refusal(missing)
+    async with ctx.db.session() as session:
+        action = await store.get_action(session, ctx.msg.workspace, found)
+    if action is None:
+        raise Refusal(missing)
+    if action.owner != ctx.msg.user:
+        await ctx.require_channel(store.channel_of(action), missing)
+    return action
+
+
+def card_number(text: str | None, example: str) -> int | None:
+    """A card number as typed or chosen: ASCII digits; None for digits too long to be any card's
+    (which then names no card); a refusal for anything else."""
+    text = (text or "").strip().lstrip("#")
+    number = parse_id(text)
+    if number is None and not (text.isascii() and text.isdigit()):
+        raise Refusal(f"Which card? Give its number, e.g. {example}.")
+    return number
 
 
 async def post(ctx: Context, retro: Retro, reply: Reply, confirmation: str) -> Reply:

@@ -11,7 +11,8 @@ import io
 from collections import Counter
 
 from bot.core import Reply, Section
-from bot.core.router import Context, Routes
+from bot.core.ids import parse_id
+from bot.core.router import Context, Refusal, Routes
 from handlers.retros import replies, store
 from handlers.retros.common import today
 from storage.models.retros import Retro, RetroAction, RetroCard
@@ -99,20 +100,26 @@ def _safe(text: str) -> str:
     examples=("retro export",),
 )
 async def export(ctx: Context) -> Reply:
+    """A retro of this channel, or (by number) of a channel the person is a member of; to anyone
+    else a retro of another channel does not exist."""
     arg = ctx.args.strip().lstrip("#")
+    number = parse_id(arg) if arg else None
+    if arg and number is None and not (arg.isascii() and arg.isdigit()):
+        raise Refusal("Give the retro's number, e.g. retro export 4.")
+    missing = f"There is no retro {'#' + arg[:24] + ' ' if arg else ''}here to export."
     async with ctx.db.session() as session:
         if arg:
-            if not arg.isdigit():
-                return Reply("Give the retro's number, e.g. retro export 4.")
-            retro = await store.get_retro(session, ctx.msg.workspace, int(arg))
+            retro = await store.get_retro(session, ctx.msg.workspace, number) if number else None
         else:
             retro = await store.latest_in(session, ctx.msg.workspace, ctx.msg.channel)
-        if retro is None:
-            return Reply(f"There is no retro {'#' + arg + ' ' if arg else ''}here to export.")
-        if retro.channel != ctx.msg.channel and not ctx.is_admin:
-            return Reply(f"Retro #{retro.id} belongs to another channel: export it there.")
-        if not retro.revealed:
-            return Reply(f"The cards of {replies.name(retro)} are still hidden; export it once they are revealed.")
+    if retro is None:
+        raise Refusal(missing)
+    await ctx.require_channel(store.channel_of(retro), missing)
+    if retro.channel != ctx.msg.channel and not ctx.msg.direct:  # a member, asking where others read along
+        raise Refusal(f"Retro #{retro.id} is another channel's: export it there, or ask me in a direct message.")
+    if not retro.revealed:
+        raise Refusal(f"The cards of {replies.name(retro)} are still hidden; export it once they are revealed.")
+    async with ctx.db.session() as session:
         cards = await store.cards(session, retro.id)
         shown = retro.status in ("discussing", "closed")
         votes = await store.tallies(session, retro.id) if shown else None

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.core import Reply, Section
-from bot.core.router import Context, Routes
+from bot.core import Button, Reply, Section
+from bot.core.router import Context, Refusal, Routes
 from handlers.retros import replies, store
 from handlers.retros.common import (
-    NO_RETRO,
-    facilitator_only,
-    not_open,
+    button_retro,
+    open_retro,
     post,
-    retro_by_value,
+    require_facilitator,
     retro_here,
     today,
     wrote,
@@ -23,52 +22,38 @@ from scheduler.deliveries import deliver
 from storage.models.retros import OPEN_STATUSES, Retro
 
 routes = Routes("retros")
-HELP = [
-    ("retro start [template] [title]", f"start a retro in this channel; templates: {names()}"),
-    ("retro add <column> <text> [--anon]", "add a card (or press Add card; DM me to add privately)"),
-    ("retro status", "the board: columns and card counts, or the cards once revealed"),
-    ("retro reveal", "facilitator: show everyone's cards"),
-    ("retro vote", "facilitator: open voting; everyone: your ballot"),
-    ("retro vote N / retro unvote N", "vote for card N / take a vote back"),
-    ("retro budget N [max M]", "facilitator: N votes each, at most M on one card (default 5 and 3)"),
-    ("retro discuss", "facilitator: close voting and list cards by votes"),
-    ('retro action "text" [@owner] [due friday]', "facilitator: add an action item"),
-    ("retro actions", "open action items of this channel, overdue first"),
-    ("retro done A12 / retro carry A12", "mark an action done / carry it into the open retro"),
-    ("retro delete N", "delete card N (its author or the facilitator)"),
-    ("retro close / retro cancel", "facilitator: close with a summary / cancel without one"),
-    ("retro facilitator @person", "facilitator or admin: hand the retro over"),
-    ("retro export [N]", "retro N (default: this channel's latest) as Markdown and CSV"),
-]
+ANONYMITY = (
+    "Anonymous cards (--anon or the checkbox) never show who wrote them, anywhere. In Teams a "
+    "message in the channel is seen by all: use the Add card button or a DM to me to stay anonymous."
+)
 
 
-@routes.command("retro", "Retrospectives in this channel: what you can do")
+@routes.command("retro", "Retrospectives in this channel: every command")
 async def retro_help(ctx: Context) -> Reply:
-    lines = [f"• {usage} — {what}" for usage, what in HELP]
-    anonymity = (
-        "Anonymous cards (--anon or the checkbox) never show who wrote them, anywhere. In Teams a "
-        "message in the channel is seen by all: use the Add card button or a DM to me to stay anonymous."
-    )
+    """Every `retro …` command, from the route table itself, so none is ever left out."""
+    commands = [c for c in ctx.router.commands if c.words.startswith("retro ") and (ctx.is_admin or not c.admin)]
+    lines = [f"• {c.usage} — {c.summary}" for c in commands]
     return Reply(
         "Retro commands:\n" + "\n".join(lines),
         title="Retrospectives",
-        sections=[Section(text="\n".join(lines)), Section(text=anonymity)],
+        sections=[Section(text="\n".join(lines)), Section(text=ANONYMITY)],
+        private=True,
     )
 
 
 @routes.command(
     "retro start",
-    "Start a retrospective in this channel",
+    f"Start a retrospective in this channel; templates: {names()}",
     usage="retro start [template] [title]",
     examples=("retro start", "retro start 4ls Sprint 12", 'retro start custom "Went well | To improve | Ideas"'),
 )
 async def start(ctx: Context) -> Reply:
     if ctx.msg.direct:
-        return Reply("Start a retro in the team's channel, so everyone can take part: /retro start there.")
+        raise Refusal("Start a retro in the team's channel, so everyone can take part: /retro start there.")
     try:
         args = parse_start(ctx.args)
     except RetroInputError as exc:
-        return Reply(f"{exc} No retro was started.")
+        raise Refusal(f"{exc} No retro was started.") from None
     now = ctx.now()
     retro = Retro(
         workspace=ctx.msg.workspace,
@@ -87,9 +72,9 @@ async def start(ctx: Context) -> Reply:
         existing = await retro_here(ctx)
         which = replies.name(existing) if existing else "a retro"
         who = f" (facilitator {existing.facilitator})" if existing else ""
-        return Reply(
+        raise Refusal(
             f"This channel already has an open retro: {which}{who}. Close or cancel it first. No retro was started."
-        )
+        ) from None
     async with ctx.db.session() as session:
         old = await store.open_actions(session, retro.workspace, retro.channel, before_retro=retro.id)
     board = replies.board(
@@ -110,15 +95,15 @@ async def start(ctx: Context) -> Reply:
     )
 
 
-@routes.command("retro status", "The board of this channel's open retro")
+@routes.command("retro status", "The board of this channel's open retro, with how many have added cards and voted")
 async def status(ctx: Context) -> Reply:
-    retro = await retro_here(ctx)
-    if retro is None:
-        return Reply(NO_RETRO)
+    retro = await open_retro(ctx)
     async with ctx.db.session() as session:
         cards = await store.cards(session, retro.id)
         old = await store.open_actions(session, retro.workspace, retro.channel, before_retro=retro.id)
+        voters = await store.voters(session, retro.id)
     reply = replies.board(retro, cards, old, today(ctx))
+    reply.sections.insert(-1, Section(heading="Progress", text=replies.progress(retro, cards, voters)))
     mine = [c for c in cards if wrote(ctx, retro, c)]
     if mine and not retro.revealed:
         reply.sections.insert(
@@ -131,15 +116,12 @@ async def status(ctx: Context) -> Reply:
 
 @routes.command("retro reveal", "Facilitator: show everyone's cards")
 async def reveal(ctx: Context) -> Reply:
-    retro = await retro_here(ctx)
-    if retro is None:
-        return Reply(NO_RETRO)
-    if denied := facilitator_only(ctx, retro, "reveal the cards"):
-        return denied
+    retro = await open_retro(ctx)
+    require_facilitator(ctx, retro, "reveal the cards")
     if retro.revealed:
-        return Reply(f"The cards of {replies.name(retro)} are already revealed: see retro status.")
+        raise Refusal(f"The cards of {replies.name(retro)} are already revealed: see retro status.")
     if not await store.move(ctx.db, retro.id, from_=OPEN_STATUSES, revealed=True):
-        return Reply(f"{replies.Name(retro)} is no longer open. Nothing was changed.")
+        raise Refusal(f"{replies.Name(retro)} is no longer open. Nothing was changed.")
     retro.revealed = True
     async with ctx.db.session() as session:
         cards = await store.cards(session, retro.id)
@@ -154,15 +136,12 @@ async def reveal(ctx: Context) -> Reply:
     return await post(ctx, retro, reply, f"Revealed {replies.counts_line(cards)}.")
 
 
-async def _close(ctx: Context, retro: Retro | None) -> Reply:
-    if problem := not_open(retro):
-        return problem
-    if denied := facilitator_only(ctx, retro, "close the retro"):
-        return denied
+async def _close(ctx: Context, retro: Retro) -> Reply:
+    require_facilitator(ctx, retro, "close the retro")
     now = ctx.now()
     # Two presses at once: only one UPDATE matches an open retro, so one summary is posted.
     if not await store.move(ctx.db, retro.id, from_=OPEN_STATUSES, status="closed", revealed=True, closed_at=now):
-        return Reply(f"{replies.Name(retro)} is already closed.", private=True)
+        raise Refusal(f"{replies.Name(retro)} is already closed.")
     async with ctx.db.session() as session:
         cards = await store.cards(session, retro.id)
         votes = await store.tallies(session, retro.id)
@@ -189,41 +168,70 @@ async def _close(ctx: Context, retro: Retro | None) -> Reply:
 
 @routes.command("retro close", "Facilitator: close the retro and post its summary")
 async def close(ctx: Context) -> Reply:
-    retro = await retro_here(ctx)
-    return await _close(ctx, retro) if retro else Reply(NO_RETRO)
+    return await _close(ctx, await open_retro(ctx))
 
 
 @routes.action("retro.close")
 async def close_button(ctx: Context) -> Reply:
-    return await _close(ctx, await retro_by_value(ctx))
+    return await _close(ctx, await button_retro(ctx))
 
 
-@routes.command("retro cancel", "Facilitator: cancel the open retro (no summary; its cards are kept)")
+@routes.command("retro cancel", "Facilitator: cancel the open retro without a summary (asks first; its cards are kept)")
 async def cancel(ctx: Context) -> Reply:
-    retro = await retro_here(ctx)
-    if retro is None:
-        return Reply(NO_RETRO)
-    if denied := facilitator_only(ctx, retro, "cancel the retro"):
-        return denied
+    retro = await open_retro(ctx)
+    require_facilitator(ctx, retro, "cancel the retro")
+    async with ctx.db.session() as session:
+        cards = await store.cards(session, retro.id)
+        actions = await store.actions_of(session, retro.id)
+    kept = f"{replies.cards_count(len(cards))} and {len(actions)} action item{'' if len(actions) == 1 else 's'}"
+    text = (
+        f"Cancel {replies.name(retro)}? Its {kept} are kept, but no summary is posted and nobody can add "
+        "to it any more. Press Cancel the retro, or type: retro cancel confirm"
+    )
+    return Reply(
+        text,
+        private=True,
+        buttons=[
+            Button("Cancel the retro", "retro.cancel", str(retro.id), style="danger"),
+            Button("Keep it", "retro.keep", str(retro.id)),
+        ],
+    )
+
+
+@routes.command("retro cancel confirm", "Facilitator: cancel the open retro now, without asking")
+async def cancel_confirmed(ctx: Context) -> Reply:
+    return await _cancel(ctx, await open_retro(ctx))
+
+
+@routes.action("retro.cancel")
+async def cancel_button(ctx: Context) -> Reply:
+    return await _cancel(ctx, await button_retro(ctx))
+
+
+@routes.action("retro.keep")
+async def keep_button(ctx: Context) -> Reply:
+    retro = await button_retro(ctx)
+    return Reply(f"{replies.Name(retro)} goes on. Nothing was changed.", private=True)
+
+
+async def _cancel(ctx: Context, retro: Retro) -> Reply:
+    require_facilitator(ctx, retro, "cancel the retro")
     if not await store.move(ctx.db, retro.id, from_=OPEN_STATUSES, status="cancelled", closed_at=ctx.now()):
-        return Reply(f"{replies.Name(retro)} is already closed or cancelled.")
+        raise Refusal(f"{replies.Name(retro)} is already closed or cancelled.")
     notice = Reply(f"{replies.Name(retro)} was cancelled by {ctx.msg.user}. A new one can be started with retro start.")
     return await post(ctx, retro, notice, f"Cancelled {replies.name(retro)}.")
 
 
 @routes.command("retro facilitator", "Hand the facilitator role to someone else", usage="retro facilitator @person")
 async def handover(ctx: Context) -> Reply:
-    retro = await retro_here(ctx)
-    if retro is None:
-        return Reply(NO_RETRO)
-    if denied := facilitator_only(ctx, retro, "hand over the retro"):
-        return denied
+    retro = await open_retro(ctx)
+    require_facilitator(ctx, retro, "hand over the retro")
     mention = ctx.msg.person_in(ctx.args)
     who = mention.id if mention else ""
     if not who or len(who) > 255:
-        return Reply("Who takes over? Mention them: retro facilitator @sam. Nothing was changed.")
+        raise Refusal("Who takes over? Mention them: retro facilitator @sam. Nothing was changed.")
     if not await store.move(ctx.db, retro.id, from_=OPEN_STATUSES, facilitator=who):
-        return Reply(f"{replies.Name(retro)} is no longer open. Nothing was changed.")
+        raise Refusal(f"{replies.Name(retro)} is no longer open. Nothing was changed.")
     retro.facilitator = who
     return await post(
         ctx,

@@ -17,14 +17,23 @@ from dateutil.parser import parse as parse_loose
 from dateutil.relativedelta import relativedelta
 
 from bot.core import Mention
-from handlers.retros.templates import DEFAULT, Template, TemplateError, custom_columns, find
+from bot.core.ids import parse_number
+from handlers.retros.templates import (
+    DEFAULT,
+    Template,
+    TemplateError,
+    custom_columns,
+    find,
+    names,
+    not_a_template,
+)
 
 MAX_CARD = 1000
 MAX_TITLE = 200
 ANON_FLAGS = ("--anon", "--anonymous", "—anon", "–anon")  # phones turn -- into a dash
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_IN = re.compile(r"in (\d{1,3}) (day|days|week|weeks|month|months)")
+_IN = re.compile(r"in ([0-9]{1,3}) (day|days|week|weeks|month|months)", re.ASCII)
 
 
 class RetroInputError(ValueError):
@@ -62,6 +71,12 @@ def parse_start(text: str) -> StartArgs:
     template = find(first) if first else None
     if template:
         return StartArgs(template, template.columns, _title(" ".join(words[1:])))
+    quoted = text.translate(_QUOTES).lstrip().startswith('"')  # a quoted title is never a template
+    if first and not quoted and (why := not_a_template(words[0])):
+        raise RetroInputError(
+            f"{why} The templates are: {names()}. For a retro titled “{' '.join(words)[:80]}” with the "
+            f'default columns, quote the title: retro start "{" ".join(words)[:80]}".'
+        )
     return StartArgs(DEFAULT, DEFAULT.columns, _title(" ".join(words)))
 
 
@@ -87,9 +102,9 @@ def match_column(text: str, columns: list[str]) -> tuple[str | None, str]:
         hit = next((c for c in columns if c.lower() == name.strip().lower()), None)
         return hit, rest.strip() if hit else stripped
     first, _, rest = stripped.partition(" ")
-    if first.isdigit():
-        index = int(first) - 1
-        return (columns[index], rest.strip()) if 0 <= index < len(columns) else (None, stripped)
+    if first.isdigit():  # a position (ASCII digits only; "²" is a word like any other)
+        position = parse_number(first, 1, len(columns))
+        return (columns[position - 1], rest.strip()) if position else (None, stripped)
     for column in sorted(columns, key=len, reverse=True):  # "Longed for" before a "Longed"
         n = len(column)
         if stripped[:n].lower() == column.lower() and (len(stripped) == n or stripped[n] in " :"):
@@ -183,18 +198,18 @@ def parse_due(text: str, today: date) -> date:
             if unit.startswith("month")
             else timedelta(days=n * (7 if unit.startswith("week") else 1))
         )
-    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", phrase):
+    elif re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", phrase):
         try:
             day = date.fromisoformat(phrase)
         except ValueError:
             day = None
-    elif re.search(r"[a-z]{3}", phrase) and re.search(r"\d", phrase) and "/" not in phrase:
+    elif re.search(r"[a-z]{3}", phrase) and re.search(r"[0-9]", phrase) and "/" not in phrase:
         try:  # "5 Dec", "December 5 2026": month names only, so 05/12 vs 12/05 never guesses
             parsed = parse_loose(
                 phrase, default=datetime.combine(today.replace(day=1) if today.day > 28 else today, time())
             )
             day = parsed.date()
-            if not re.search(r"\d{4}", phrase) and day < today:
+            if not re.search(r"[0-9]{4}", phrase) and day < today:
                 day = day.replace(year=day.year + 1)
         except (ParserError, ValueError, OverflowError):
             day = None

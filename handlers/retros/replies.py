@@ -32,11 +32,23 @@ def cards_count(n: int) -> str:
     return f"{n} card{'' if n == 1 else 's'}"
 
 
-def counts_line(cards: list[RetroCard]) -> str:
+def authors(cards: list[RetroCard]) -> int:
     """Named authors and anonymous authors are counted apart: someone who wrote both counts twice,
     so the number never tells whether an anonymous card came from one of the named authors."""
-    authors = {("anonymous", c.author_key) if c.anonymous else ("named", c.author) for c in cards}
-    return f"{cards_count(len(cards))} from {people(len(authors))}"
+    return len({("anonymous", c.author_key) if c.anonymous else ("named", c.author) for c in cards})
+
+
+def counts_line(cards: list[RetroCard]) -> str:
+    return f"{cards_count(len(cards))} from {people(authors(cards))}"
+
+
+def progress(retro: Retro, cards: list[RetroCard], voters: int) -> str:
+    """How far the retro is, in counts only ("6 people have added cards, 4 have voted")."""
+    wrote = authors(cards)
+    added = f"{people(wrote)} {'has' if wrote == 1 else 'have'} added cards ({cards_count(len(cards))})"
+    if retro.status == "collecting":
+        return f"{added}; voting has not opened yet."
+    return f"{added}, {voters} {'has' if voters == 1 else 'have'} voted."
 
 
 def name(retro: Retro) -> str:

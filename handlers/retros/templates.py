@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 
 @dataclass(frozen=True, slots=True)
 class Template:
@@ -27,6 +29,23 @@ TEMPLATES = (
 DEFAULT = TEMPLATES[0]
 MAX_COLUMNS = 6
 MAX_COLUMN_NAME = 40
+# Retro formats people name that are not templates here: refused rather than read as a title,
+# with their usual columns where they have them (for `retro start custom "…"`).
+OTHER_FORMATS = {
+    "starfish": "Keep doing | Less of | More of | Stop doing | Start doing",
+    "kalm": "Keep | Add | Less | More",
+    "daki": "Drop | Add | Keep | Improve",
+    "wwwdd": "Went well | Went wrong | Do differently",
+    "speedboat": "Engine | Anchors",
+    "hotairballoon": "Hot air | Sandbags | Storms | Sunshine",
+    "balloon": "Hot air | Sandbags | Storms | Sunshine",
+    "rose": "Rose | Bud | Thorn",
+    "lean": "",
+    "leancoffee": "",
+    "timeline": "",
+    "mountain": "",
+    "pigs": "",
+}
 
 
 class TemplateError(ValueError):
@@ -36,6 +55,22 @@ class TemplateError(ValueError):
 def find(word: str) -> Template | None:
     word = word.lower()
     return next((t for t in TEMPLATES if word == t.key or word in t.aliases), None)
+
+
+def not_a_template(word: str) -> str | None:
+    """Why `word`, the first word after `retro start`, is a template name this bot does not have
+    (another retro format, or a misspelt one of ours), or None when it reads as a title's first word."""
+    low = word.lower().strip(".,:;")
+    if low.replace("-", "").replace("_", "") in OTHER_FORMATS:
+        columns = OTHER_FORMATS[low.replace("-", "").replace("_", "")]
+        like = f' For its columns: retro start custom "{columns}".' if columns else ""
+        return f"“{word[:40]}” is not one of my templates.{like}"
+    if len(low) >= 4:
+        names = {name: t.key for t in TEMPLATES for name in (t.key, *t.aliases)}
+        best = process.extractOne(low, list(names), scorer=fuzz.ratio, score_cutoff=80)
+        if best:
+            return f"“{word[:40]}” is not a template. Did you mean {names[best[0]]}?"
+    return None
 
 
 def custom_columns(spec: str) -> tuple[str, ...]:

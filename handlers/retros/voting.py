@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 from bot.core import Form, Input, Reply
-from bot.core.router import Context, Routes
+from bot.core.router import Context, Refusal, Routes
 from handlers.retros import replies, store
-from handlers.retros.common import NO_RETRO, facilitator_only, not_open, post, retro_by_value, retro_here, voter_key
+from handlers.retros.common import button_retro, card_number, open_retro, post, require_facilitator, voter_key
 from storage.models.retros import OPEN_STATUSES, Retro
 
 routes = Routes("retros")
 MAX_BUDGET = 50
-_BUDGET = re.compile(r"(\d{1,3})(?:\s+(?:max|per card|cap)\s+(\d{1,3}))?", re.IGNORECASE)
+_BUDGET = re.compile(r"([0-9]{1,3})(?:\s+(?:max|per card|cap)\s+([0-9]{1,3}))?", re.IGNORECASE | re.ASCII)
 
 
 def ballot_form(retro: Retro, cards: list, mine) -> Reply:
@@ -41,12 +41,12 @@ def ballot_form(retro: Retro, cards: list, mine) -> Reply:
 
 async def _ballot(ctx: Context, retro: Retro) -> Reply:
     if retro.status != "voting":
-        return Reply(f"Voting is not open in {replies.name(retro)}.", private=True)
+        raise Refusal(f"Voting is not open in {replies.name(retro)}.")
     async with ctx.db.session() as session:
         cards = await store.cards(session, retro.id)
         mine = await store.ballot(session, retro.id, voter_key(ctx, retro))
     if not cards:
-        return Reply("There are no cards to vote on.", private=True)
+        raise Refusal("There are no cards to vote on.")
     return ballot_form(retro, cards, mine)
 
 
@@ -57,74 +57,61 @@ async def _ballot(ctx: Context, retro: Retro) -> Reply:
     examples=("retro vote 3",),
 )
 async def vote(ctx: Context) -> Reply:
-    retro = await retro_here(ctx)
-    if retro is None:
-        return Reply(NO_RETRO)
-    arg = ctx.args.strip().lstrip("#")
-    if not arg:
+    retro = await open_retro(ctx)
+    if not ctx.args.strip().lstrip("#"):
         if retro.status == "collecting":
             return await _open_voting(ctx, retro)
         return await _ballot(ctx, retro)
-    if not arg.isdigit():
-        return Reply("Give the card's number, e.g. retro vote 3.", private=True)
-    return await _cast(ctx, retro, int(arg), add=True)
+    return await _cast(ctx, retro, ctx.args, add=True)
 
 
 @routes.command("retro unvote", "Take back one of your votes on card N", usage="retro unvote N")
 async def unvote(ctx: Context) -> Reply:
-    retro = await retro_here(ctx)
-    if retro is None:
-        return Reply(NO_RETRO)
-    arg = ctx.args.strip().lstrip("#")
-    if not arg.isdigit():
-        return Reply("Give the card's number, e.g. retro unvote 3.", private=True)
-    return await _cast(ctx, retro, int(arg), add=False)
+    return await _cast(ctx, await open_retro(ctx), ctx.args, add=False)
 
 
-async def _cast(ctx: Context, retro: Retro, number: int, *, add: bool) -> Reply:
+async def _cast(ctx: Context, retro: Retro, typed: str, *, add: bool) -> Reply:
+    number = card_number(typed, f"retro {'vote' if add else 'unvote'} 3")
     if retro.status != "voting":
         why = "has not opened voting yet" if retro.status == "collecting" else "has closed voting"
-        return Reply(f"{replies.Name(retro)} {why}, so votes can't be changed. Nothing was changed.", private=True)
+        raise Refusal(f"{replies.Name(retro)} {why}, so votes can't be changed. Nothing was changed.")
     async with ctx.db.session() as session:
-        card = await store.card_by_number(session, retro, number)
+        card = await store.card_by_number(session, retro, number) if number else None
     if card is None:
-        return Reply(f"{replies.Name(retro)} has no card #{number}. Nothing was changed.", private=True)
+        shown = number or typed.strip().lstrip("#")[:24]
+        raise Refusal(f"{replies.Name(retro)} has no card #{shown}. Nothing was changed.")
     try:
         if add:
             mine = await store.vote(ctx.db, retro.id, card, voter_key(ctx, retro), ctx.now())
         else:
             mine = await store.unvote(ctx.db, retro.id, card, voter_key(ctx, retro))
     except store.VoteRefused as exc:
-        return Reply(f"{exc} Nothing was changed.", private=True)
+        raise Refusal(f"{exc} Nothing was changed.") from None
     async with ctx.db.session() as session:
         cards = await store.cards(session, retro.id)
-    done = f"Voted for card #{number}." if add else f"Took back a vote from card #{number}."
+    done = f"Voted for card #{card.number}." if add else f"Took back a vote from card #{card.number}."
     return Reply(f"{done} {replies.my_votes(retro, cards, mine.mine)}", private=True)
 
 
 @routes.action("retro.ballot")
 async def ballot_button(ctx: Context) -> Reply:
-    retro = await retro_by_value(ctx)
-    return not_open(retro) or await _ballot(ctx, retro)
+    return await _ballot(ctx, await button_retro(ctx))
 
 
 @routes.action("retro.vote.form")
 async def ballot_submit(ctx: Context) -> Reply:
-    retro = await retro_by_value(ctx)
-    if problem := not_open(retro):
-        return problem
-    number = ctx.action.form.get("card") or ""
-    if not number.isdigit():
-        return Reply("Choose a card to vote for. Nothing was changed.", private=True)
-    return await _cast(ctx, retro, int(number), add=ctx.action.form.get("change") != "remove")
+    retro = await button_retro(ctx)
+    number = (ctx.action.form.get("card") or "").strip()
+    if not number:
+        raise Refusal("Choose a card to vote for. Nothing was changed.")
+    return await _cast(ctx, retro, number, add=ctx.action.form.get("change") != "remove")
 
 
 async def _open_voting(ctx: Context, retro: Retro) -> Reply:
-    if denied := facilitator_only(ctx, retro, "open voting"):
-        return denied
+    require_facilitator(ctx, retro, "open voting")
     # Voting needs the cards in view, so opening it reveals them too.
     if not await store.move(ctx.db, retro.id, from_=("collecting",), status="voting", revealed=True):
-        return Reply(f"{replies.Name(retro)} is not collecting cards any more. Nothing was changed.")
+        raise Refusal(f"{replies.Name(retro)} is not collecting cards any more. Nothing was changed.")
     retro.status, retro.revealed = "voting", True
     async with ctx.db.session() as session:
         cards = await store.cards(session, retro.id)
@@ -144,20 +131,17 @@ async def _open_voting(ctx: Context, retro: Retro) -> Reply:
     examples=("retro budget 3 max 1",),
 )
 async def budget(ctx: Context) -> Reply:
-    retro = await retro_here(ctx)
-    if retro is None:
-        return Reply(NO_RETRO)
-    if denied := facilitator_only(ctx, retro, "change the vote budget"):
-        return denied
+    retro = await open_retro(ctx)
+    require_facilitator(ctx, retro, "change the vote budget")
     m = _BUDGET.fullmatch(ctx.args.strip())
     if not m:
-        return Reply("Usage: retro budget N [max M], e.g. retro budget 3 max 1. Nothing was changed.")
+        raise Refusal("Usage: retro budget N [max M], e.g. retro budget 3 max 1. Nothing was changed.")
     votes = int(m[1])
     cap = int(m[2]) if m[2] else min(retro.max_per_card, votes)
     if not 1 <= votes <= MAX_BUDGET or not 1 <= cap <= votes:
-        return Reply(f"Give 1 to {MAX_BUDGET} votes each, and at most that many on one card. Nothing was changed.")
+        raise Refusal(f"Give 1 to {MAX_BUDGET} votes each, and at most that many on one card. Nothing was changed.")
     if not await store.move(ctx.db, retro.id, from_=("collecting", "voting"), vote_budget=votes, max_per_card=cap):
-        return Reply("Voting has closed, so the budget can't change any more. Nothing was changed.")
+        raise Refusal("Voting has closed, so the budget can't change any more. Nothing was changed.")
     note = (
         " Votes already cast stay; anyone above the new budget can't add more until they take some back."
         if retro.status == "voting"
@@ -172,18 +156,15 @@ async def budget(ctx: Context) -> Reply:
 
 @routes.command("retro discuss", "Facilitator: close voting and list the cards by votes")
 async def discuss(ctx: Context) -> Reply:
-    retro = await retro_here(ctx)
-    if retro is None:
-        return Reply(NO_RETRO)
-    if denied := facilitator_only(ctx, retro, "close voting"):
-        return denied
+    retro = await open_retro(ctx)
+    require_facilitator(ctx, retro, "close voting")
     if retro.status == "discussing":
-        return Reply(f"{replies.Name(retro)} is already being discussed.")
+        raise Refusal(f"{replies.Name(retro)} is already being discussed.")
     moved = await store.move(
         ctx.db, retro.id, from_=tuple(s for s in OPEN_STATUSES if s != "discussing"), status="discussing", revealed=True
     )
     if not moved:
-        return Reply(f"{replies.Name(retro)} is no longer open. Nothing was changed.")
+        raise Refusal(f"{replies.Name(retro)} is no longer open. Nothing was changed.")
     retro.status, retro.revealed = "discussing", True
     async with ctx.db.session() as session:
         cards = await store.cards(session, retro.id)

@@ -35,6 +35,7 @@ class Idea(SQLModel, table=True):
             postgresql_where=_ANONYMOUS,
         ),
         Index("ix_idea_area_number", "workspace", "area_id", "number"),
+        Index("ix_idea_votes_number", "workspace", "votes", "number"),  # `improve list by votes`
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -93,10 +93,13 @@ async def test_a_chart_answered_after_the_ack_is_still_uploaded(slack: Slack, st
     assert complete.args["channel_id"] == "C-GENERAL"
 
 
-async def test_assign_takes_a_slack_mention_and_the_new_owner_may_move_it_on(slack: Slack):
+async def test_assign_takes_a_slack_mention_and_the_new_owner_may_move_it_on(slack: Slack, standin: StandIn):
     await slack.command("Shared glossary of delivery terms", command="/improve", user="UANN")
     ack = await (await slack.command("assign 1 <@USAM|sam>", command="/improve", user=ADMIN)).json()
     assert "now belongs to @USAM" in ack["text"]
+    await slack.settle()
+    [told] = [c for c in standin.of("chat.postMessage") if c.args["channel"] == "USAM"]  # a DM to the new owner
+    assert "made you the owner of idea #1" in told.args["text"]
     moved = await (await slack.command("status 1 triaged", command="/improve", user="USAM")).json()
     assert "is now triaged" in moved["text"]
 
@@ -130,3 +133,16 @@ async def test_an_anonymous_idea_from_the_modal_reaches_the_owner_without_a_name
     [notice] = standin.of("chat.postMessage")  # the PMO's contact, #pmo: Slack takes a channel's name
     assert notice.args["channel"] == "pmo" and "Publish the roadmap monthly" in texts(notice)
     assert "USECRET" not in json.dumps([c.args for c in standin.calls if c.method != "views.open"], default=str)
+
+
+async def test_anon_in_a_slash_command_logs_the_idea_without_a_name(slack: Slack, standin: StandIn):
+    ack = await (await slack.command("Fewer approval steps --anon", command="/improve", user="UQUIET")).json()
+    assert ack["response_type"] == "ephemeral" and "Logged idea #1: Fewer approval steps." in ack["text"]
+    shown = await (await slack.command("show 1", command="/improve", user="UBOB")).json()
+    assert "anonymous" in texts_of(shown) and "--anon" not in json.dumps(shown) and "UQUIET" not in json.dumps(shown)
+    await slack.settle()
+    assert "UQUIET" not in json.dumps([c.args for c in standin.calls], default=str)
+
+
+def texts_of(message: dict) -> str:
+    return json.dumps(message.get("blocks", []), ensure_ascii=False) + message.get("text", "")

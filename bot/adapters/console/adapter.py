@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from bot.adapters.console.sender import ConsoleSender
 from bot.core import Action, Button, Form, Incoming, Mention, Reply
 from bot.core.host import Core
+from bot.core.ids import parse_number
 
 PLATFORM = "console"
 # The console has no markup: a typed @user-id or #channel is the mention (it is the operator's own bot).
@@ -78,8 +79,8 @@ class ConsoleSession:
         line = line.strip()
         if self._form:
             return await self._fill(line)
-        if line.isdigit() and self._buttons:
-            choice = int(line)
+        choice = parse_number(line, 0, 999_999) if self._buttons else None  # ASCII digits: "²" is text
+        if choice is not None:
             if not 1 <= choice <= len(self._buttons):
                 return [Reply(f"Choose a number from 1 to {len(self._buttons)}, or type a new question.")]
             button = self._buttons[choice - 1]
@@ -125,8 +126,8 @@ class ConsoleSession:
         if keep:
             value = item.initial
         elif item.kind == "select" and line:
-            index = int(line) - 1 if line.isdigit() else -1
-            if not 0 <= index < len(item.choices):
+            index = (parse_number(line, 1, len(item.choices)) or 0) - 1
+            if index < 0:
                 return [Reply(f"Choose a number from 1 to {len(item.choices)}."), self._prompt()]
             value = item.choices[index][0]
         elif item.kind == "checkbox":
