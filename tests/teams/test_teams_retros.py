@@ -49,17 +49,20 @@ async def test_a_full_retro_in_teams(clock, client, teams_bot, teams, connector)
     await say("retro close")
     summary = card_text(connector.cards[-2])
     assert "Retro #" in summary and "Top voted" in summary and "Order test data early" in summary
-    channel_posts = [p for p in connector.posts if p["conversation"].startswith(teams.channel)]
-    assert len(channel_posts) == len(connector.posts)
+    # Answers for the asker alone (a vote, a refusal) went to their 1:1 chat: Teams would show the
+    # channel anything the bot says there. Everything else is in the channel.
+    private = [p for p in connector.posts if p["conversation"].startswith("a:dm-")]
+    assert private and all(p["conversation"].startswith(teams.channel) for p in connector.posts if p not in private)
     assert all("U-ANN" not in card_text(c) for c in connector.cards)
 
     # The owner hears about it by DM, the day before and on the day.
     action_id = int(summary.split("• A")[1].split()[0])
     clock.set("2026-11-22T09:00:00+00:00")
+    before = len(connector.posts)
     await jobs.remind(teams_bot.services, action_id, "before")
     await jobs.remind(teams_bot.services, action_id, "before")
-    dms = [p for p in connector.posts if p["conversation"] == "a:dm-29:U-BOB"]
-    assert len(dms) == 1 and connector.created[-1]["members"][0]["id"] == "29:U-BOB"
+    dms = [p for p in connector.posts[before:] if p["conversation"] == "a:dm-29:U-BOB"]
+    assert len(dms) == 1 and any(c["members"][0]["id"] == "29:U-BOB" for c in connector.created)
     assert "is due tomorrow, Mon 23 Nov 2026" in card_text(dms[0]["activity"]["attachments"][0]["content"])
 
 
@@ -74,3 +77,17 @@ async def test_a_retro_reached_by_dm_only_by_people_of_its_channel(client, teams
     assert "Added card #1 to Start" in await say(teams.personal("retro add start fewer meetings", user="U-ANN"))
     outsider = await say(teams.personal("retro add start peek", user="U-BOB"))
     assert "No retro is open in a channel you are in" in outsider and "Leads sync" not in outsider
+
+
+async def test_an_answer_for_the_asker_alone_goes_to_their_private_chat(chat, connector, teams):
+    """Teams shows a channel everything the bot says there: "your cards" would name an anonymous
+    card's author, so it goes to the asker's 1:1 chat instead."""
+    await chat.say("retro start Sprint 5", user="U-FAY")
+    await chat.say("retro add start pairing on reviews --anon", user="U-ANN")
+    before = len(connector.posts)
+    status = await chat.say("retro status", user="U-ANN")
+    assert "pairing on reviews" in status
+    answered = connector.posts[before:]
+    assert answered and all(p["conversation"] == "a:dm-29:U-ANN" for p in answered)
+    in_channel = [card_text(p["activity"]["attachments"][0]["content"]) for p in connector.posts if p not in answered]
+    assert not any("U-ANN" in text for text in in_channel)

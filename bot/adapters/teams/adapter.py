@@ -32,9 +32,9 @@ class TeamsEndpoint:
         self.adapter = CloudAdapter(self.auth)
         self.outbox = Outbox(BotConnector(service_urls))
         people = People(self.outbox.connector)
-        self.turn = TeamsTurn(bot, self.outbox, people)
-        self.adapter.on_turn_error = self.turn.on_error
         self.sender = TeamsSender(bot.services.db, self.auth, self.outbox, people, config.APP_ID)
+        self.turn = TeamsTurn(bot, self.outbox, people, self.sender)
+        self.adapter.on_turn_error = self.turn.on_error
 
     async def close(self, _app: web.Application | None = None) -> None:
         await self.outbox.connector.close()

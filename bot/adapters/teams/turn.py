@@ -11,8 +11,8 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from bot.adapters.teams import translate
 from bot.adapters.teams.connector import ConnectorError
 from bot.adapters.teams.people import People
-from bot.adapters.teams.sender import Outbox, build_activity
-from bot.core import Action, Reply, Section
+from bot.adapters.teams.sender import Outbox, TeamsSender, build_activity
+from bot.core import Action, ConversationRef, Incoming, Reply, Section
 from bot.core.host import Core
 from bot.core.metrics import ERRORS
 from storage import conversations
@@ -39,6 +39,10 @@ def hello_reply(bot: Core) -> Reply:
 
 BAD_SUBMIT = Reply("I couldn't read that button press. The card may be out of date: ask again to get a fresh one.")
 SORRY = Reply("Sorry, something went wrong on my side. Please try again in a moment.")
+PRIVATE_ONLY = Reply(
+    "That answer is for you alone, and I couldn't open a private chat with you. "
+    "Open a chat with me (the bot's name in the Teams search) and ask there."
+)
 
 
 def _account(account: ChannelAccount | None) -> dict[str, str] | None:
@@ -50,8 +54,8 @@ def _account(account: ChannelAccount | None) -> dict[str, str] | None:
 class TeamsTurn:
     """What CloudAdapter.process() runs for each activity (its `bot` argument)."""
 
-    def __init__(self, bot: Core, outbox: Outbox, people: People) -> None:
-        self.bot, self.outbox, self.people = bot, outbox, people
+    def __init__(self, bot: Core, outbox: Outbox, people: People, sender: TeamsSender) -> None:
+        self.bot, self.outbox, self.people, self.sender = bot, outbox, people, sender
         self._stored: dict[tuple[str, str], dict] = {}  # references already in the database
         self._greeted: dict[str, float] = {}
         self._mentioned: set[tuple[str, str]] = set()  # (tenant, AAD id) of people mentioned and kept
@@ -103,7 +107,19 @@ class TeamsTurn:
             if reply.notice and msg.direct:  # Teams has no "only you can see this" for Action.Submit
                 await self.reply(context, Reply(reply.notice))
             return
+        if reply.private and not msg.direct:
+            await self._privately(context, msg, reply)
+            return
         await self.reply(context, reply)
+
+    async def _privately(self, context: TurnContext, msg: Incoming, reply: Reply) -> None:
+        """Teams shows a channel everything a bot answers there, and has no "only you can see this":
+        an answer meant for the asker alone (their own cards, a refusal) goes to their 1:1 chat."""
+        try:
+            await self.sender.send(ConversationRef.direct(translate.PLATFORM, msg.workspace, msg.user), reply)
+        except (LookupError, ConnectorError):
+            log.info("could not answer privately; told the asker to ask in a 1:1 chat", exc_info=True)
+            await self.reply(context, PRIVATE_ONLY)
 
     async def _people(self, context: TurnContext) -> dict[str, str]:
         """Member id → AAD object id (the neutral user id) for the people mentioned in a message.
