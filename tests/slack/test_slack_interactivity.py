@@ -143,3 +143,21 @@ async def test_slow_answers_are_acknowledged_first_then_posted(slack: Slack, mon
     assert response.status == 200 and await response.text() == ""
     [later] = await slack.standin.wait_for("response_url")
     assert later.args["text"] == "done &lt;!here&gt;" and later.args["response_type"] == "ephemeral"
+
+
+def test_a_press_in_the_bots_dm_is_a_one_to_one_conversation():
+    from bot.adapters.slack.translate import block_action
+
+    def press(channel: dict) -> bool:
+        body = {
+            "team": {"id": "T1"},
+            "user": {"id": "U1"},
+            "channel": channel,
+            "container": {},
+            "message": {},
+            "actions": [{"action_id": "retro.done", "value": "3", "text": {"text": "Mark done"}}],
+        }
+        return block_action(body).direct
+
+    assert press({"id": "D0123", "name": "directmessage"}) and press({"id": "D0123"})
+    assert not press({"id": "C0123", "name": "general"})

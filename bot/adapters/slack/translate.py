@@ -123,14 +123,17 @@ def block_action(body: dict[str, Any]) -> Action | None:
     message = _dict(body.get("message"))
     container = _dict(body.get("container"))
     thread = _str(message.get("thread_ts")) or (None if container.get("is_ephemeral") else _str(message.get("ts")))
+    channel = _dict(body.get("channel"))
     return Action(
         platform=PLATFORM,
         workspace=_team(body),
-        channel=_str(_dict(body.get("channel")).get("id")),
+        channel=_str(channel.get("id")),
         user=_str(_dict(body.get("user")).get("id")),
         text=_str(_dict(action.get("text")).get("text")),
         thread=thread or None,
         addressed=True,
+        # A press in the bot's DM (a reminder's Mark done) is a one-to-one conversation, like a typed DM.
+        direct=_str(channel.get("name")) == "directmessage" or _str(channel.get("id")).startswith("D"),
         raw=body,
         action_id=neutral_action_id(_str(action.get("action_id"))),
         value=_str(action.get("value")),
