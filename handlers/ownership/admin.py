@@ -674,18 +674,8 @@ async def list_audit(ctx: Context) -> Reply:
     return Reply(
         "Recent changes:\n" + "\n".join(lines),
         title=title[:150],
-        sections=[Section(text="\n".join(chunk)) for chunk in _chunks(lines, 3000)],
+        sections=[Section(text="\n".join(lines))],  # each adapter splits it to its platform's limits
     )
-
-
-def _chunks(lines: list[str], size: int) -> list[list[str]]:
-    """Lines grouped so each group's text stays under `size` characters (a Slack section's limit)."""
-    groups: list[list[str]] = [[]]
-    for line in lines:
-        if groups[-1] and sum(len(x) + 1 for x in groups[-1]) + len(line) > size:
-            groups.append([])
-        groups[-1].append(line[:size])
-    return groups
 
 
 @routes.action("ownership.undo", admin="undo registry changes")
