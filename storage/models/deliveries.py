@@ -22,7 +22,7 @@ class Delivery(SQLModel, table=True):
     subject: str = Field(max_length=255)  # e.g. occurrence:12
     target: str = Field(max_length=600)  # platform:workspace:channel
     due_at: datetime
-    status: str = Field(default="claimed", max_length=16)  # claimed / sent / failed / missed / undeliverable (nowhere to send it: final)
+    status: str = Field(default="claimed", max_length=16)  # claimed/sent/failed/missed/undeliverable
     attempts: int = 0
     message_id: str | None = Field(default=None, max_length=255)
     error: str | None = Field(default=None, max_length=1000)
