@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
@@ -14,7 +16,11 @@ from bot.core import ConversationRef
 from scheduler.recurrence import RuleError, occurrences, off_loop
 from storage.models import MeetupOccurrence, MeetupRsvp, MeetupSeries
 
+if TYPE_CHECKING:
+    from bot.core.ports import Services
+
 log = logging.getLogger(__name__)
+PAGE = 500  # series read at a time when going through all of them
 ANSWERS = {"going": "Going", "maybe": "Maybe", "no": "Not going"}
 
 
@@ -45,6 +51,27 @@ async def get_series(session: AsyncSession, workspace: str, series_id: int) -> M
     return series if series and series.workspace == workspace else None
 
 
+async def active_pages(services: Services, *, page: int = PAGE) -> AsyncIterator[list[MeetupSeries]]:
+    """Every active series, `page` at a time (in id order), each page read in a session of its own:
+    reading 10,000 rows at once would hold the event loop for a second."""
+    last = 0
+    while True:
+        async with services.db.session() as session:
+            rows = (
+                await session.exec(
+                    select(MeetupSeries)
+                    .where(MeetupSeries.status == "active", MeetupSeries.id > last)
+                    .order_by(MeetupSeries.id)
+                    .limit(page)
+                )
+            ).all()
+        if rows:
+            yield list(rows)
+        if len(rows) < page:
+            return
+        last = rows[-1].id
+
+
 async def occurrence(session: AsyncSession, series: MeetupSeries, starts_at: datetime) -> MeetupOccurrence:
     """The occurrence row for one start, created on first need."""
     query = select(MeetupOccurrence).where(
@@ -72,6 +99,11 @@ class Rsvps:
     waitlist: list[str] = field(default_factory=list)
     maybe: list[str] = field(default_factory=list)
     no: list[str] = field(default_factory=list)
+
+    @property
+    def interested(self) -> list[str]:
+        """Who answered going (with a place or waiting for one) or maybe: the people a change concerns."""
+        return [*self.going, *self.waitlist, *self.maybe]
 
     def of(self, user: str) -> str | None:
         for name in ("going", "waitlist", "maybe", "no"):
