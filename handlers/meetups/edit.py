@@ -44,6 +44,7 @@ class Carried:
     moved: list[tuple[int, datetime, datetime, list[str]]] = field(default_factory=list)  # old id, was, now, people
     dropped: list[tuple[int, datetime, list[str]]] = field(default_factory=list)  # old id, was, people
     kept: list[MeetupOccurrence] = field(default_factory=list)
+    posted: dict[int, str] = field(default_factory=dict)  # moved or dropped date's id -> its announcement
     promoted: list[tuple[int, datetime, list[str]]] = field(default_factory=list)  # by a larger capacity
     waitlisted: list[tuple[int, datetime, list[str]]] = field(default_factory=list)  # by a smaller one
 
@@ -170,7 +171,9 @@ def _on_day(series: MeetupSeries, day: date) -> list[datetime]:
 
 
 async def carry(session: AsyncSession, old: MeetupSeries, new: MeetupSeries, now: datetime) -> Carried:
-    """Move the future dates' rows to the new schedule (see the module docstring)."""
+    """Move the future dates' rows to the new schedule (see the module docstring). A moved date
+    keeps its id (its RSVP buttons still name it); posts already made for a moved or dropped
+    date are filed away under a name of their own, so the new time is announced afresh."""
     ahead = sorted(
         (o for o in (await store.known_occurrences(session, old)).values() if o.starts_at > now),
         key=lambda o: o.starts_at,
@@ -181,8 +184,10 @@ async def carry(session: AsyncSession, old: MeetupSeries, new: MeetupSeries, now
         target = {o.starts_at: o.starts_at for o in ahead}
     out = Carried()
     leaving = [o for o in ahead if target[o.starts_at] != o.starts_at]
-    taken = {o.starts_at for o in ahead if o not in leaving}
+    out.kept = [o for o in ahead if o not in leaving]
+    taken = {o.starts_at for o in out.kept}
     answers = await _answers(session, [o.id for o in leaving])
+    out.posted = await store.announcements(session, old, [o.id for o in leaving])
     for occ in leaving:
         people = [] if occ.status == "skipped" else [a.user for a in answers.get(occ.id, []) if a.answer != "no"]
         to = target[occ.starts_at]
@@ -191,33 +196,32 @@ async def carry(session: AsyncSession, old: MeetupSeries, new: MeetupSeries, now
         else:
             taken.add(to)
             out.moved.append((occ.id, occ.starts_at, to, people))
-    if leaving:
-        ids = [o.id for o in leaving]
-        await session.exec(delete(MeetupRsvp).where(col(MeetupRsvp.occurrence_id).in_(ids)))
-        await session.exec(delete(MeetupOccurrence).where(col(MeetupOccurrence.id).in_(ids)))
-        await session.flush()
+        await store.file_away_posts(session, occ, now)
+    if not leaving:
+        return await _with_places(session, old, new, now, out)
+    # Delete, then insert the moved ones again under their ids: two dates of a day may trade places.
+    ids = [o.id for o in leaving]
+    await session.exec(delete(MeetupRsvp).where(col(MeetupRsvp.occurrence_id).in_(ids)))
+    await session.exec(delete(MeetupOccurrence).where(col(MeetupOccurrence.id).in_(ids)))
+    await session.flush()
     by_id = {o.id: o for o in leaving}
-    for old_id, _, to, _ in out.moved:
-        was = by_id[old_id]
-        occ = MeetupOccurrence(
-            workspace=old.workspace,
-            series_id=old.id,
-            starts_at=to,
-            status="skipped" if was.status == "skipped" else "scheduled",
-            host=was.host,
-            topic=was.topic,
-        )
-        session.add(occ)
-        await session.flush()
-        for a in answers.get(old_id, []):  # the same answers, in the same order (the waitlist's)
+    for occ_id, _, to, _ in out.moved:
+        was = by_id[occ_id]
+        status = "skipped" if was.status == "skipped" else "scheduled"
+        session.add(
+            MeetupOccurrence(
+                id=occ_id, workspace=old.workspace, series_id=old.id, starts_at=to, status=status,
+                host=was.host, topic=was.topic,
+            )
+        )  # fmt: skip
+    await session.flush()
+    for occ_id, *_ in out.moved:
+        for a in answers.get(occ_id, []):  # the same answers, in the same order (the waitlist's)
             session.add(
-                MeetupRsvp(workspace=old.workspace, occurrence_id=occ.id, user=a.user, answer=a.answer, at=a.at)
+                MeetupRsvp(workspace=old.workspace, occurrence_id=occ_id, user=a.user, answer=a.answer, at=a.at)
             )
     await session.flush()
-    out.kept = [o for o in ahead if o not in leaving]
-    if new.capacity != old.capacity:
-        await _places(session, old, new, now, out)
-    return out
+    return await _with_places(session, old, new, now, out)
 
 
 async def _answers(session: AsyncSession, occ_ids: list[int]) -> dict[int, list[MeetupRsvp]]:
@@ -234,9 +238,13 @@ async def _answers(session: AsyncSession, occ_ids: list[int]) -> dict[int, list[
     return out
 
 
-async def _places(session: AsyncSession, old: MeetupSeries, new: MeetupSeries, now: datetime, out: Carried) -> None:
+async def _with_places(
+    session: AsyncSession, old: MeetupSeries, new: MeetupSeries, now: datetime, out: Carried
+) -> Carried:
     """With more places, the first on each date's waitlist get one; with fewer, the last to answer
     going wait again. Either way they are told."""
+    if new.capacity == old.capacity:
+        return out
     rows = (
         await session.exec(
             select(MeetupOccurrence).where(
@@ -253,6 +261,7 @@ async def _places(session: AsyncSession, old: MeetupSeries, new: MeetupSeries, n
             out.promoted.append((occ.id, occ.starts_at, up))
         if down := [u for u in after.waitlist if u in before.going]:
             out.waitlisted.append((occ.id, occ.starts_at, down))
+    return out
 
 
 async def _tell(
@@ -275,7 +284,7 @@ async def _tell(
             ctx.later(notify.tell(services, new, people, reply, kind=kind, about=notify.subject(occ_id, now)))
     # Posts already made for dates that moved or were dropped say so; the others show the change.
     gone = {old_id: (was, to) for old_id, was, to, _ in carried.moved} | {i: (w, None) for i, w, _ in carried.dropped}
-    for occ_id, message_id in (await jobs.posted_announcements(services, old, list(gone))).items():
+    for occ_id, message_id in carried.posted.items():
         was, to = gone[occ_id]
         await jobs.rewrite(services, old, message_id, replies.moved_away(old, was, new, to))
     if old.channel == new.channel:

@@ -21,7 +21,7 @@ from handlers.meetups import calendar, replies, store
 from scheduler.deliveries import deliver, record_missed, target_of
 from scheduler.pacing import Pacer
 from scheduler.recurrence import off_loop
-from storage.models import Delivery, MeetupOccurrence, MeetupSeries
+from storage.models import MeetupOccurrence, MeetupSeries
 
 log = logging.getLogger(__name__)
 LATE_AFTER = timedelta(minutes=1)  # later than this is worth saying so
@@ -218,22 +218,8 @@ async def post_due(services: Services, series_id: int) -> None:
 
 async def posted_announcements(services: Services, series: MeetupSeries, occ_ids: list[int]) -> dict[int, str]:
     """occurrence id -> the message id of its announcement, for those posted in the series' channel."""
-    if not occ_ids:
-        return {}
-    by_subject = {f"occurrence:{i}": i for i in occ_ids}
     async with services.db.session() as session:
-        rows = (
-            await session.exec(
-                select(Delivery.subject, Delivery.message_id).where(
-                    Delivery.kind == "meetup.announce",
-                    col(Delivery.subject).in_(list(by_subject)),
-                    Delivery.target == target_of(store.channel_of(series)),
-                    Delivery.status == "sent",
-                    col(Delivery.message_id).is_not(None),
-                )
-            )
-        ).all()
-    return {by_subject[subject]: message_id for subject, message_id in rows}
+        return await store.announcements(session, series, occ_ids)
 
 
 async def rewrite(services: Services, series: MeetupSeries, message_id: str, reply: Reply) -> bool:

@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import ConversationRef
+from scheduler.deliveries import target_of
 from scheduler.recurrence import RuleError, occurrences, off_loop
-from storage.models import MeetupOccurrence, MeetupRsvp, MeetupSeries
+from storage.models import Delivery, MeetupOccurrence, MeetupRsvp, MeetupSeries
 
 if TYPE_CHECKING:
     from bot.core.ports import Services
@@ -135,3 +137,33 @@ async def set_rsvp(session: AsyncSession, occ: MeetupOccurrence, user: str, answ
         row.answer, row.at = answer, now  # changing your answer puts you at the back of the queue
         session.add(row)
     await session.flush()
+
+
+async def announcements(session: AsyncSession, series: MeetupSeries, occ_ids: list[int]) -> dict[int, str]:
+    """occurrence id -> the message id of its announcement, for those posted in the series' channel."""
+    if not occ_ids:
+        return {}
+    by_subject = {f"occurrence:{i}": i for i in occ_ids}
+    rows = (
+        await session.exec(
+            select(Delivery.subject, Delivery.message_id).where(
+                Delivery.kind == "meetup.announce",
+                col(Delivery.subject).in_(list(by_subject)),
+                Delivery.target == target_of(channel_of(series)),
+                Delivery.status == "sent",
+                col(Delivery.message_id).is_not(None),
+            )
+        )
+    ).all()
+    return {by_subject[subject]: message_id for subject, message_id in rows}
+
+
+async def file_away_posts(session: AsyncSession, occ: MeetupOccurrence, now: datetime) -> None:
+    """The posts made for a date that moved or was dropped stay on record under a name of their
+    own (`occurrence:12@20261124T1200Z~…`), so the date at its new time, or a new row that gets
+    the same id, is announced, reminded and started afresh."""
+    await session.exec(
+        update(Delivery)
+        .where(col(Delivery.kind).like("meetup.%"), Delivery.subject == f"occurrence:{occ.id}")
+        .values(subject=f"occurrence:{occ.id}@{occ.starts_at:%Y%m%dT%H%MZ}~{now:%Y%m%dT%H%M%S.%f}")
+    )
