@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import random
 import statistics
 import sys
@@ -206,6 +207,7 @@ async def main() -> None:
         await scheduler.stop()
         await db.close()
 
+    print(f"machine load (1-minute average, {os.cpu_count()} cores): {os.getloadavg()[0]:.2f}")
     print(f"floor: APScheduler add {args.series:,} jobs          {floor_add:7.2f} s")
     print(
         f"rebuild all jobs from the tables at start    {rebuild:7.2f} s   ({jobs:,} jobs; target ≤ 3 s: "

@@ -7,11 +7,25 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from handlers.meetups import jobs
 from storage.models import MeetupSeries
 
 pytestmark = pytest.mark.own_database  # the planner reads every workspace
+
+
+@pytest.fixture
+def reads():
+    """The series ids read from the database (each row loaded into a MeetupSeries), in order."""
+    seen: list[int] = []
+
+    def loaded(target, _context):
+        seen.append(target.id)
+
+    event.listen(MeetupSeries, "load", loaded)
+    yield seen
+    event.remove(MeetupSeries, "load", loaded)
 
 
 @pytest.fixture
@@ -52,7 +66,7 @@ async def add(db, workspace: str, n: int, now: datetime) -> list[int]:
         return [r.id for r in rows]
 
 
-async def test_a_refresh_expands_only_what_changed(bot, db, workspace, clock, expansions, monkeypatch):
+async def test_a_refresh_reads_and_expands_only_what_changed(bot, db, workspace, clock, expansions, reads, monkeypatch):
     monkeypatch.setattr("handlers.meetups.store.PAGE", 7)  # several pages
     bot.settings.pmo_bot_meetup_grace_minutes = 1  # so that the next post is the one ahead, not a late reminder
     now = datetime(2026, 11, 23, 11, 55, tzinfo=UTC)
@@ -63,9 +77,10 @@ async def test_a_refresh_expands_only_what_changed(bot, db, workspace, clock, ex
     assert planned[f"meetup:{ids[0]}"] == datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # the 12:00 start, in 5 min
 
     expansions.clear()
+    reads.clear()
     clock.now = now = now + timedelta(minutes=1)
     again = {spec.id: spec.run_at for spec in await jobs.plan(bot.services, now)}
-    assert expansions == []  # nothing changed: nothing re-expanded
+    assert expansions == [] and reads == []  # nothing changed: nothing read, nothing re-expanded
     assert planned.items() <= again.items() and f"meetup:{ids[6]}" in again.keys() - planned.keys()  # 12:06 is near
 
     # Another replica moves one series to 11:57 and cancels another (both write updated_at).
@@ -75,8 +90,9 @@ async def test_a_refresh_expands_only_what_changed(bot, db, workspace, clock, ex
         gone.status, gone.updated_at = "cancelled", now
         session.add_all([moved, gone])
     clock.now = now = now + timedelta(minutes=1)
+    reads.clear()
     latest = {spec.id: spec.run_at for spec in await jobs.plan(bot.services, now)}
-    assert expansions == [ids[3]]
+    assert sorted(reads) == [ids[3], ids[4]] and expansions == [ids[3]]
     assert latest[f"meetup:{ids[3]}"] == datetime(2026, 11, 23, 11, 57, tzinfo=UTC)
     assert f"meetup:{ids[4]}" not in latest
 

@@ -39,7 +39,7 @@ class NextDue:
 
     due: dict[int, tuple[datetime, datetime | None]] = field(default_factory=dict)  # id -> (updated_at, next due)
     synced_at: datetime | None = None  # when every series was last read
-    changed_since: datetime | None = None  # the newest `updated_at` read: later changes are read next time
+    read_at: datetime | None = None  # when the last refresh read: series changed since are read next time
 
     def note(self, series: MeetupSeries, at: datetime | None) -> None:
         if series.status == "active":
@@ -112,21 +112,19 @@ async def plan(services: Services, now: datetime) -> Iterable[JobSpec]:
 
 async def _resync(services: Services, memo: NextDue, now: datetime, pace: Pacer) -> None:
     due: dict[int, tuple[datetime, datetime | None]] = {}
-    newest = memo.changed_since
     async for page in store.active_pages(services):
         for s in page:
             due[s.id] = (s.updated_at, next_due(s, now, services))
-            newest = s.updated_at if newest is None else max(newest, s.updated_at)
             await pace()
-    memo.due, memo.synced_at, memo.changed_since = due, now, newest or now
+    memo.due, memo.synced_at, memo.read_at = due, now, now
 
 
 async def _changes(services: Services, memo: NextDue, now: datetime, pace: Pacer) -> None:
-    since = (memo.changed_since or now) - CHANGE_SKEW
+    since = (memo.read_at or now) - CHANGE_SKEW
+    memo.read_at = now
     async with services.db.session() as session:
         changed = (await session.exec(select(MeetupSeries).where(MeetupSeries.updated_at >= since))).all()
     for s in changed:
-        memo.changed_since = max(memo.changed_since or s.updated_at, s.updated_at)
         cached = memo.due.get(s.id)
         if s.status != "active" or cached is None or cached[0] != s.updated_at:
             memo.note(s, next_due(s, now, services) if s.status == "active" else None)
