@@ -33,8 +33,9 @@ from apscheduler.triggers.date import DateTrigger  # noqa: E402
 
 from bot.adapters.console.sender import ConsoleSender  # noqa: E402
 from bot.assembly.app import Bot  # noqa: E402
+from bot.assembly.server import long_lived  # noqa: E402
 from bot.core.config import Settings  # noqa: E402
-from handlers.meetups.jobs import NextDue  # noqa: E402
+from handlers.meetups.jobs import RESYNC, NextDue  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import MeetupSeries  # noqa: E402
 
@@ -111,6 +112,12 @@ async def main() -> None:
     parser.add_argument("--due", type=int, default=500)
     parser.add_argument("--window", type=float, default=60.0, help="seconds over which the due posts fall")
     parser.add_argument("--database-url")
+    parser.add_argument(
+        "--full-refresh-in-window",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="force the hourly full refresh into the minute the posts fall due (the worst case)",
+    )
     args = parser.parse_args()
     logging.getLogger("scheduler.deliveries").setLevel(logging.ERROR)  # the "missed" posts of rules set up a month ago
     rng = random.Random(3)
@@ -160,6 +167,7 @@ async def main() -> None:
             )
         async with db.session() as session:
             session.add_all(rows)
+        del rows  # a server does not hold every series in memory: neither does the bench
         print(
             f"{args.series:,} series in the database; {args.due} announcements due within "
             f"{args.window:.0f} s from {t0:%H:%M:%S}"
@@ -174,6 +182,7 @@ async def main() -> None:
                 lateness.append((datetime.now(UTC) - due_by_channel[ref.channel]).total_seconds())
 
         bot.senders["console"] = ConsoleSender(received)
+        long_lived()  # as `pmo-bot serve` does once started
         stalls = Stalls()
         ticker = asyncio.create_task(stalls.run())
         before = rss()
@@ -187,12 +196,15 @@ async def main() -> None:
         held = rss() - before
         refresh, refresh_stall = await timed(scheduler.refresh, stalls)
         memo = bot.services.own(NextDue)
-        memo.synced_at = None  # as once an hour: every series read and expanded again
+        hour_ago = datetime.now(UTC) - RESYNC - timedelta(seconds=1)
+        memo.synced_at = hour_ago  # as once an hour: every series read and expanded again
         resync, resync_stall = await timed(scheduler.refresh, stalls)
 
         async def forced_resync() -> None:
+            if not args.full_refresh_in_window:
+                return
             await asyncio.sleep(max((t0 - datetime.now(UTC)).total_seconds() + args.window / 2, 0))
-            memo.synced_at = None
+            memo.synced_at = hour_ago
             await scheduler.refresh()
 
         forcing = asyncio.create_task(forced_resync())
@@ -231,7 +243,8 @@ async def main() -> None:
         f"p99 {p99 * 1000:7.1f} ms   max {max(lateness) * 1000:7.1f} ms (target p99 ≤ 1 s: "
         f"{'met' if p99 <= 1 else 'MISSED'})"
     )
-    print(f"  {hold} in that minute (a full refresh forced into it) {window_stall * 1000:7.1f} ms")
+    forced = " (a full refresh forced into it)" if args.full_refresh_in_window else ""
+    print(f"  {hold} in that minute{forced} {window_stall * 1000:7.1f} ms")
 
 
 async def timed(work, stalls: Stalls) -> tuple[float, float]:

@@ -96,10 +96,21 @@ async def test_a_refresh_reads_and_expands_only_what_changed(bot, db, workspace,
     assert latest[f"meetup:{ids[3]}"] == datetime(2026, 11, 23, 11, 57, tzinfo=UTC)
     assert f"meetup:{ids[4]}" not in latest
 
+    # A change stamped by a clock ten minutes slow slips past the refresh every minute ...
+    async with db.session() as session:
+        slipped = await session.get(MeetupSeries, ids[5])
+        slipped.start_time, slipped.updated_at = time(11, 59), now - timedelta(minutes=10)
+        session.add(slipped)
     expansions.clear()
-    clock.now = now = now + jobs.RESYNC
-    await jobs.plan(bot.services, now)  # once an hour everything is read again, whatever happened
-    assert sorted(expansions) == [i for i in ids if i != ids[4]]
+    clock.now = now = now + timedelta(minutes=1)
+    missed = {spec.id: spec.run_at for spec in await jobs.plan(bot.services, now)}
+    assert missed[f"meetup:{ids[5]}"] == datetime(2026, 11, 23, 12, 5, tzinfo=UTC) and expansions == []
+    # ... and is caught by the hourly full refresh, which reads every series and expands only what changed.
+    bot.services.own(jobs.NextDue).synced_at = now - jobs.RESYNC
+    reads.clear()
+    planned = {spec.id: spec.run_at for spec in await jobs.plan(bot.services, now)}
+    assert sorted(reads) == [i for i in ids if i != ids[4]] and expansions == [ids[5]]
+    assert planned[f"meetup:{ids[5]}"] == datetime(2026, 11, 23, 11, 59, tzinfo=UTC)
 
 
 async def test_a_post_whose_job_never_ran_is_worked_out_again(bot, db, workspace, clock, expansions):

@@ -122,12 +122,13 @@ async def _scheduler_only(settings: Settings, db) -> int:
 
     from bot.assembly.app import Bot
     from bot.assembly.logs import setup_json_logging
-    from bot.assembly.server import create_app
+    from bot.assembly.server import create_app, long_lived
 
     setup_json_logging()
     bot = Bot(settings, db)
     create_app(bot)  # not served: this registers each configured adapter's sender on the bot
     scheduler = bot.new_scheduler()
+    long_lived()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)

@@ -14,7 +14,7 @@ from bot.core import ConversationRef, Reply
 from bot.core.ports import JobSpec, Services
 from handlers.meetups import replies, store
 from scheduler.deliveries import deliver
-from scheduler.pacing import Pacer
+from scheduler.pacing import SLICE, Pacer
 from scheduler.recurrence import daily_at, zone
 from storage.models import MeetupSeries
 
@@ -40,7 +40,7 @@ async def ask_organisers(services: Services) -> list[tuple[MeetupSeries, datetim
     the dates asked about this time."""
     now = services.clock()
     asked = []
-    pace = Pacer()  # expanding many rules must not stall live requests
+    pace = Pacer(rest=SLICE)  # expanding many rules must not stall live requests
     async for page in store.active_pages(services):
         for series in page:
             await pace()

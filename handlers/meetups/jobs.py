@@ -19,7 +19,7 @@ from bot.core import ConversationRef, Reply
 from bot.core.ports import JobSpec, Services
 from handlers.meetups import calendar, replies, store
 from scheduler.deliveries import deliver, record_missed, target_of
-from scheduler.pacing import Pacer
+from scheduler.pacing import SLICE, Pacer
 from scheduler.recurrence import off_loop
 from storage.models import MeetupOccurrence, MeetupSeries
 
@@ -93,15 +93,17 @@ async def plan(services: Services, now: datetime) -> Iterable[JobSpec]:
     """Jobs for the series whose next post is due within HORIZON (the scheduler's refresh).
 
     Incremental: every series is read and expanded at the first refresh and once per RESYNC, in
-    pages, giving way to the event loop between slices of work. In between, a refresh reads only
+    pages, giving way to the event loop between slices of work (and, once running, resting as
+    long as it worked). In between, a refresh reads only
     the series changed since the last one (by `updated_at`) and re-expands only those and the
     ones whose cached next post has gone by without running; the rest come from the cache."""
     memo = services.own(NextDue)
-    pace = Pacer()
-    if memo.synced_at is None or not memo.synced_at <= now < memo.synced_at + RESYNC:
-        await _resync(services, memo, now, pace)
+    if memo.synced_at is None:  # at start: as fast as it can while letting due posts through
+        await _resync(services, memo, now, Pacer())
+    elif not memo.synced_at <= now < memo.synced_at + RESYNC:  # hourly, in the background: half the loop at most
+        await _resync(services, memo, now, Pacer(rest=SLICE))
     else:
-        await _changes(services, memo, now, pace)
+        await _changes(services, memo, now, Pacer())
     horizon = now + HORIZON
     specs = []
     for series_id, (_, at) in memo.due.items():
@@ -111,10 +113,18 @@ async def plan(services: Services, now: datetime) -> Iterable[JobSpec]:
 
 
 async def _resync(services: Services, memo: NextDue, now: datetime, pace: Pacer) -> None:
+    """Read every active series; expand those new, changed (a change the refreshes in between
+    missed) or stale. An unchanged series keeps what its last post worked out: expanding it again
+    from the start of the grace window would plan its posts of the last hour once more."""
     due: dict[int, tuple[datetime, datetime | None]] = {}
+    recent = now - grace(services)
     async for page in store.active_pages(services):
         for s in page:
-            due[s.id] = (s.updated_at, next_due(s, now, services))
+            cached = memo.due.get(s.id)
+            if cached and cached[0] == s.updated_at and (cached[1] is None or cached[1] >= recent):
+                due[s.id] = cached
+            else:
+                due[s.id] = (s.updated_at, next_due(s, now, services))
             await pace()
     memo.due, memo.synced_at, memo.read_at = due, now, now
 
