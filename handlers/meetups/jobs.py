@@ -140,7 +140,8 @@ async def _changes(services: Services, memo: NextDue, now: datetime, pace: Pacer
             memo.note(s, next_due(s, now, services) if s.status == "active" else None)
             await pace()
     # A post whose job never ran (this replica was not leading then): work out the next one.
-    stale = [i for i, (_, at) in memo.due.items() if at is not None and at < now - grace(services)]
+    recent = now - grace(services)
+    stale = [i for i, (_, at) in memo.due.items() if at is not None and at < recent]
     for start in range(0, len(stale), store.PAGE):
         ids = stale[start : start + store.PAGE]
         async with services.db.session() as session:
