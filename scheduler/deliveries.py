@@ -9,8 +9,9 @@ A send that fails is tried again with backoff (about 30 s, 1 min, 2 min, 4 min) 
 window lasts (`grace` after it was due), up to MAX_ATTEMPTS: what to send is kept, sealed, in a
 `delivery_retry` row, and the scheduler plans a job for each such row (`plan_retries`, so
 retries survive restarts and move with leadership). When the attempts or the window run out,
-or the platform says there is nowhere to send it (LookupError), the row stays "failed" and
-`report_to` (a meetup's organiser) is told once by direct message.
+the row stays "failed"; when the platform says there is nowhere to send it (LookupError), it is
+"undeliverable" at once and never claimed again. Either way `report_to` (a meetup's organiser)
+is told once by direct message.
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ async def _attempt(services: Services, row: Delivery, payload: payloads.Payload,
         "delivery failed",
         extra={"kind": row.kind, "subject": row.subject, "target": row.target, "error": error},
     )
-    await _finish(services, row, status="failed", error=error)
+    await _finish(services, row, status="undeliverable" if final else "failed", error=error)  # never claimed again
     next_at = services.clock() + backoff(row.attempts)
     if final or row.attempts >= MAX_ATTEMPTS or next_at > until:
         await _give_up(services, row, payload)

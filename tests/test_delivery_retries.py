@@ -128,6 +128,11 @@ async def test_nowhere_to_send_is_reported_at_once_and_not_retried(bot, person, 
     assert await pending(bot) == []
     [(to, report)] = outbox.outbox
     assert to.user == "U-ORG" and "LookupError: no such channel. I tried once" in report.text
+    [row] = await rows(bot, "meetup.announce")
+    assert (row.status, row.attempts) == ("undeliverable", 1)
+    clock.set("2026-11-23T12:05:00+00:00")
+    await meetup_jobs.post_due(bot.services, sid)  # a later run within the grace window claims it no more
+    assert outbox.tries == 1 and len(outbox.outbox) == 1
 
 
 async def test_a_retry_planned_before_a_restart_still_runs_after_it(bot, person, clock, settings, db):
