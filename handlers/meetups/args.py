@@ -96,7 +96,3 @@ async def _on_day(ctx: Context, series: MeetupSeries, day: date, now: datetime, 
     if past_ok:
         return starts[-1]
     raise Refusal(f"{replies.local(series, starts[-1])} is already past. Nothing was changed.")
-
-
-def may_change(ctx: Context, series: MeetupSeries) -> bool:
-    return ctx.msg.user == series.organiser or ctx.is_admin
