@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from bot.core import ConversationRef, Reply
 from bot.core.ports import JobSpec, Services
@@ -113,20 +113,35 @@ async def plan(services: Services, now: datetime) -> Iterable[JobSpec]:
 
 
 async def _resync(services: Services, memo: NextDue, now: datetime, pace: Pacer) -> None:
-    """Read every active series; expand those new, changed (a change the refreshes in between
-    missed) or stale. An unchanged series keeps what its last post worked out: expanding it again
-    from the start of the grace window would plan its posts of the last hour once more."""
+    """Compare every active series' `updated_at` with what is known, then read and expand those new,
+    changed (a change the refreshes in between missed) or stale. An unchanged series keeps what its
+    last post worked out: expanding it again from the start of the grace window would plan its
+    posts of the last hour once more."""
     due: dict[int, tuple[datetime, datetime | None]] = {}
-    recent = now - grace(services)
-    async for page in store.active_pages(services):
-        for s in page:
-            cached = memo.due.get(s.id)
-            if cached and cached[0] == s.updated_at and (cached[1] is None or cached[1] >= recent):
-                due[s.id] = cached
+    recent, todo = now - grace(services), []
+    async for stamps in store.active_stamps(services):
+        for series_id, updated_at in stamps:
+            cached = memo.due.get(series_id)
+            if cached and cached[0] == updated_at and (cached[1] is None or cached[1] >= recent):
+                due[series_id] = cached
             else:
-                due[s.id] = (s.updated_at, next_due(s, now, services))
-            await pace()
+                todo.append(series_id)
+        await pace()
+    await _expand(services, due, todo, now, pace)
     memo.due, memo.synced_at, memo.read_at = due, now, now
+
+
+async def _expand(
+    services: Services, due: dict[int, tuple[datetime, datetime | None]], ids: list[int], now: datetime, pace: Pacer
+) -> None:
+    """Read these series a page at a time and note each active one's next due post in `due`."""
+    for start in range(0, len(ids), store.PAGE):
+        for s in await store.by_ids(services, ids[start : start + store.PAGE]):
+            if s.status == "active":
+                due[s.id] = (s.updated_at, next_due(s, now, services))
+            else:
+                due.pop(s.id, None)
+            await pace()
 
 
 async def _changes(services: Services, memo: NextDue, now: datetime, pace: Pacer) -> None:
@@ -142,13 +157,7 @@ async def _changes(services: Services, memo: NextDue, now: datetime, pace: Pacer
     # A post whose job never ran (this replica was not leading then): work out the next one.
     recent = now - grace(services)
     stale = [i for i, (_, at) in memo.due.items() if at is not None and at < recent]
-    for start in range(0, len(stale), store.PAGE):
-        ids = stale[start : start + store.PAGE]
-        async with services.db.session() as session:
-            rows = (await session.exec(select(MeetupSeries).where(col(MeetupSeries.id).in_(ids)))).all()
-        for s in rows:
-            memo.note(s, next_due(s, now, services) if s.status == "active" else None)
-            await pace()
+    await _expand(services, memo.due, stale, now, pace)
 
 
 async def reschedule(services: Services, series: MeetupSeries) -> None:

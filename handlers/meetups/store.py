@@ -56,22 +56,38 @@ async def get_series(session: AsyncSession, workspace: str, series_id: int) -> M
 async def active_pages(services: Services, *, page: int = PAGE) -> AsyncIterator[list[MeetupSeries]]:
     """Every active series, `page` at a time (in id order), each page read in a session of its own:
     reading 10,000 rows at once would hold the event loop for a second."""
+    async for ids in active_stamps(services, page=page):
+        yield await by_ids(services, [series_id for series_id, _ in ids])
+
+
+async def active_stamps(services: Services, *, page: int = PAGE) -> AsyncIterator[list[tuple[int, datetime]]]:
+    """(id, updated_at) of every active series, `page` at a time: what a full refresh compares
+    with what it knows, at a fraction of the cost of reading whole rows."""
     last = 0
     while True:
         async with services.db.session() as session:
             rows = (
                 await session.exec(
-                    select(MeetupSeries)
-                    .where(MeetupSeries.status == "active", MeetupSeries.id > last)
+                    select(MeetupSeries.id, MeetupSeries.updated_at)
+                    .where(MeetupSeries.status == "active", col(MeetupSeries.id) > last)
                     .order_by(MeetupSeries.id)
                     .limit(page)
                 )
             ).all()
         if rows:
-            yield list(rows)
+            yield [(series_id, updated_at) for series_id, updated_at in rows]
         if len(rows) < page:
             return
-        last = rows[-1].id
+        last = rows[-1][0]
+
+
+async def by_ids(services: Services, ids: list[int]) -> list[MeetupSeries]:
+    """These series (any status), in id order; give at most a page of ids at a time."""
+    if not ids:
+        return []
+    async with services.db.session() as session:
+        query = select(MeetupSeries).where(col(MeetupSeries.id).in_(ids)).order_by(MeetupSeries.id)
+        return list((await session.exec(query)).all())
 
 
 async def occurrence(session: AsyncSession, series: MeetupSeries, starts_at: datetime) -> MeetupOccurrence:
