@@ -20,6 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from bot.core.ports import JobSpec, NoJobs, Planner, Services
+from scheduler.deliveries import plan_retries
 from scheduler.leader import Leadership
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ class Scheduler:
 
     def __init__(self, services: Services, planners: Sequence[Planner]) -> None:
         self.services = services
-        self.planners = planners
+        self.planners = (*planners, plan_retries)  # failed deliveries are tried again, whatever the feature
         self.leadership = Leadership(services.db)
         self._aps: AsyncIOScheduler | None = None
         self._task: asyncio.Task[None] | None = None

@@ -170,10 +170,12 @@ async def _scheduler_only(settings: Settings, db) -> int:
     import signal
 
     from bot.assembly.logs import setup_json_logging
+    from bot.assembly.server import long_lived
 
     setup_json_logging()
     bot = scheduler_bot(settings, db)
     scheduler = bot.new_scheduler()
+    long_lived()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)

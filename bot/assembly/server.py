@@ -7,6 +7,7 @@ readiness checks (`app[READY_CHECKS]`) and background tasks (aiohttp cleanup con
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import logging
 import signal
@@ -146,6 +147,14 @@ def _adapter_setups() -> list[Callable[[web.Application, Bot], None]]:
     return setups
 
 
+def long_lived() -> None:
+    """Everything loaded by now (modules, settings, adapters) lives as long as the process: moved out
+    of the garbage collector's way, a full collection (which reading 10,000 meetup series triggers)
+    scans only what was made since, instead of holding the event loop for 100-400 ms."""
+    gc.collect()
+    gc.freeze()
+
+
 async def serve(bot: Bot, host: str, port: int, *, drain_seconds: float = 20.0) -> None:
     """Run until SIGTERM/SIGINT, then stop taking requests and let in-flight ones finish."""
     app = create_app(bot)
@@ -154,6 +163,7 @@ async def serve(bot: Bot, host: str, port: int, *, drain_seconds: float = 20.0) 
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
+    long_lived()
     await scheduler.start()
     log.info("serving", extra={"host": host, "port": port})
     stop = asyncio.Event()

@@ -7,16 +7,14 @@ date, so it is asked once whatever the restarts, replicas or reruns.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
-
-from sqlmodel import select
 
 from bot.core import ConversationRef, Reply
 from bot.core.ports import JobSpec, Services
 from handlers.meetups import replies, store
 from scheduler.deliveries import deliver
+from scheduler.pacing import SLICE, Pacer
 from scheduler.recurrence import daily_at, zone
 from storage.models import MeetupSeries
 
@@ -41,39 +39,43 @@ async def ask_organisers(services: Services) -> list[tuple[MeetupSeries, datetim
     """DM each organiser whose meetup in the next seven days has no host or no topic; returns
     the dates asked about this time."""
     now = services.clock()
-    async with services.db.session() as session:
-        active = (await session.exec(select(MeetupSeries).where(MeetupSeries.status == "active"))).all()
     asked = []
-    for i, series in enumerate(active):
-        if i % 200 == 0:
-            await asyncio.sleep(0)  # expanding many rules must not stall live requests
-        if series.host and series.topic:
-            continue  # every date has both
-        starts = [s for s in store.next_starts(series, after=now, count=7) if s <= now + ASK_AHEAD]  # ≤ daily
-        if not starts:
+    pace = Pacer(rest=SLICE)  # expanding many rules must not stall live requests
+    async for page in store.active_pages(services):
+        for series in page:
+            await pace()
+            if series.host and series.topic:
+                continue  # every date has both
+            starts = [s for s in store.next_starts(series, after=now, count=7) if s <= now + ASK_AHEAD]  # ≤ daily
+            if starts:
+                asked += await _ask(services, series, starts)
+    return asked
+
+
+async def _ask(services: Services, series: MeetupSeries, starts: list[datetime]) -> list[tuple[MeetupSeries, datetime]]:
+    asked = []
+    async with services.db.session() as session:
+        known = await store.known_occurrences(session, series)
+        dates = [known.get(start) or await store.occurrence(session, series, start) for start in starts]
+    for start, occ in zip(starts, dates, strict=True):
+        missing = [
+            what
+            for what, value in (("host", occ.host or series.host), ("topic", occ.topic or series.topic))
+            if not value
+        ]
+        if occ.status in ("skipped", "cancelled") or not missing:
             continue
-        async with services.db.session() as session:
-            known = await store.known_occurrences(session, series)
-            dates = [known.get(start) or await store.occurrence(session, series, start) for start in starts]
-        for start, occ in zip(starts, dates, strict=True):
-            missing = [
-                what
-                for what, value in (("host", occ.host or series.host), ("topic", occ.topic or series.topic))
-                if not value
-            ]
-            if occ.status in ("skipped", "cancelled") or not missing:
-                continue
-            ref = ConversationRef.direct(series.platform, series.workspace, series.organiser)
-            sent = await deliver(
-                services,
-                ref,
-                _question(series, start, missing),
-                kind="meetup.ask",
-                subject=f"occurrence:{occ.id}",
-                due_at=start - ASK_AHEAD,
-            )
-            if sent is not None:
-                asked.append((series, start))
+        sent = await deliver(
+            services,
+            ConversationRef.direct(series.platform, series.workspace, series.organiser),
+            _question(series, start, missing),
+            kind="meetup.ask",
+            subject=f"occurrence:{occ.id}",
+            due_at=start - ASK_AHEAD,
+            grace=ASK_AHEAD,  # worth asking until the day itself
+        )
+        if sent is not None:
+            asked.append((series, start))
     return asked
 
 

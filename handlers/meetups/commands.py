@@ -1,73 +1,27 @@
-"""`meetup …` commands: schedule, list, show, dates, calendar, skip, cancel, edit, host, topic, RSVP."""
+"""`meetup …` commands: help, schedule, list, show, dates, calendar. Changes live in changes.py and
+edit.py, RSVPs in rsvp.py."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import select
 
-from bot.core import Form, Input, Reply, Section
-from bot.core.router import Context, Routes
+from bot.core import ConversationRef, Form, Input, Reply, Section
+from bot.core.ids import parse_number
+from bot.core.router import Context, Refusal, Routes
 from handlers.meetups import calendar, jobs, replies, store
-from handlers.meetups.parse import MeetupFields, MeetupInputError, parse_fields, split_words
-from scheduler.deliveries import deliver
-from scheduler.recurrence import RuleError, off_loop, parse_date, pinned, zone
-from storage.models import MeetupOccurrence, MeetupSeries
+from handlers.meetups.args import series_arg
+from handlers.meetups.edit import EDIT_USAGE
+from handlers.meetups.parse import MeetupFields, MeetupInputError, parse_fields
+from scheduler.recurrence import RuleError, off_loop, pinned, zone
+from storage.models import MeetupSeries
 
 routes = Routes("meetups")
 SCHEDULE_USAGE = (
     'meetup schedule "TITLE" every first Thursday at 12:30 [Europe/London] [for 60m] [in #channel] '
     '[host @person] [topic "…"] [link https://…] [location "…"] [capacity N]'
 )
-
-
-def _changes_allowed(ctx: Context, series: MeetupSeries) -> Reply | None:
-    if ctx.msg.user == series.organiser or ctx.is_admin:
-        return None
-    return Reply(
-        f"Only the organiser ({series.organiser}) or an admin can change meetup #{series.id}. Nothing was changed."
-    )
-
-
-async def _series_arg(
-    ctx: Context, text: str, *, change: bool = False
-) -> tuple[MeetupSeries | None, list[str], Reply | None]:
-    """The series named by the first word, the words after it, or the reply explaining why not
-    (with `change`, also when the person may not change it)."""
-    try:
-        words = split_words(text)
-    except MeetupInputError as exc:
-        return None, [], Reply(str(exc))
-    if not words or not words[0].lstrip("#").isdigit():
-        return None, words, Reply("Which meetup? Give its number, e.g. `meetup show 3` (see `meetup list`).")
-    async with ctx.db.session() as session:
-        series = await store.get_series(session, ctx.msg.workspace, int(words[0].lstrip("#")))
-    if series is None:
-        return None, words, Reply(f"There is no meetup #{words[0].lstrip('#')} here. See `meetup list`.")
-    if change and (denied := _changes_allowed(ctx, series)):
-        return None, words, denied
-    return series, words[1:], None
-
-
-async def _pick_start(
-    series: MeetupSeries, now: datetime, words: list[str], *, past_ok: bool = False
-) -> tuple[datetime, list[str]]:
-    """The occurrence named by an optional leading YYYY-MM-DD, else the next one."""
-    day: date | None = None
-    if words and len(words[0]) == 10 and words[0][4] == "-":
-        day = parse_date(words[0])
-        words = words[1:]
-    if day is None:
-        starts = await store.upcoming(series, now, 1)
-    else:  # look a little into the past too, so "that one has already happened" can be said
-        starts = await store.upcoming(series, now - timedelta(days=7), 400)
-    tz = zone(series.timezone)
-    for start in starts:
-        if day is None or start.astimezone(tz).date() == day:
-            if start < now and not past_ok:
-                raise MeetupInputError(f"{replies.local(series, start)} is already past.")
-            return start, words
-    raise MeetupInputError(f"Meetup #{series.id} has no upcoming date {day.isoformat() if day else ''}".rstrip() + ".")
 
 
 @routes.command("meetup", "Community meetups: what you can do")
@@ -78,12 +32,13 @@ async def meetup_help(ctx: Context) -> Reply:
         "meetup show N",
         "meetup dates N [how many]",
         "meetup calendar [N]  (a calendar feed of meetup N, or of this channel's meetups)",
-        "meetup skip N [YYYY-MM-DD]",
-        "meetup cancel N",
-        "meetup edit N [any schedule option]",
+        "meetup rsvp N going|maybe|no [YYYY-MM-DD]",
+        "meetup skip N [YYYY-MM-DD]  /  meetup unskip N [YYYY-MM-DD]",
         "meetup host N [YYYY-MM-DD] @person",
         'meetup topic N [YYYY-MM-DD] "…"',
-        "meetup rsvp N going|maybe|no [YYYY-MM-DD]",
+        EDIT_USAGE,
+        "meetup cancel N",
+        "Without a date, a command means the next date that takes place.",
     ]
     recurrences = (
         "Recurrences: every weekday, every Tuesday, every Monday and Wednesday, every other Wednesday, every 3 weeks "
@@ -118,7 +73,7 @@ async def schedule(ctx: Context) -> Reply:
         if fields.start_time is None:
             raise MeetupInputError("At what time? e.g. at 12:30.")
     except (MeetupInputError, RuleError) as exc:
-        return Reply(f"{exc} Nothing was scheduled. Usage: {SCHEDULE_USAGE}")
+        raise Refusal(f"{exc} Nothing was scheduled. Usage: {SCHEDULE_USAGE}") from None
     return await _create(ctx, fields)
 
 
@@ -143,10 +98,12 @@ async def _create(ctx: Context, fields: MeetupFields) -> Reply:
     )
     starts = await store.upcoming(series, now)
     if not starts:
-        return Reply("That rule has no future date, so there is nothing to schedule. Nothing was scheduled.")
-    problem = await ctx.outbox.can_post(store.channel_of(series))
-    if problem:
-        return Reply(f"{problem} Nothing was scheduled.")
+        raise Refusal("That rule has no future date, so there is nothing to schedule. Nothing was scheduled.")
+    where = store.channel_of(series)
+    if problem := await ctx.outbox.can_post(where):
+        raise Refusal(f"{problem} Nothing was scheduled.")
+    # The bot being there is not enough: the asker must be too (a private channel stays private).
+    await ctx.require_channel(where, "You can only schedule a meetup in a channel you are in. Nothing was scheduled.")
     # Everything that can fail happens before the commit: a failure saves nothing.
     async with ctx.db.session() as session:
         session.add(series)
@@ -195,11 +152,11 @@ async def schedule_form_submit(ctx: Context) -> Reply:
         if not form.get("when") or not form.get("at"):
             raise MeetupInputError("Repeats and Time are required.")
     except (MeetupInputError, RuleError) as exc:
-        return Reply(f"{exc} Nothing was scheduled.")
+        raise Refusal(f"{exc} Nothing was scheduled.") from None
     return await _create(ctx, fields)
 
 
-@routes.command("meetup list", "Meetups in this workspace and their next date")
+@routes.command("meetup list", "Meetups of the channels you are in, and their next date")
 async def list_series(ctx: Context) -> Reply:
     async with ctx.db.session() as session:
         rows = (
@@ -209,8 +166,9 @@ async def list_series(ctx: Context) -> Reply:
                 .order_by(MeetupSeries.id)
             )
         ).all()
+    rows = await _reachable(ctx, rows)
     if not rows:
-        return Reply(f"No meetups scheduled yet. Start one: {SCHEDULE_USAGE}")
+        return Reply(f"No meetups scheduled yet in the channels you are in. Start one: {SCHEDULE_USAGE}")
     now = ctx.now()
     upcoming = await off_loop(lambda: [store.next_starts(s, after=now, count=1) for s in rows])
     lines = [
@@ -220,34 +178,38 @@ async def list_series(ctx: Context) -> Reply:
     return Reply("Meetups:\n" + "\n".join(lines), title="Meetups", sections=[Section(text="\n".join(lines))])
 
 
+async def _reachable(ctx: Context, rows: list[MeetupSeries]) -> list[MeetupSeries]:
+    """The series whose channel the asker is in (asked once per channel)."""
+    allowed: dict[ConversationRef, bool] = {}
+    for s in rows:
+        where = store.channel_of(s)
+        if where not in allowed:
+            allowed[where] = await ctx.in_channel(where)
+    return [s for s in rows if allowed[store.channel_of(s)]]
+
+
 @routes.command(
     "meetup show", "Everything about a meetup: schedule, details, next dates, who is coming", usage="meetup show N"
 )
 async def show(ctx: Context) -> Reply:
-    series, _, problem = await _series_arg(ctx, ctx.args)
-    if problem:
-        return problem
+    series, _ = await series_arg(ctx, ctx.args)
     try:
         starts = await store.upcoming(series, ctx.now()) if series.status == "active" else []
     except RuleError as exc:
-        return Reply(str(exc))
+        raise Refusal(str(exc)) from None
     return replies.about(series, await _date_lines(ctx, series, starts))
 
 
 @routes.command("meetup dates", "A meetup's dates further ahead", usage="meetup dates N [how many, up to 100]")
 async def dates(ctx: Context) -> Reply:
-    series, words, problem = await _series_arg(ctx, ctx.args)
-    if problem:
-        return problem
-    count = 10
-    if words:
-        if not (words[0].isascii() and words[0].isdigit() and len(words[0]) <= 3 and 1 <= int(words[0]) <= 100):
-            return Reply(f"How many dates? A number from 1 to 100, e.g. `meetup dates {series.id} 20`.")
-        count = int(words[0])
+    series, words = await series_arg(ctx, ctx.args)
+    count = parse_number(words[0], 1, 100) if words else 10
+    if count is None:
+        raise Refusal(f"How many dates? A number from 1 to 100, e.g. `meetup dates {series.id} 20`.")
     try:
         starts = await store.upcoming(series, ctx.now(), count) if series.status == "active" else []
     except RuleError as exc:
-        return Reply(str(exc))
+        raise Refusal(str(exc)) from None
     lines = await _date_lines(ctx, series, starts)
     heading = (
         f"The next {len(starts)} dates of #{series.id} {series.title}" if starts else f"#{series.id} {series.title}"
@@ -298,11 +260,7 @@ async def _date_lines(ctx: Context, series: MeetupSeries, starts: list[datetime]
 )
 async def calendar_link(ctx: Context) -> Reply:
     if ctx.args.strip():
-        series, _, problem = await _series_arg(ctx, ctx.args)
-        if problem:
-            return problem
-        if not await ctx.in_channel(store.channel_of(series)):
-            return Reply(f"Only members of meetup #{series.id}'s channel get its calendar link.", private=True)
+        series, _ = await series_arg(ctx, ctx.args)  # only from its channel or by the channel's members
         token, what = series.calendar_token, f"meetup #{series.id} “{series.title}”"
     else:
         token = await calendar.channel_token(ctx.services, ctx.msg.workspace, ctx.msg.platform, ctx.msg.channel)
@@ -320,195 +278,4 @@ async def calendar_link(ctx: Context) -> Reply:
         title="Calendar feed",
         sections=[Section(text=f"Calendar of {what}:\n{url}"), Section(text=how)],
         private=True,
-    )
-
-
-@routes.command("meetup skip", "Skip one date (a notice is posted instead)", usage="meetup skip N [YYYY-MM-DD]")
-async def skip(ctx: Context) -> Reply:
-    series, words, problem = await _series_arg(ctx, ctx.args, change=True)
-    if problem:
-        return problem
-    try:
-        start, _ = await _pick_start(series, ctx.now(), words)
-    except (MeetupInputError, RuleError) as exc:
-        return Reply(f"{exc} Nothing was changed.")
-    async with ctx.db.session() as session:
-        occ = await store.occurrence(session, series, start)
-        if occ.status == "skipped":
-            return Reply(f"{replies.local(series, start)} is already skipped.")
-        occ.status = "skipped"
-        session.add(occ)
-    notice = Reply(
-        f"{series.title} on {replies.local(series, start)} will not take place. See you at the next one!",
-        title=f"{series.title}: skipped",
-    )
-    await deliver(
-        ctx.services,
-        store.channel_of(series),
-        notice,
-        kind="meetup.skipped",
-        subject=f"occurrence:{occ.id}",
-        due_at=ctx.now(),
-    )
-    await jobs.retract_announcements(ctx.services, series, [occ], "skipped")
-    return Reply(f"Skipped {series.title} on {replies.local(series, start)}; the channel has been told.")
-
-
-@routes.command("meetup cancel", "Cancel a whole meetup series", usage="meetup cancel N")
-async def cancel(ctx: Context) -> Reply:
-    series, _, problem = await _series_arg(ctx, ctx.args, change=True)
-    if problem:
-        return problem
-    if series.status == "cancelled":
-        return Reply(f"Meetup #{series.id} is already cancelled.")
-    async with ctx.db.session() as session:
-        row = await session.get(MeetupSeries, series.id)
-        row.status, row.updated_at = "cancelled", ctx.now()
-        session.add(row)
-    await jobs.reschedule(ctx.services, row)
-    notice = Reply(
-        f"The meetup series “{series.title}” has been cancelled. Thanks to everyone who came!",
-        title=f"{series.title}: cancelled",
-    )
-    await deliver(
-        ctx.services,
-        store.channel_of(series),
-        notice,
-        kind="meetup.cancelled",
-        subject=f"series:{series.id}",
-        due_at=ctx.now(),
-    )
-    async with ctx.db.session() as session:
-        upcoming = [
-            occ
-            for occ in (await store.known_occurrences(session, series)).values()
-            if occ.status in ("announced", "reminded") and occ.starts_at > ctx.now()
-        ]
-    await jobs.retract_announcements(ctx.services, series, upcoming, "cancelled")
-    return Reply(f"Cancelled meetup #{series.id} “{series.title}”; the channel has been told.")
-
-
-@routes.command("meetup edit", "Change a meetup's schedule or details", usage="meetup edit N [schedule options]")
-async def edit(ctx: Context) -> Reply:
-    series, words, problem = await _series_arg(ctx, ctx.args, change=True)
-    if problem:
-        return problem
-    rest = ctx.args.split(None, 1)[1] if len(ctx.args.split(None, 1)) > 1 else ""
-    now = ctx.now()
-    text, mentioned = ctx.msg.with_ids(rest)
-    try:
-        fields = parse_fields(text, need_title=False, mentioned=mentioned)
-        # Nothing is kept unless every step succeeds: leaving the block by an error rolls back.
-        async with ctx.db.session() as session:
-            row = await session.get(MeetupSeries, series.id)
-            for name in ("title", "start_time", "timezone", "duration_minutes", "channel"):
-                if getattr(fields, name) is not None:
-                    setattr(row, name, getattr(fields, name))
-            if fields.rule is not None:
-                row.starts_on = fields.once or now.astimezone(zone(row.timezone)).date()
-                row.rule = pinned(fields.rule, row.timezone, row.starts_on)
-            for name, value in fields.extra.items():
-                setattr(row, name, value)
-            row.updated_at = now
-            starts = await store.upcoming(row, now)
-            if not starts:
-                raise MeetupInputError("With that change it would have no future date.")
-            session.add(row)
-            reply = replies.schedule_summary(row, starts, "Updated", note=fields.note)
-            await jobs.reschedule(ctx.services, row)
-    except (MeetupInputError, RuleError) as exc:
-        return Reply(f"{exc} Nothing was changed.")
-    return reply
-
-
-async def _set_occurrence_field(ctx: Context, field: str) -> Reply:
-    series, words, problem = await _series_arg(ctx, ctx.args, change=True)
-    if problem:
-        return problem
-    try:
-        start, words = await _pick_start(series, ctx.now(), words)
-    except (MeetupInputError, RuleError) as exc:
-        return Reply(f"{exc} Nothing was changed.")
-    value = " ".join(words).strip()
-    if person := ctx.msg.person_in(value):
-        value = value.replace(person.text, "@" + person.name)
-    value = value[:1000]
-    if not value:
-        return Reply(
-            f"Give the {field}, e.g. `meetup {field} {series.id} "
-            + ("@sam`." if field == "host" else '"Risk registers"`.')
-        )
-    async with ctx.db.session() as session:
-        occ = await store.occurrence(session, series, start)
-        setattr(occ, field, value)
-        session.add(occ)
-    return Reply(f"{field.capitalize()} of {series.title} on {replies.local(series, start)}: {value}.")
-
-
-@routes.command("meetup host", "Set the host of one date", usage="meetup host N [YYYY-MM-DD] @person")
-async def host(ctx: Context) -> Reply:
-    return await _set_occurrence_field(ctx, "host")
-
-
-@routes.command("meetup topic", "Set the topic of one date", usage='meetup topic N [YYYY-MM-DD] "…"')
-async def topic(ctx: Context) -> Reply:
-    return await _set_occurrence_field(ctx, "topic")
-
-
-@routes.command("meetup rsvp", "Answer going, maybe or no", usage="meetup rsvp N going|maybe|no [YYYY-MM-DD]")
-async def rsvp_command(ctx: Context) -> Reply:
-    series, words, problem = await _series_arg(ctx, ctx.args)
-    if problem:
-        return problem
-    answer = words.pop(0).lower() if words else ""
-    answer = {"yes": "going", "not": "no", "notgoing": "no"}.get(answer, answer)
-    if answer not in store.ANSWERS:
-        return Reply("Answer going, maybe or no, e.g. `meetup rsvp 3 going`.")
-    try:
-        start, _ = await _pick_start(series, ctx.now(), words, past_ok=True)
-    except (MeetupInputError, RuleError) as exc:
-        return Reply(str(exc))
-    async with ctx.db.session() as session:
-        occ = await store.occurrence(session, series, start)
-    return await _rsvp(ctx, series, occ, answer, replace=False)
-
-
-@routes.action("meetup.rsvp")
-async def rsvp_button(ctx: Context) -> Reply:
-    occ_id, _, answer = ctx.action.value.partition(":")
-    async with ctx.db.session() as session:
-        occ = await session.get(MeetupOccurrence, int(occ_id) if occ_id.isdigit() else -1)
-        series = await store.get_series(session, ctx.msg.workspace, occ.series_id) if occ else None
-    if occ is None or series is None or occ.workspace != ctx.msg.workspace or answer not in store.ANSWERS:
-        return Reply("That RSVP button is not valid any more.", private=True)
-    return await _rsvp(ctx, series, occ, answer, replace=True)
-
-
-async def _rsvp(ctx: Context, series: MeetupSeries, occ: MeetupOccurrence, answer: str, *, replace: bool) -> Reply:
-    now = ctx.now()
-    if occ.starts_at + timedelta(minutes=series.duration_minutes) < now:
-        return Reply(
-            f"{series.title} on {replies.local(series, occ.starts_at)} has ended; RSVPs are closed.", private=True
-        )
-    if occ.status in ("skipped", "cancelled") or series.status != "active":
-        return Reply(f"{series.title} on {replies.local(series, occ.starts_at)} is not taking place.", private=True)
-    async with ctx.db.session() as session:
-        await store.set_rsvp(session, occ, ctx.msg.user, answer, now)
-        counts = await store.rsvps(session, occ, series.capacity)
-    mine = counts.of(ctx.msg.user)
-    note = {
-        "going": "You're going",
-        "waitlist": "The meetup is full: you're on the waitlist",
-        "maybe": "Marked as maybe",
-        "no": "Marked as not going",
-    }[mine or answer]
-    if replace:  # the announcement updates in place with the new counts
-        reply = replies.announcement(
-            series, occ, counts, calendar=calendar.date_url(ctx.settings, series, occ.starts_at)
-        )
-        reply.replace, reply.notice = True, f"{note}."
-        return reply
-    return Reply(
-        f"{note} to {series.title} on {replies.local(series, occ.starts_at)}. "
-        f"{replies.counts_field(series, counts).value}."
     )

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from bot.core import Mention
+from bot.core.ids import parse_number
 from scheduler.recurrence import RuleError, canonical_zone, looks_like_rrule, parse_phrase, parse_time
 
-OPTIONS = ("at", "for", "in", "host", "topic", "link", "location", "capacity")
+OPTIONS = ("at", "for", "in", "host", "topic", "link", "location", "capacity", "title")
 RECURRENCE_START = ("every", "once", "monthly", "weekly", "daily", "on", "weekdays")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
@@ -37,6 +38,13 @@ class MeetupFields:
     channel: str | None = None
     note: str = ""  # how an ambiguous recurrence was read
     extra: dict[str, str | int] = field(default_factory=dict)  # host, topic, link, location, capacity
+
+    @property
+    def empty(self) -> bool:
+        return not self.extra and all(
+            getattr(self, name) is None
+            for name in ("title", "rule", "once", "start_time", "timezone", "duration_minutes", "channel")
+        )
 
 
 def split_words(text: str) -> list[str]:
@@ -68,14 +76,17 @@ def _starts_recurrence(word: str) -> bool:
 
 def parse_fields(text: str, *, need_title: bool, mentioned: dict[str, Mention] | None = None) -> MeetupFields:
     """The schedule options in `text`. Typed commands pass Incoming.with_ids(...): mentions read
-    as @id / #id words, looked up in `mentioned`; a form's text has none."""
+    as @id / #id words, looked up in `mentioned`; a form's text has none.
+
+    `schedule` (need_title) takes the title from the first words; an edit only from quotes or
+    `title "…"`, so that `meetup edit 3 America/New_York` changes the zone, not the title."""
     mentioned = mentioned or {}
     words = split_words(text)
     out = MeetupFields()
     title: list[str] = []
     if words and text.lstrip().translate(_QUOTES)[:1] == '"':
         title.append(words.pop(0))  # a quoted title is the title, whatever its words ("Link", "Daily")
-    else:
+    elif need_title:
         while words and words[0].lower() not in OPTIONS and not _starts_recurrence(words[0]):
             title.append(words.pop(0))
     if title:
@@ -85,6 +96,10 @@ def parse_fields(text: str, *, need_title: bool, mentioned: dict[str, Mention] |
             'Give the meetup a title first, in quotes: meetup schedule "Lunch & Learn" every first Thursday at 12:30'
         )
     while words:
+        if words[0].lower() not in OPTIONS and out.timezone is None and (zone := _zone_word(words[0])):
+            out.timezone = zone  # a zone on its own: `meetup edit 3 America/New_York`
+            words.pop(0)
+            continue
         if words[0].lower() not in OPTIONS:
             if out.rule is not None or not _starts_recurrence(words[0]):
                 raise MeetupInputError(
@@ -92,7 +107,7 @@ def parse_fields(text: str, *, need_title: bool, mentioned: dict[str, Mention] |
                     + ("" if out.rule is not None else " A recurrence starts with every, on, monthly… or FREQ=.")
                 )
             recurrence = []
-            while words and words[0].lower() not in OPTIONS:
+            while words and words[0].lower() not in OPTIONS and not (recurrence and _zone_word(words[0])):
                 recurrence.append(words.pop(0))
             try:
                 out.rule, out.once, out.note = parse_phrase(" ".join(recurrence))
@@ -110,6 +125,17 @@ def parse_fields(text: str, *, need_title: bool, mentioned: dict[str, Mention] |
     return out
 
 
+def _zone_word(word: str) -> str | None:
+    """The zone a word names, or None if it is not meant as one. A word meant as a zone that
+    can't be used (EST, Europe/Londno) is an error that says what to use instead."""
+    try:
+        return canonical_zone(word)
+    except RuleError as exc:
+        if "/" in word or "is not a time zone I know" not in str(exc):
+            raise MeetupInputError(str(exc)) from None
+        return None
+
+
 def _option(out: MeetupFields, option: str, value: str, words: list[str], mentioned: dict[str, Mention]) -> None:
     """One `option value` pair; `words` are what follows (a zone after a time, a unit after a number)."""
     if option == "at":
@@ -125,9 +151,14 @@ def _option(out: MeetupFields, option: str, value: str, words: list[str], mentio
     elif option == "in":
         out.channel = parse_channel(value, mentioned)
     elif option == "capacity":
-        if not (value.isascii() and value.isdigit() and len(value) <= 6 and int(value) >= 1):
+        places = parse_number(value, 1, 999_999)
+        if places is None:
             raise MeetupInputError("Capacity is a whole number of places, at least 1.")
-        out.extra["capacity"] = int(value)
+        out.extra["capacity"] = places
+    elif option == "title":
+        if not value.strip():
+            raise MeetupInputError('Give the new title in quotes, e.g. title "Lunch & Learn".')
+        out.title = value.strip()[:200]
     elif option == "link":
         if not re.match(r"https?://\S", value, re.IGNORECASE):
             raise MeetupInputError(f"The link must start with https:// (or http://), not “{value[:40]}”.")

@@ -14,6 +14,11 @@ def local(series: MeetupSeries, at: datetime) -> str:
     return at.astimezone(zone(series.timezone)).strftime("%a %d %b %Y, %H:%M %Z")
 
 
+def day(series: MeetupSeries, at: datetime) -> str:
+    """The date as commands take it (YYYY-MM-DD, in the series' zone)."""
+    return at.astimezone(zone(series.timezone)).date().isoformat()
+
+
 def when(series: MeetupSeries, start: datetime) -> Field:
     return Field("When", f"{local(series, start)} ({series.duration_minutes} min)", at=start)
 
@@ -81,6 +86,19 @@ def called_off(series: MeetupSeries, occ: MeetupOccurrence, why: str) -> Reply:
     )
 
 
+def moved_away(old: MeetupSeries, was: datetime, new: MeetupSeries, to: datetime | None) -> Reply:
+    """What the announcement of a date becomes once an edit moved it (`to`) or dropped it (None)."""
+    if to is None:
+        headline = f"{old.title} on {local(old, was)} will not take place: the schedule has changed."
+    else:
+        headline = f"{old.title} on {local(old, was)} has moved to {local(new, to)}."
+    return Reply(
+        text=headline,
+        title=f"{old.title} ({'moved' if to else 'dropped'})",
+        sections=[Section(text=headline), Section(fields=[when(new, to) if to else when(old, was)])],
+    )
+
+
 def reminder(series: MeetupSeries, occ: MeetupOccurrence, counts: Rsvps, *, late: bool = False) -> Reply:
     minutes = series.remind_before_minutes
     headline = f"{series.title} starts in {minutes} minutes" + (" (late reminder)" if late else "") + "."
@@ -107,10 +125,14 @@ def repeats(series: MeetupSeries) -> str:
     return describe(series.rule, series.starts_on, at=series.start_time, tz_name=series.timezone)
 
 
-def schedule_summary(series: MeetupSeries, starts: list[datetime], verb: str, *, note: str = "") -> Reply:
-    """`note`: how an ambiguous recurrence was read, said where the reader sees the dates."""
+def schedule_summary(
+    series: MeetupSeries, starts: list[datetime], verb: str, *, note: str = "", changes: str = ""
+) -> Reply:
+    """`note`: how an ambiguous recurrence was read, said where the reader sees the dates;
+    `changes`: what an edit changed."""
     upcoming = "\n".join(f"• {local(series, s)}" for s in starts) or "• no future dates"
-    text = f"{verb} meetup #{series.id} “{series.title}”. Next: {', '.join(local(series, s) for s in starts[:5])}."
+    head = f"{verb} meetup #{series.id} “{series.title}”" + (f": {changes}." if changes else ".")
+    text = f"{head} Next: {', '.join(local(series, s) for s in starts[:5])}."
     text += f" {note}" if note else ""
     fields = [
         Field("Repeats", repeats(series)),
@@ -125,7 +147,11 @@ def schedule_summary(series: MeetupSeries, starts: list[datetime], verb: str, *,
         text=text,
         title=f"#{series.id} {series.title}",
         sections=[
-            Section(text=f"{verb} meetup #{series.id}." + (f" {note}" if note else "")),
+            Section(
+                text=f"{verb} meetup #{series.id}"
+                + (f": {changes}." if changes else ".")
+                + (f" {note}" if note else "")
+            ),
             Section(heading="Next dates", text=upcoming),
             Section(fields=fields),
         ],

@@ -4,7 +4,7 @@ SQLite too. Importing this package registers every table (Alembic relies on that
 """
 
 from storage.models.base import Workspace, utcnow
-from storage.models.deliveries import Delivery
+from storage.models.deliveries import Delivery, DeliveryRetry
 from storage.models.ideas import Idea, IdeaChannels, IdeaEvent, IdeaVote, IdeaWord
 from storage.models.meetups import MeetupCalendar, MeetupOccurrence, MeetupRsvp, MeetupSeries
 from storage.models.ownership import (
@@ -29,6 +29,7 @@ __all__ = [
     "AuditEntry",
     "ConversationRecord",
     "Delivery",
+    "DeliveryRetry",
     "Idea",
     "IdeaChannels",
     "IdeaEvent",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.models.base import utcnow
@@ -28,3 +28,18 @@ class Delivery(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=1000)
     claimed_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+
+
+class DeliveryRetry(SQLModel, table=True):
+    """A failed delivery still to be tried again (scheduler/deliveries.py): when next, until when
+    (its grace window), and what to send where, sealed, because a direct message's address names
+    its person and the delivery row must not. Deleted once sent or given up, so the table holds
+    only what is pending."""
+
+    __tablename__ = "delivery_retry"
+
+    delivery_id: int = Field(foreign_key="delivery.id", primary_key=True, ondelete="CASCADE")
+    workspace: str = Field(max_length=255, index=True)
+    next_at: datetime
+    until: datetime
+    payload: str = Field(sa_type=Text)

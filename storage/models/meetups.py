@@ -44,7 +44,7 @@ class MeetupSeries(SQLModel, table=True):
     # The series' iCalendar feed is /calendar/<token>.ics: whoever has the link can read it.
     calendar_token: str = Field(default_factory=calendar_token, max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)  # the scheduler reads what changed since
 
 
 class MeetupCalendar(SQLModel, table=True):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
 
 from tests.conftest import ADMIN
 from tests.slack.conftest import Slack, StandIn
@@ -23,9 +22,9 @@ async def improve(slack: Slack, text: str, user: str, **where: str) -> dict:
     return await (await slack.command(text, command="/improve", user=user, **where)).json()
 
 
-async def test_a_private_channels_actions_exist_only_for_its_members(slack: Slack, standin: StandIn):
+async def test_a_private_channels_actions_exist_only_for_its_members(clock, slack: Slack, standin: StandIn):
     slack.bot.senders["slack"].pacer.interval = 0
-    slack.bot.clock = lambda: datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+    clock.set("2026-11-21T10:00:00+00:00")
     standin.private["C0PRIVATE"] = {"UFAY", "UANN"}
     started = await retro(slack, "start Leadership offsite", "UFAY", **PRIVATE)
     retro_id = re.search(r"retro #(\d+)", started["text"])[1]

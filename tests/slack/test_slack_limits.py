@@ -6,10 +6,9 @@ somewhere in what was sent)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
-from tests.conftest import ADMIN, Clock
+from tests.conftest import ADMIN
 from tests.largest import AREAS, FACILITATOR, PEOPLE, RETRO_CARDS, Seeder
 from tests.slack.conftest import Slack, StandIn
 from tests.slack.test_slack_render import _texts, assert_message_within_limits, assert_modal_within_limits
@@ -18,8 +17,8 @@ SIZES: dict[str, list[tuple[int, int]]] = {}  # question -> (blocks, characters)
 POSTS = ("chat.postMessage", "chat.postEphemeral", "response_url")
 
 
-async def test_the_largest_replies_fit_slack(slack: Slack, standin: StandIn):
-    slack.bot.clock = Clock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+async def test_the_largest_replies_fit_slack(clock, slack: Slack, standin: StandIn):
+    clock.set("2026-11-23T10:00:00+00:00")
     slack.bot.senders["slack"].pacer.interval = 0  # Slack's 1 post/s per channel is tested elsewhere
     seed = Seeder(slack.bot, "slack", slack.team, "C-GENERAL")
 

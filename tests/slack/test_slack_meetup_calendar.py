@@ -22,7 +22,9 @@ async def test_calendar_links_go_to_channel_members_only(slack: Slack, standin: 
     series = ack["text"].split("#")[1].split()[0]
 
     refused = await meetup(slack, f"calendar {series}", "UBOB")
-    assert "Only members of meetup" in refused["text"] and "/calendar/" not in str(refused)
+    # The same answer as for a meetup that does not exist: outsiders can't learn that it does.
+    assert f"There is no meetup #{series} here" in refused["text"] and "/calendar/" not in str(refused)
+    assert "Secret circle" not in str(refused)
 
     given = await meetup(slack, f"calendar {series}", "UANN")
     assert given["response_type"] == "ephemeral"

@@ -97,3 +97,50 @@ async def test_skipping_a_date_rewrites_its_announcement(clock, slack: Slack, st
     assert update.args["channel"] == announcement.args["channel"] and update.args["ts"] == posted_ts
     assert "will not take place (skipped)" in update.args["text"]
     assert not [b for b in update.args["blocks"] if b["type"] == "actions"]  # no more RSVPs
+
+
+def refusals(standin: StandIn) -> str:
+    """What the bot said privately to people who pressed buttons."""
+    return "\n".join(texts(c) for c in standin.of("chat.postEphemeral") + standin.of("response_url"))
+
+
+async def test_a_private_channels_meetup_stays_with_its_members(clock, slack: Slack, standin: StandIn):
+    slack.bot.senders["slack"].pacer.interval = 0
+    standin.private["C0PRIVATE"] = {"UFAY", "UANN"}
+    clock.set("2026-11-21T09:00:00+00:00")
+    ack = await schedule(
+        slack,
+        'schedule "Leads circle" every Tuesday at 12:00 UTC in <#C0PRIVATE|leads> link https://meet.example/secret',
+        user="UFAY",
+    )
+    series_id = int(ack["text"].split("#")[1].split()[0])
+
+    listing = await schedule(slack, "list", user="UBOB")
+    assert "Leads circle" not in json.dumps(listing)
+    for text in (f"show {series_id}", f"rsvp {series_id} going", f"calendar {series_id}", f"cancel {series_id}"):
+        answer = json.dumps(await schedule(slack, text, user="UBOB"), ensure_ascii=False)
+        assert f"There is no meetup #{series_id} here" in answer and "Leads circle" not in answer, text
+        assert "meet.example" not in answer
+    assert "Leads circle" in json.dumps(await schedule(slack, "list", user="UANN"))  # a member, from #general
+
+    peek = await schedule(slack, 'schedule "Peek" every Tuesday at 12:00 UTC in <#C0PRIVATE|leads>', user="UBOB")
+    assert "You can only schedule a meetup in a channel you are in. Nothing was scheduled." in peek["text"]
+
+    clock.set("2026-11-23T12:00:00+00:00")
+    await jobs.post_due(slack.bot.services, series_id)
+    (post,) = standin.of("chat.postMessage")
+    assert post.args["channel"] == "C0PRIVATE"
+    going = next(e for b in post.args["blocks"] if b["type"] == "actions" for e in b["elements"])
+    await slack.click(going["action_id"], going["value"], user="UBOB")  # pressed from #general: forged
+    await slack.settle()
+    assert "There is no such meetup here any more" in refusals(standin)
+    assert "Going (1)" not in refusals(standin)
+
+
+async def test_unicode_digits_and_huge_ids_name_no_meetup(slack: Slack, standin: StandIn):
+    for text in ("cancel ³3", "show 99999999999999999999", "rsvp ٣ going"):
+        answer = await schedule(slack, text)
+        assert "There is no meetup #" in answer["text"] and "went wrong" not in answer["text"], text
+    await slack.click("meetup.rsvp", "99999999999999999999:going", user="UBOB")
+    await slack.settle()
+    assert "There is no such meetup here any more" in refusals(standin)

@@ -6,12 +6,11 @@ the way (every card, area and idea is still somewhere in what was sent)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from bot.adapters.teams.fit import MAX_ACTIVITY_BYTES
 from bot.adapters.teams.render import MAX_ACTIONS
-from tests.conftest import ADMIN, Clock, assert_valid
+from tests.conftest import ADMIN, assert_valid
 from tests.largest import AREAS, FACILITATOR, PEOPLE, RETRO_CARDS, Seeder
 from tests.teams.conftest import card_inputs, card_text
 
@@ -39,8 +38,8 @@ def _walk(node: Any):
             yield from _walk(value)
 
 
-async def test_the_largest_replies_fit_teams(client, teams_bot, teams, connector, card_validator):
-    teams_bot.clock = Clock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+async def test_the_largest_replies_fit_teams(clock, client, teams_bot, teams, connector, card_validator):
+    clock.set("2026-11-23T10:00:00+00:00")
     seed = Seeder(teams_bot, "teams", teams.tenant, teams.channel)
 
     async def ask(label: str, text: str, user: str = FACILITATOR) -> str:

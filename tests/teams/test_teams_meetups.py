@@ -1,6 +1,8 @@
 """Meetups in Teams: scheduled in a channel, announced as a card through the stored
 conversation reference, RSVPs updating that card in place."""
 
+import json
+
 from handlers.meetups import jobs
 from tests.teams.conftest import card_text, submit_data
 
@@ -78,3 +80,26 @@ async def test_cancelling_the_series_rewrites_its_announcement(clock, client, te
     assert update["conversation"] == teams.channel and update["reply_to"] == f"m-{announced}"
     card = update["activity"]["attachments"][0]["content"]
     assert "Coaching circle (cancelled)" in card_text(card) and "actions" not in card
+
+
+async def test_a_meetup_is_only_for_the_people_of_its_channel(clock, client, teams_bot, teams, connector):
+    clock.set("2026-11-21T09:00:00+00:00")
+    await client.post(
+        "/api/messages",
+        json=teams.channel_message(
+            'meetup schedule "Leads circle" every Tuesday at 12:00 UTC link https://x.example/s'
+        ),
+    )
+    series_id = int(card_text(connector.cards[-1]).split("meetup #")[1].split(".")[0])
+    connector.rosters[teams.channel] = {"U-ALICE"}  # a private channel: U-BOB is not in it
+
+    def last_reply() -> str:
+        return card_text(connector.cards[-1]) if connector.cards else ""
+
+    for text in (f"meetup show {series_id}", f"meetup rsvp {series_id} going", "meetup list"):
+        await client.post("/api/messages", json=teams.personal(text, user="U-BOB"))
+        reply = last_reply() + json.dumps(connector.posts[-1]["activity"])
+        assert "Leads circle" not in reply and "x.example" not in reply, text
+    assert f"There is no meetup #{series_id} here" in json.dumps(connector.posts[-2]["activity"])
+    await client.post("/api/messages", json=teams.personal(f"meetup show {series_id}", user="U-ALICE"))
+    assert "https://x.example/s" in json.dumps(connector.posts[-1]["activity"])
