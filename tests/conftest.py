@@ -160,8 +160,12 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def bot(settings: Settings, db: Database, clock: Clock) -> Bot:
-    return Bot(settings, db, clock=clock)
+async def bot(settings: Settings, db: Database, clock: Clock) -> AsyncIterator[Bot]:
+    bot = Bot(settings, db, clock=clock)
+    yield bot
+    # Work the bot started after a reply (routing notices…) ends before the database closes: a
+    # connection still out when the test's loop closes makes aiosqlite's thread fail afterwards.
+    await bot.settle(timeout=10)
 
 
 CARD_SCHEMA = PLATFORM_DATA / "adaptive-card-schema" / "adaptive-card.1.5.0.json"

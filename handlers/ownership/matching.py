@@ -32,6 +32,8 @@ from typing import Literal
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
+from handlers.ownership.thesaurus import ABBREVIATIONS, SYNONYMS
+
 ANSWER_AT = 70  # best score at least this, and clearly ahead of the next area: answer
 SUGGEST_AT = 55  # at least this: offer as "did you mean" (only when two or more are close)
 NEAR_AT = 30  # shown as "closest areas" beside "I don't know yet"
@@ -48,6 +50,7 @@ ANSWER_COVER = 0.9  # an answer explains (nearly) every topic word of the questi
 SOFT_WEIGHT = 0.3  # a harmless word that some name has: helps there, costs a little elsewhere
 HINT_BONUS = 8  # the question's verb found in an area's names ("who *coaches* the teams")
 QUESTION_SHARE = 0.75  # the rest of a score is how much of the area's best name was asked for
+SYNONYM_SIM = 0.92  # a word read through the thesaurus: nearly the word itself, never more
 
 # Words that carry no topic: dropped from names and questions alike.
 STOPWORDS = frozenset(
@@ -73,6 +76,8 @@ SOFT = frozenset(
     stuck slow bad not won off year years quarter month week cycle plan plans policy policies schedule list
     form system systems use used using sure make makes go get find internal external have has had need
     needs want wants got like
+    unpaid overdue outstanding pending late urgent expired expiring lost stolen locked cancelled canceled
+    duplicate incorrect approved rejected old big small large major minor critical simple
     """.split()
 )
 _SOFT_STEMS = frozenset(snowballstemmer.stemmer("english").stemWords(sorted(SOFT)))
@@ -100,7 +105,8 @@ VARIANTS = {
 }
 _IZE = re.compile(r"(?<=[a-z]{4})iz(e|es|ed|ing|er|ers|ation|ations)$")  # organize → organise
 _WORD = re.compile(r"[^\W_]+(?:[&+][^\W_]+)*", re.UNICODE)  # l&d, i&o and t&e stay one word
-_POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)|n't\b")
+# Possessives and contractions: "the PMO's", "I'm off sick", "we've", "who'd" leave no word behind.
+_POSSESSIVE = re.compile(r"(?<=\w)'(?:s|m|re|ve|ll|d)\b|(?<=s)'(?=\s|$)|n't\b", re.IGNORECASE)
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,5})s\b")  # POs → PO, SLAs → SLA, OKRs → OKR
 _NOUN_BEFORE = frozenset("the our an for of in at about on to with whole and".split())
 _STEMMER = snowballstemmer.stemmer("english")
@@ -321,6 +327,15 @@ class AreaIndex:
                     return w
         return None
 
+    def _reading(self, said: str) -> list[_Term]:
+        """What the thesaurus reads a word (or two) the registry does not know as, when the
+        registry knows every word of that reading: infosec → information security."""
+        sim = 1.0 if said in ABBREVIATIONS else SYNONYM_SIM
+        if not (instead := ABBREVIATIONS.get(said) or SYNONYMS.get(said)):
+            return []
+        stems = [s if self._known(s := self._stem(w)) else self._form(s) for w in words(instead)]
+        return [_Term(s, sim=sim, corrected=True) for s in stems if s] if all(stems) else []
+
     def _split(self, word: str) -> list[str] | None:
         """A run-together compound whose parts the registry knows: oncall → call, datacentre."""
         for cut in range(2, len(word) - 2):
@@ -345,6 +360,10 @@ class AreaIndex:
                     out.append(_Term(joined, corrected=True))
                     i += 2
                     continue
+                if read := self._reading(f"{w} {ws[i + 1]}"):  # "pen test", "off sick", "time off"
+                    out.extend(read)
+                    i += 2
+                    continue
             i += 1
             if w in SOFT or s in _SOFT_STEMS:
                 out.append(_Term(s, "soft"))
@@ -352,6 +371,8 @@ class AreaIndex:
                 out.append(_Term(s))
             elif form := self._form(s):
                 out.append(_Term(form, corrected=_misspelt(w, form)))
+            elif read := self._reading(w):
+                out.extend(read)
             elif parts := self._split(w):
                 out.extend(_Term(p, corrected=True) for p in parts)
             elif fix := self._correct(s):

@@ -215,8 +215,10 @@ def teams_settings(db) -> Settings:
 
 
 @pytest.fixture
-def teams_bot(teams_settings: Settings, db, clock) -> Bot:
-    return Bot(teams_settings, db, clock=clock)
+async def teams_bot(teams_settings: Settings, db, clock) -> AsyncIterator[Bot]:
+    bot = Bot(teams_settings, db, clock=clock)
+    yield bot
+    await bot.settle(timeout=10)  # as `bot` in tests/conftest.py
 
 
 async def start(bot: Bot) -> TestClient:
