@@ -105,8 +105,10 @@ VARIANTS = {
 }
 _IZE = re.compile(r"(?<=[a-z]{4})iz(e|es|ed|ing|er|ers|ation|ations)$")  # organize → organise
 _WORD = re.compile(r"[^\W_]+(?:[&+][^\W_]+)*", re.UNICODE)  # l&d, i&o and t&e stay one word
-# Possessives and contractions: "the PMO's", "I'm off sick", "we've", "who'd" leave no word behind.
-_POSSESSIVE = re.compile(r"(?<=\w)'(?:s|m|re|ve|ll|d)\b|(?<=s)'(?=\s|$)|n't\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)|n't\b")
+# In questions, contractions too: "I'm off sick", "we've", "they'll" leave no word behind. Not in
+# names: their stored keys (area.key, party.key) were made without this.
+_CONTRACTION = re.compile(r"(?<=\w)'(?:m|re|ve|ll|d)\b", re.IGNORECASE)
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,5})s\b")  # POs → PO, SLAs → SLA, OKRs → OKR
 _NOUN_BEFORE = frozenset("the our an for of in at about on to with whole and".split())
 _STEMMER = snowballstemmer.stemmer("english")
@@ -133,7 +135,7 @@ def words(text: str, *, question: bool = False) -> tuple[str, ...]:
     ("the it budget", "it budget for next year"), and in names and aliases always."""
     text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
     text = _ACRONYM_PLURAL.sub(r"\1", text)
-    raw = _WORD.findall(_POSSESSIVE.sub(" ", text))
+    raw = _WORD.findall(_POSSESSIVE.sub(" ", _CONTRACTION.sub(" ", text) if question else text))
     out: list[str] = []
     for i, token in enumerate(raw):
         word = token.casefold()
