@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -159,13 +158,15 @@ async def connector() -> AsyncIterator[Connector]:
 class KeyService:
     """A stand-in for the Bot Framework's OpenID metadata and key set (JWKS), in a thread of its
     own so that it answers even while something holds the test's event loop. `mode`: "ok",
-    "fail" (HTTP 500) or "slow" (answers 500 after `delay` seconds)."""
+    "fail" (HTTP 500) or "slow" (answers 500 once `release` is set, or after `delay` seconds)."""
 
     url: str = ""
     keys: list[dict[str, Any]] = field(default_factory=list)
     mode: str = "ok"
-    delay: float = 2.0
+    delay: float = 10.0
     hits: Counter = field(default_factory=Counter)
+    release: threading.Event = field(default_factory=threading.Event)
+    answered: int = 0  # requests answered so far
 
 
 def _key_handler(service: KeyService) -> type[BaseHTTPRequestHandler]:
@@ -173,9 +174,10 @@ def _key_handler(service: KeyService) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             service.hits[self.path] += 1
             if service.mode == "slow":
-                time.sleep(service.delay)
+                service.release.wait(service.delay)
             if service.mode != "ok":
                 self.send_error(500)
+                service.answered += 1
                 return
             base = service.url.rsplit("/", 1)[0]
             document = {"jwks_uri": base + "/keys"} if self.path == "/openid" else {"keys": service.keys}
@@ -185,6 +187,7 @@ def _key_handler(service: KeyService) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+            service.answered += 1
 
         def log_message(self, *_args: Any) -> None:
             pass

@@ -119,16 +119,20 @@ async def test_pacing_keeps_each_conversation_under_teams_limits():
 async def test_a_busy_conversation_does_not_hold_up_the_others():
     import asyncio
 
-    pacer = Pacer()
-    for _ in range(8):
+    held, gate = [], asyncio.Event()
+
+    async def sleep(seconds):  # a busy conversation's wait lasts until the test ends
+        held.append(seconds)
+        await gate.wait()
+
+    pacer = Pacer(clock=lambda: 0.0, sleep=sleep)
+    for _ in range(7):
         await pacer.wait("busy")
-    waiting = asyncio.create_task(pacer.wait("busy"))  # must wait ~2 s for the 8-per-2-s window
-    await asyncio.sleep(0.01)
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    await pacer.wait("quiet")
-    assert loop.time() - started < 0.05
-    assert not waiting.done()
+    waiting = asyncio.create_task(pacer.wait("busy"))  # an 8th within the second must wait
+    while not held:
+        await asyncio.sleep(0)
+    await asyncio.wait_for(pacer.wait("quiet"), 10)  # another conversation goes at once
+    assert len(held) == 1 and not waiting.done()
     waiting.cancel()
 
 
