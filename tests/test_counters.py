@@ -4,6 +4,8 @@ under READ COMMITTED, where count-then-write loses updates)."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import textwrap
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -52,3 +54,13 @@ async def test_the_same_unanswered_question_asked_at_once_is_counted_every_time(
     async with db.session() as session:
         gaps = (await session.exec(select(UnansweredQuestion).where(UnansweredQuestion.workspace == workspace))).all()
     assert [g.asked_count for g in gaps] == [50]
+
+
+async def test_a_hundred_ideas_logged_at_once_each_get_their_own_number(person, db, workspace):
+    # Numbers are the workspace's max + 1: taken in turn, not guessed and retried until retries run out.
+    titles = [" ".join(textwrap.wrap(hashlib.sha256(bytes([i])).hexdigest()[:30], 10)) for i in range(100)]  # unalike
+    answers = await asyncio.gather(*(person(f"U-P{i:03d}").say(f"improve {t}") for i, t in enumerate(titles)))
+    assert all("Logged idea #" in a for a in answers), [a for a in answers if "Logged idea #" not in a][:1]
+    async with db.session() as session:
+        numbers = (await session.exec(select(Idea.number).where(Idea.workspace == workspace))).all()
+    assert sorted(numbers) == list(range(1, 101))

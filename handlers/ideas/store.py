@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.ideas.lifecycle import LABELS, OPEN
 from handlers.ideas.text import words
 from storage.db import Database
-from storage.models import Idea, IdeaEvent, IdeaVote, IdeaWord
+from storage.models import Idea, IdeaEvent, IdeaVote, IdeaWord, Workspace
 
 SIMILAR_AT = 72  # token-set similarity of the identifying words, out of 100
 CANDIDATES = 25  # ideas sharing the most words that get a closer look
@@ -35,6 +35,9 @@ async def create(
     for attempt in range(5):
         try:
             async with db.session() as session:
+                # The workspace's row locked (PostgreSQL; SQLite has one writer): numbers are taken in
+                # turn, where max + 1 and retry ran out of retries with many ideas at once.
+                await session.exec(select(Workspace.id).where(Workspace.id == idea.workspace).with_for_update())
                 top = await session.scalar(select(func.max(Idea.number)).where(Idea.workspace == idea.workspace))
                 row = Idea(**idea.model_dump(exclude={"id", "number"}), number=(top or 0) + 1)
                 session.add(row)

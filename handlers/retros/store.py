@@ -81,7 +81,9 @@ async def add_card(
     for _ in range(RETRIES):
         try:
             async with db.session() as session:
-                current = await session.get(Retro, retro.id)
+                # The retro's row locked (PostgreSQL; SQLite has one writer): numbers are taken in
+                # turn, where max + 1 and retry ran out of retries with a hundred cards at once.
+                current = await session.get(Retro, retro.id, with_for_update=True)
                 if current is None or current.status != "collecting":
                     return None
                 number = (
