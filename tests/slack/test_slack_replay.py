@@ -107,3 +107,21 @@ async def test_copies_of_one_request_sent_at_once_act_once(slack: Slack, db, wor
     statuses = [r.status for r in await asyncio.gather(*sent)]
     assert sorted(statuses[:10]) == [200] + [401] * 9 and statuses[10] == 200
     assert sorted(await cards(db, workspace)) == ["celebrate small wins", "skipping retros"]
+
+
+async def test_many_signed_commands_at_once_are_each_recorded_and_each_act(slack: Slack, db, workspace):
+    # Signatures are recorded beside the bot's own writes (on SQLite by a connection of their own):
+    # neither may lock the other out while a whole team adds cards at once.
+    assert (await slack.command("start", command="/retro", user="U-FAC")).status == 200
+    now = int(time.time())
+    sent = []
+    for i in range(120):
+        body = slack.command_body(f"add Start idea number {i}", command="/retro", user=f"U-{i:03d}")
+        headers = {"Content-Type": FORM, "X-Slack-Request-Timestamp": str(now), "X-Slack-Signature": sign(body, now)}
+        sent.append(slack.client.post("/slack/events", data=body, headers=headers))
+    statuses = [r.status for r in await asyncio.gather(*sent)]
+    assert statuses == [200] * 120
+    assert len(await cards(db, workspace)) == 120
+    async with db.session() as session:
+        rows = (await session.exec(select(SeenSignature).where(SeenSignature.workspace == workspace))).all()
+    assert len(rows) == 121

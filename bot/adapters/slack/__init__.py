@@ -16,6 +16,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.adapters.slack.app import SlackAdapter
+from bot.adapters.slack.replays import SeenSignatures
 from bot.adapters.slack.sender import SlackSender, Tokens, web_client
 from bot.core.host import Core
 from storage.events import forget_events_before, forget_signatures_before
@@ -63,12 +64,12 @@ def setup(app: web.Application, bot: Core) -> None:
         adapter = SlackAdapter(bot, client, signing_secret=s.slack_signing_secret or "")
     app[SLACK] = adapter
     bot.senders["slack"] = SlackSender(client, Tokens(None if oauth else s.slack_bot_token, store))
-    app.cleanup_ctx.append(_lifetime(adapter, bot))
-
     from bot.adapters.slack.endpoint import events_handler, oauth_handlers
 
+    seen = SeenSignatures(bot.services.db)
+    app.cleanup_ctx.append(_lifetime(adapter, bot, seen))
     if s.slack_signing_secret:
-        app.router.add_post(EVENTS_PATH, events_handler(adapter, s.slack_signing_secret))
+        app.router.add_post(EVENTS_PATH, events_handler(adapter, s.slack_signing_secret, seen))
     if oauth:
         install, redirect = oauth_handlers(adapter)
         app.router.add_get(INSTALL_PATH, install)
@@ -83,7 +84,7 @@ def setup(app: web.Application, bot: Core) -> None:
     )
 
 
-def _lifetime(adapter: SlackAdapter, bot: Core):
+def _lifetime(adapter: SlackAdapter, bot: Core, seen: SeenSignatures):
     async def lifetime(_app: web.Application) -> AsyncIterator[None]:
         # One pooled HTTP session for every Web API call: no new TLS handshake per message.
         adapter.client.session = aiohttp.ClientSession()
@@ -94,6 +95,7 @@ def _lifetime(adapter: SlackAdapter, bot: Core):
         await pruning
         await bot.settle(timeout=10)  # let answers already being worked on reach Slack
         await adapter.client.session.close()
+        await seen.close()
 
     return lifetime
 

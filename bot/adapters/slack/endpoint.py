@@ -41,9 +41,8 @@ def parse_timestamp(value: str | None) -> int | None:
     return int(value)
 
 
-def events_handler(adapter: SlackAdapter, signing_secret: str):
+def events_handler(adapter: SlackAdapter, signing_secret: str, seen: SeenSignatures):
     verifier = SignatureVerifier(signing_secret)
-    seen = SeenSignatures(adapter.bot.services.db)
 
     async def slack_events(request: web.Request) -> web.Response:
         body = (await request.read()).decode("utf-8", errors="replace")

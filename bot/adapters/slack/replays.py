@@ -13,7 +13,7 @@ import asyncio
 from datetime import datetime
 
 from storage.db import Database
-from storage.events import new_signatures
+from storage.events import SignatureLedger
 
 MAX_BATCH = 500  # rows per statement: well inside SQLite's and asyncpg's limits on parameters
 REMEMBERED = 100_000  # signatures this process remembers, as a shortcut, before starting afresh
@@ -21,7 +21,7 @@ REMEMBERED = 100_000  # signatures this process remembers, as a shortcut, before
 
 class SeenSignatures:
     def __init__(self, db: Database) -> None:
-        self.db = db
+        self.ledger = SignatureLedger(db)
         self._waiting: dict[str, tuple[dict, asyncio.Future[bool]]] = {}
         self._accepted: set[str] = set()  # signatures this process accepted
         self._flushing: asyncio.Task | None = None
@@ -41,7 +41,7 @@ class SeenSignatures:
         while self._waiting:
             batch = [self._waiting.pop(s) for s in list(self._waiting)[:MAX_BATCH]]
             try:
-                new = await new_signatures(self.db, [row for row, _ in batch])
+                new = await self.ledger.record([row for row, _ in batch])
             except Exception as exc:  # the database is down: each request decides what to say
                 for _, future in batch:
                     if not future.done():
@@ -55,3 +55,8 @@ class SeenSignatures:
                     future.set_result(first)
             if len(self._accepted) > REMEMBERED:
                 self._accepted.clear()  # only a shortcut: the database still refuses those replays
+
+    async def close(self) -> None:
+        if self._flushing is not None:
+            await asyncio.wait([self._flushing])
+        await asyncio.to_thread(self.ledger.close)
