@@ -165,6 +165,8 @@ def test_a_superscript_digit_line_in_chat_is_just_text(run, tmp_path):
         ("sqlite:////no/such/folder/pmo.db", "can't open the database at DATABASE_URL=sqlite:////no/such/folder/"),
     ],
 )
+# A failed SQLite connect left aiosqlite's thread answering a loop already closed (a warning here).
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_bad_database_url_is_one_clear_line(run, tmp_path, url, says):
     result = run(["ask", "who owns the roadmap?"], tmp_path, DATABASE_URL=url)
     assert result.returncode == 2 and result.stdout == ""

@@ -130,6 +130,10 @@ async def open_database(url: str) -> Database:
     except (ArgumentError, ImportError) as exc:  # an unknown database kind, or its driver is not installed
         kind = shown.split(":", 1)[0]
         raise UnusableDatabase(f"DATABASE_URL names a database I can't use ({kind}): {examples}. ({exc})") from None
+    folder = Path(make_url(db.url).database or "").parent if db.is_sqlite else None
+    if folder is not None and not folder.is_dir():  # said before aiosqlite's thread outlives a failed connect
+        await db.close()
+        raise UnusableDatabase(f"can't open the database at DATABASE_URL={shown}: there is no folder {folder}")
     try:
         async with db.engine.connect():
             pass
