@@ -128,7 +128,9 @@ def one_date(series: MeetupSeries, start: datetime, occ: MeetupOccurrence | None
 
 def _timezones(calendar: Calendar, series: list[MeetupSeries]) -> None:
     """VTIMEZONEs for the zones used, with their changes from a year before the first series."""
-    first = min((s.starts_on for s in series), default=date.today())
+    if not series:  # no events, no zones to describe (and no need for "today" from the wall clock)
+        return
+    first = min(s.starts_on for s in series)
     calendar.add_missing_timezones(first_date=date(first.year - 1, 1, 1), last_date=date(first.year + 30, 1, 1))
 
 

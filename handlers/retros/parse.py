@@ -102,7 +102,7 @@ def match_column(text: str, columns: list[str]) -> tuple[str | None, str]:
         hit = next((c for c in columns if c.lower() == name.strip().lower()), None)
         return hit, rest.strip() if hit else stripped
     first, _, rest = stripped.partition(" ")
-    if first.isdigit():  # a position (ASCII digits only; "²" is a word like any other)
+    if first.isascii() and first.isdigit():  # a position (ASCII digits only; "²" is a word like any other)
         position = parse_number(first, 1, len(columns))
         return (columns[position - 1], rest.strip()) if position else (None, stripped)
     for column in sorted(columns, key=len, reverse=True):  # "Longed for" before a "Longed"
