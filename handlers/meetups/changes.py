@@ -58,17 +58,9 @@ async def skip(ctx: Context) -> Reply:
     text += f" See you at the next one, on {replies.local(series, following)}!" if following else ""
     about = notify.subject(occ, now)
     await post_notice(ctx, series, Reply(text, title=f"{series.title}: skipped"), kind="meetup.skipped", about=about)
-    if people:
-        ctx.later(
-            notify.tell(
-                ctx.services,
-                series,
-                people,
-                notify.skipped(series, start, following),
-                kind="meetup.skipped.dm",
-                about=about,
-            )
-        )
+    notify.tell_later(
+        ctx.services, series, people, notify.skipped(series, start, following), kind="meetup.skipped.dm", about=about
+    )
     await jobs.retract_announcements(ctx.services, series, [occ], "skipped")
     return Reply(
         f"Skipped {series.title} on {when}; the channel has been told{told(len(people))}. "
@@ -94,18 +86,9 @@ async def unskip(ctx: Context) -> Reply:
     await _announce_again(ctx, series, occ, counts)
     people = counts.interested
     for answer, who in (("going", counts.going), ("waitlist", counts.waitlist), ("maybe", counts.maybe)):
-        if who:
-            shown = "going, on the waitlist" if answer == "waitlist" else answer
-            ctx.later(
-                notify.tell(
-                    ctx.services,
-                    series,
-                    who,
-                    notify.unskipped(series, start, shown),
-                    kind="meetup.unskipped.dm",
-                    about=about,
-                )
-            )
+        shown = "going, on the waitlist" if answer == "waitlist" else answer
+        reply = notify.unskipped(series, start, shown)
+        notify.tell_later(ctx.services, series, who, reply, kind="meetup.unskipped.dm", about=about)
     return Reply(f"{series.title} on {when} takes place after all; the channel has been told{told(len(people))}.")
 
 
@@ -175,15 +158,9 @@ async def cancel(ctx: Context) -> Reply:
     for occ, who in concerned:
         if who and occ.status != "skipped":
             people.update(who)
-            ctx.later(
-                notify.tell(
-                    ctx.services,
-                    series,
-                    who,
-                    notify.cancelled(series, occ.starts_at),
-                    kind="meetup.cancelled.dm",
-                    about=notify.subject(occ, now),
-                )
+            reply = notify.cancelled(series, occ.starts_at)
+            notify.tell_later(
+                ctx.services, series, who, reply, kind="meetup.cancelled.dm", about=notify.subject(occ, now)
             )
     await jobs.retract_announcements(ctx.services, series, ahead, "cancelled")
     return Reply(f"Cancelled meetup #{series.id} “{series.title}”; the channel has been told{told(len(people))}.")

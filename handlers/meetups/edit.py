@@ -280,8 +280,7 @@ async def _tell(
         *(("meetup.waitlisted", i, people, notify.waitlisted(new, at)) for i, at, people in carried.waitlisted),
     ]
     for kind, occ_id, people, reply in dms:
-        if people:
-            ctx.later(notify.tell(services, new, people, reply, kind=kind, about=notify.subject(occ_id, now)))
+        notify.tell_later(services, new, people, reply, kind=kind, about=notify.subject(occ_id, now))
     # Posts already made for dates that moved or were dropped say so; the others show the change.
     gone = {old_id: (was, to) for old_id, was, to, _ in carried.moved} | {i: (w, None) for i, w, _ in carried.dropped}
     for occ_id, message_id in carried.posted.items():

@@ -25,6 +25,14 @@ def subject(occ: MeetupOccurrence | int, at: datetime) -> str:
     return f"occurrence:{occ_id}@{at:%Y%m%dT%H%M%S.%f}"
 
 
+def tell_later(
+    services: Services, series: MeetupSeries, people: Iterable[str], reply: Reply, *, kind: str, about: str
+) -> None:
+    """`tell`, once the answer to the person acting has gone (and nothing for nobody)."""
+    if people := list(people):
+        services.later(tell(services, series, people, reply, kind=kind, about=about))
+
+
 async def tell(
     services: Services, series: MeetupSeries, people: Iterable[str], reply: Reply, *, kind: str, about: str
 ) -> None:

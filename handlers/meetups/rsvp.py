@@ -64,17 +64,8 @@ async def _answer(ctx: Context, occ: MeetupOccurrence, answer: str, *, replace: 
         counts = await store.rsvps(session, occ, series.capacity)
     promoted = [user for user in counts.going if user in before.waitlist]
     if promoted:
-        about = notify.subject(occ, now)
-        ctx.later(
-            notify.tell(
-                ctx.services,
-                series,
-                promoted,
-                notify.promoted(series, occ.starts_at),
-                kind="meetup.promoted",
-                about=about,
-            )
-        )
+        reply = notify.promoted(series, occ.starts_at)
+        notify.tell_later(ctx.services, series, promoted, reply, kind="meetup.promoted", about=notify.subject(occ, now))
     mine = counts.of(ctx.msg.user)
     note = {
         "going": "You're going",
