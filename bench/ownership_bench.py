@@ -4,7 +4,7 @@ Prints p50/p99 of the match alone (in-process) and end-to-end through the consol
 (router, database, reply), beside the floor: rapidfuzz's own `extractOne` scanning every name
 and alias once (what a naive matcher would do). Target: match p99 ≤ 2 ms.
 
-    .venv/bin/python bench/ownership_bench.py [--areas 10000] [--questions 1000] [--database-url URL]
+    .venv/bin/python bench/ownership_bench.py [--areas 10000] [--questions 1000] [--rounds 3] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from bot.adapters.console.adapter import ConsoleSession  # noqa: E402
 from bot.assembly.app import Bot  # noqa: E402
 from bot.core.config import Settings  # noqa: E402
 from handlers.ownership import registry  # noqa: E402
-from handlers.ownership.matching import AreaIndex, key, stem, words  # noqa: E402
+from handlers.ownership.matching import AreaIndex, key, spelling, stem, words  # noqa: E402
 from handlers.ownership.registry import RegistryCache  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import Area, AreaAlias, Assignment  # noqa: E402
@@ -102,7 +102,7 @@ def report(label: str, samples_s: list[float]) -> tuple[float, float]:
     return p50, p99
 
 
-async def seed(db: Database, workspace: str, areas: list[tuple[str, list[str]]], bot: Bot) -> None:
+async def seed(db: Database, workspace: str, areas: list[tuple[str, list[str]]], bot: Bot, rng: random.Random) -> None:
     await bot.ensure_workspace(workspace, "console")  # parties of the default model
     async with db.session() as session:
         parties = [p.id for p in await registry.all_parties(session, workspace)]
@@ -110,7 +110,7 @@ async def seed(db: Database, workspace: str, areas: list[tuple[str, list[str]]],
         session.add_all(rows)
         await session.flush()
         for area, (_, aliases) in zip(rows, areas, strict=True):
-            session.add(Assignment(workspace=workspace, area_id=area.id, party_id=random.choice(parties), role="A"))
+            session.add(Assignment(workspace=workspace, area_id=area.id, party_id=rng.choice(parties), role="A"))
             session.add_all(AreaAlias(workspace=workspace, area_id=area.id, alias=a, key=key(a)) for a in aliases)
         await registry._bump(session, workspace)
 
@@ -120,6 +120,7 @@ async def main() -> None:
     parser.add_argument("--areas", type=int, default=10_000)
     parser.add_argument("--questions", type=int, default=1_000)
     parser.add_argument("--database-url")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     rng = random.Random(7)
     areas = make_areas(args.areas, rng)
@@ -130,7 +131,7 @@ async def main() -> None:
         bot = Bot(Settings(_env_file=None, database_url=db.url), db)
         workspace = f"bench-{rng.randrange(1 << 30)}"
         started = time.perf_counter()
-        await seed(db, workspace, areas, bot)
+        await seed(db, workspace, areas, bot, rng)
         print(
             f"seeded {len(areas):,} areas with {sum(len(a) for _, a in areas):,} aliases "
             f"in {time.perf_counter() - started:.1f} s; {len(questions):,} questions"
@@ -142,6 +143,7 @@ async def main() -> None:
         async with db.session() as session:
             entries = await registry.index_entries(session, workspace)
         stem.cache_clear()
+        spelling.cache_clear()
         words.cache_clear()
         started = time.perf_counter()
         AreaIndex(entries)
@@ -161,12 +163,23 @@ async def main() -> None:
             t0 = time.perf_counter()
             process.extractOne(t, keys, scorer=fuzz.WRatio)
             floor.append(time.perf_counter() - t0)
-        matches, kinds = [], {}
-        for t in topics:
-            t0 = time.perf_counter()
-            result = index.match(t)
-            matches.append(time.perf_counter() - t0)
-            kinds[result.kind] = kinds.get(result.kind, 0) + 1
+        # Rounds, each with cold word caches: a shared VM's p99 moves by a third from run to run,
+        # so the target is judged on the median round and every round is printed.
+        rounds = []
+        for _ in range(args.rounds):
+            stem.cache_clear()
+            spelling.cache_clear()
+            words.cache_clear()
+            matches, kinds = [], {}
+            for t in topics:
+                t0 = time.perf_counter()
+                result = index.match(t)
+                matches.append(time.perf_counter() - t0)
+                kinds[result.kind] = kinds.get(result.kind, 0) + 1
+            rounds.append(matches)
+        rounds.sort(key=lambda r: pct([s * 1000 for s in r], 99))
+        print("match p99 by round: " + ", ".join(f"{pct([s * 1000 for s in r], 99):.3f} ms" for r in rounds))
+        matches = rounds[len(rounds) // 2]
         slowest = sorted(zip(matches, topics, strict=True), reverse=True)[:3]
         print("slowest matches: " + "; ".join(f"{t!r} {s * 1000:.1f} ms" for s, t in slowest))
         console = ConsoleSession(bot, workspace=workspace, user="bench")
@@ -179,7 +192,7 @@ async def main() -> None:
 
     print(f"outcomes: {kinds}")
     f50, f99 = report("floor: rapidfuzz extractOne over all keys", floor)
-    m50, m99 = report("match (in-process)", matches)
+    m50, m99 = report("match (in-process, median round)", matches)
     e50, e99 = report("end-to-end (console adapter, database)", e2e)
     print(f"match vs floor: p50 {m50 / f50:.2f}×  p99 {m99 / f99:.2f}×")
     print(f"target match p99 ≤ 2 ms: {'met' if m99 <= 2 else 'MISSED'} ({m99:.3f} ms)")

@@ -114,6 +114,7 @@ _NOUN_BEFORE = frozenset("the our an for of in at about on to with whole and".sp
 _STEMMER = snowballstemmer.stemmer("english")
 
 
+@lru_cache(maxsize=65536)  # a registry repeats its words; the regular expression is the cost
 def spelling(word: str) -> str:
     word = VARIANTS.get(word, word)
     return _IZE.sub(r"is\1", word) if not word.endswith("size") else word
@@ -134,8 +135,11 @@ def words(text: str, *, question: bool = False) -> tuple[str, ...]:
     "IT" is a word (the department); lower-case "it" only where a pronoun could not stand
     ("the it budget", "it budget for next year"), and in names and aliases always."""
     text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
-    text = _ACRONYM_PLURAL.sub(r"\1", text)
-    raw = _WORD.findall(_POSSESSIVE.sub(" ", _CONTRACTION.sub(" ", text) if question else text))
+    if not text.islower():  # the substitutions are most of the cost of building an index
+        text = _ACRONYM_PLURAL.sub(r"\1", text)
+    if "'" in text:
+        text = _POSSESSIVE.sub(" ", _CONTRACTION.sub(" ", text) if question else text)
+    raw = _WORD.findall(text)
     out: list[str] = []
     for i, token in enumerate(raw):
         word = token.casefold()
@@ -221,6 +225,19 @@ class _Score:
     corrected: bool
 
 
+class _Asked:
+    """A question's terms laid out for scoring many areas: one tuple per word, hints apart."""
+
+    __slots__ = ("words", "topic_stems", "hints", "stems", "total")
+
+    def __init__(self, terms: list[_Term]) -> None:
+        self.words = [(t.stem, t.weight, t.sim, t.kind == "content", t.corrected) for t in terms if t.kind != "hint"]
+        self.topic_stems = frozenset(w[0] for w in self.words if w[3])
+        self.hints = [t.stem for t in terms if t.kind == "hint"]
+        self.stems = frozenset(w[0] for w in self.words)
+        self.total = sum(w[1] for w in self.words)
+
+
 class AreaIndex:
     """An in-memory index of one workspace's areas: names and aliases ("keys") and context."""
 
@@ -231,7 +248,7 @@ class AreaIndex:
         self._key_stems: list[frozenset[str]] = []
         self._exact: dict[str, list[int]] = defaultdict(list)  # key text -> key indexes
         self._exact_name: dict[str, list[int]] = defaultdict(list)  # area name key -> areas
-        self._area_keys: dict[int, list[int]] = defaultdict(list)
+        self._area_keys: dict[int, list[frozenset[str]]] = defaultdict(list)  # its name's and aliases' stems
         self._area_stems: dict[int, frozenset[str]] = {}
         self._area_notes: dict[int, frozenset[str]] = {}
         self._area_about: dict[int, frozenset[str]] = {}
@@ -260,7 +277,7 @@ class AreaIndex:
                 i = len(self._key_area)
                 self._key_area.append(area_id)
                 self._key_stems.append(frozenset(key_stems))
-                self._area_keys[area_id].append(i)
+                self._area_keys[area_id].append(self._key_stems[i])
                 self._exact[" ".join(key_stems)].append(i)
                 if is_name:
                     self._exact_name[" ".join(key_stems)].append(area_id)
@@ -400,62 +417,78 @@ class AreaIndex:
 
     # -------------------------------------------------------------------------- scoring
 
-    def _score(self, area: int, terms: list[_Term], asked: frozenset[str]) -> _Score:
+    def _score(self, area: int, asked: _Asked, floor: float = 0.0) -> _Score | None:
+        """How well the area answers; None when it cannot score `floor` (not among the best)."""
+        # Called for every candidate area of a question (40 on average at 10,000 areas, up to
+        # MAX_WEIGHED): set operations in C where a loop in Python would do the same.
         stems, notes, about = self._area_stems[area], self._area_notes[area], self._area_about[area]
-        named = any(t.stem in stems for t in terms if t.kind == "content")
+        named = not asked.topic_stems.isdisjoint(stems)
         in_notes, in_about = (NOTES_NAMED, ABOUT_NAMED) if named else (NOTES, ABOUT)
-        explained = total = topic = covered = bonus = 0.0
+        explained = topic = covered = 0.0
         corrected = False
-        for t in terms:
-            if t.stem in stems:
-                hit = t.sim
+        for s, weight, sim, content, fixed in asked.words:
+            if s in stems:
+                hit = sim
+                corrected |= fixed
+            elif s in notes:
+                hit = sim * in_notes
+            elif s in about:
+                hit = sim * in_about
             else:
-                hit = t.sim * (in_notes if t.stem in notes else in_about if t.stem in about else 0.0)
-            if t.kind == "hint":
-                bonus += HINT_BONUS * (t.stem in stems)
-                continue
-            total += t.weight
-            explained += hit * t.weight
-            corrected |= t.corrected and t.stem in stems
-            if t.kind == "content":
-                topic += t.weight
-                covered += t.weight * (t.sim if hit else 0.0)
+                hit = 0.0
+            explained += hit * weight
+            if content:
+                topic += weight
+                covered += weight * sim if hit else 0.0
         if not explained:
             return _Score(0.0, 0.0, False, False)
-        name_share = max(len(self._key_stems[k] & asked) / len(self._key_stems[k]) for k in self._area_keys[area])
-        score = 100 * (QUESTION_SHARE * explained / total + (1 - QUESTION_SHARE) * name_share) + bonus
+        bonus = HINT_BONUS * sum(h in stems for h in asked.hints) if asked.hints else 0
+        if 100 * (QUESTION_SHARE * explained / asked.total + 1 - QUESTION_SHARE) + bonus < floor:
+            return None
+        name_share = (
+            max([len(k & asked.stems) / len(k) for k in self._area_keys[area]])
+            if not asked.stems.isdisjoint(stems)
+            else 0.0
+        )
+        score = 100 * (QUESTION_SHARE * explained / asked.total + (1 - QUESTION_SHARE) * name_share) + bonus
         return _Score(score, covered / topic if topic else 1.0, named, corrected)
 
     def _ranked(self, terms: list[_Term], limit: int) -> list[tuple[Candidate, _Score]]:
         if not any(t.kind == "content" for t in terms):
             return []
+        asked = _Asked(terms)
         hits: Counter[int] = Counter()
-        for t in terms:
-            if t.kind != "hint":
-                hits.update(self._postings.get(t.stem, ()))
-                hits.update(self._context_postings.get(t.stem, ()))
-        asked = frozenset(t.stem for t in terms if t.kind != "hint")
-        n = max(1, sum(t.kind != "hint" for t in terms))
+        for s, *_ in asked.words:  # in the question's order: ties are weighed first-come
+            hits.update(self._postings.get(s, ()))
+            hits.update(self._context_postings.get(s, ()))
+        n = len(asked.words)
         best: dict[int, _Score] = {}
+        kept: list[float] = []  # the `limit` best scores so far, lowest first: what an area must beat
+        weighed = 0
         top = 0.0
         # Areas in order of question words found; stop once even a perfect one could not reach
         # a score that matters (a suggestion near the best or, while there is none, a hint).
-        bonus = HINT_BONUS if any(t.kind == "hint" for t in terms) else 0
-        for area, found in hits.most_common():
+        bonus = HINT_BONUS if asked.hints else 0
+        for area in sorted(hits, key=hits.__getitem__, reverse=True):  # most_common() without its tuples
+            found = hits[area]
             ceiling = 100 * (QUESTION_SHARE * min(1.0, found / n) + 1 - QUESTION_SHARE) + bonus
             if top >= SUGGEST_AT:
                 if ceiling < max(SUGGEST_AT, top - CLOSE):
                     break
-            elif ceiling < NEAR_AT or (ceiling < SUGGEST_AT and len(best) >= limit):
+            elif ceiling < NEAR_AT or (ceiling < SUGGEST_AT and weighed >= limit):
                 break
             # Hundreds of areas sharing the same words make a question vague whichever they are:
             # enough of them are weighed to show choices, not all (a match stays within 2 ms).
-            if len(best) >= MAX_WEIGHED or (found < n and top < SUGGEST_AT and len(best) >= 3 * limit):
+            if weighed >= MAX_WEIGHED or (found < n and top < SUGGEST_AT and weighed >= 3 * limit):
                 break
-            scored = self._score(area, terms, asked)
-            if scored.score > 0:
+            scored = self._score(area, asked, kept[0] if len(kept) >= limit else 0.0)
+            if scored is None:  # weighed, and below the `limit` best: it would never be shown
+                weighed += 1
+            elif scored.score > 0:
+                weighed += 1
                 best[area] = scored
                 top = max(top, scored.score)
+                (heapq.heappush if len(kept) < limit else heapq.heappushpop)(kept, scored.score)
         ranked = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1].score, self.names[item[0]]))
         return [(Candidate(a, self.names[a], round(sc.score, 1)), sc) for a, sc in ranked]
 
@@ -478,8 +511,8 @@ class AreaIndex:
                 if area in best:
                     continue
                 for k in self._area_keys[area]:
-                    if self._key_stems[k] <= present:
-                        best[area] = max(best.get(area, 0), len(self._key_stems[k]))
+                    if k <= present:
+                        best[area] = max(best.get(area, 0), len(k))
         ranked = sorted(best.items(), key=lambda item: (-item[1], self.names[item[0]]))
         return [Candidate(area_id, self.names[area_id], float(n)) for area_id, n in ranked]
 
