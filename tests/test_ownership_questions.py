@@ -309,3 +309,52 @@ async def test_a_state_word_does_not_hide_the_topic(person):
     await person(ADMIN).say("area set Supplier invoices; accountable: PMO")
     out = await person().say("where do I go for an unpaid supplier invoice?")
     assert "PMO is accountable for Supplier invoices." in out
+
+
+async def test_the_same_thing_said_twice_counts_once(person):
+    admin = person(ADMIN)
+    await admin.say("area set Hiring and onboarding; accountable: PMO")
+    # "joiners" is in another area's notes; read as "onboarding" it only repeats the question.
+    await admin.say("area set Access management; accountable: Leadership Team; notes: Joiners, movers and leavers.")
+    assert "PMO is accountable for Hiring and onboarding." in await person().say(
+        "who handles onboarding of new joiners?"
+    )
+    assert "Leadership Team is accountable for Access management." in await person().say("who handles joiners?")
+
+
+async def test_a_real_word_is_not_corrected_into_a_registry_word(person):
+    admin = person(ADMIN)
+    await admin.say("area set Contractors; accountable: PMO")
+    await admin.say("area set Travel and expenses; accountable: Leadership Team")
+    # "extensions" is one letter from "expenses", and an English word: meant as written. The
+    # question names Contractors whole, plus a detail no area mentions: that area's detail.
+    out = await person().say("who handles contractor extensions?")
+    assert "PMO is accountable for Contractors." in out and "Reading" not in out
+    assert "Leadership Team is accountable for Travel and expenses." not in out
+    # A slip that is no word is still read as the registry word.
+    assert "Reading “travel expneses” as Travel and expenses." in await person().say("who approves travel expneses?")
+    # A known word beside the name is another topic, not a detail: still not answered.
+    assert "is accountable for" not in await person().say("who handles travel contractors?")
+
+
+async def test_the_match_index_is_built_off_the_event_loop(person, monkeypatch):
+    """Building the index of a big registry takes most of a second: never on the event loop.
+    Proved by events: the build waits for a callback only a turning loop can run."""
+    import asyncio
+    import threading
+
+    from handlers.ownership import registry
+
+    loop = asyncio.get_running_loop()
+    built_ok = []
+
+    class WaitingIndex(registry.AreaIndex):
+        def __init__(self, entries):
+            loop_turned = threading.Event()
+            loop.call_soon_threadsafe(loop_turned.set)  # runs only if the loop is free to turn
+            built_ok.append(loop_turned.wait(timeout=5))
+            super().__init__(entries)
+
+    monkeypatch.setattr(registry, "AreaIndex", WaitingIndex)
+    assert "is accountable for" in await person().say("who owns the enterprise roadmap?")
+    assert built_ok == [True]

@@ -8,14 +8,18 @@ deploy, prioritises/prioritisation → prioritis). Function words are dropped *b
 
 A question's words are then looked up in the registry's vocabulary: joined or split where the
 registry writes a compound differently ("road map" → roadmap, "oncall" → on call), folded when
-they are another form of a known word (auditors → audit), corrected when misspelt ("enterprize").
+they are another form of a known word (auditors → audit), corrected when misspelt ("enterprize")
+but never when they are English words the registry doesn't use ("extensions" is not "expenses").
+A word the thesaurus reads as another word of the same question is said twice, and counts once.
 
 Scoring is asymmetric on purpose. An area scores by how much of the *question* its names and
 aliases explain (together: an alias word and a name word add up; its notes and its Accountable
 party's description count for less), and, less, how much of its best name the question covers.
 Harmless words ("quarterly", "these days", "please") cost nothing when unexplained; any other
 unexplained word does. So "product roadmap for the mobile app" never confidently hits an area
-called "roadmap": "product", "mobile" and "app" stay unexplained.
+called "roadmap": "product", "mobile" and "app" stay unexplained. One exception: a question that
+says an area's whole name plus one word no area knows asks about a detail of that area
+("contractor extensions").
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from typing import Literal
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
+from spellchecker import SpellChecker
 
 from handlers.ownership.thesaurus import ABBREVIATIONS, SYNONYMS
 
@@ -112,6 +117,7 @@ _CONTRACTION = re.compile(r"(?<=\w)'(?:m|re|ve|ll|d)\b", re.IGNORECASE)
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,5})s\b")  # POs → PO, SLAs → SLA, OKRs → OKR
 _NOUN_BEFORE = frozenset("the our an for of in at about on to with whole and".split())
 _STEMMER = snowballstemmer.stemmer("english")
+COMMON_WORD = 100  # times seen in pyspellchecker's corpus: a word people mean (rarer: "calender", a slip)
 
 
 @lru_cache(maxsize=65536)  # a registry repeats its words; the regular expression is the cost
@@ -161,6 +167,15 @@ def tokens(text: str) -> tuple[str, ...]:
 def key(text: str) -> str:
     """The normalised form used for exact lookups and uniqueness: 'The Roadmaps!' → 'roadmap'."""
     return " ".join(tokens(text))
+
+
+@lru_cache(maxsize=1)
+def english() -> frozenset[str]:
+    """Common English words. A question word among them is meant as written, and is never
+    "corrected" into a registry word: "contractor extensions" are not expenses. (A spell
+    checker's own rule: a real word is not a typo.) Loaded once, with the first index."""
+    counts = SpellChecker(distance=1).word_frequency.dictionary
+    return frozenset(w for w, n in counts.items() if n >= COMMON_WORD)
 
 
 def _family(w: str, vocabulary: set[str]) -> str:
@@ -244,12 +259,14 @@ class AreaIndex:
     def __init__(self, entries: list[tuple]) -> None:
         """entries: (area id, name, aliases) or (area id, name, aliases, notes, party description)."""
         self.names: dict[int, str] = {}
+        self._english = english()
         self._key_area: list[int] = []
         self._key_stems: list[frozenset[str]] = []
         self._exact: dict[str, list[int]] = defaultdict(list)  # key text -> key indexes
         self._exact_name: dict[str, list[int]] = defaultdict(list)  # area name key -> areas
         self._area_keys: dict[int, list[frozenset[str]]] = defaultdict(list)  # its name's and aliases' stems
         self._area_stems: dict[int, frozenset[str]] = {}
+        self._name_stems: dict[int, frozenset[str]] = {}
         self._area_notes: dict[int, frozenset[str]] = {}
         self._area_about: dict[int, frozenset[str]] = {}
         self._postings: dict[str, list[int]] = defaultdict(list)  # stem -> areas with it in a key
@@ -281,6 +298,7 @@ class AreaIndex:
                 self._exact[" ".join(key_stems)].append(i)
                 if is_name:
                     self._exact_name[" ".join(key_stems)].append(area_id)
+                    self._name_stems[area_id] = frozenset(key_stems)
                 stems.update(key_stems)
             self._area_stems[area_id] = frozenset(stems)
             for w in stems:
@@ -365,6 +383,7 @@ class AreaIndex:
 
     def _terms(self, query: str, hint: str = "") -> list[_Term]:
         ws = list(words(query, question=True))
+        said = Counter(self._stem(w) for w in ws)
         out: list[_Term] = []
         for w in words(hint, question=True):  # the question's verb: a bonus where a name has it
             s = self._stem(w)
@@ -384,17 +403,19 @@ class AreaIndex:
                     i += 2
                     continue
             i += 1
+            if (read := self._reading(w)) and all(t.stem != s and said[t.stem] for t in read):
+                continue  # the same thing said twice: "onboarding of new joiners", "leave and holidays"
             if w in SOFT or s in _SOFT_STEMS:
                 out.append(_Term(s, "soft"))
             elif self._known(s):
                 out.append(_Term(s))
             elif form := self._form(s):
                 out.append(_Term(form, corrected=_misspelt(w, form)))
-            elif read := self._reading(w):
+            elif read:
                 out.extend(read)
             elif parts := self._split(w):
                 out.extend(_Term(p, corrected=True) for p in parts)
-            elif fix := self._correct(s):
+            elif w not in self._english and (fix := self._correct(s)):
                 out.append(_Term(fix[0], sim=fix[1], corrected=True))
             else:
                 out.append(_Term(s))
@@ -492,6 +513,14 @@ class AreaIndex:
         ranked = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1].score, self.names[item[0]]))
         return [(Candidate(a, self.names[a], round(sc.score, 1)), sc) for a, sc in ranked]
 
+    def _named_plus_detail(self, terms: list[_Term], area: int) -> bool:
+        """The question says the area's whole name, and one word more that no area knows
+        ("contractor extensions"): a detail of that area, not another topic."""
+        name = self._name_stems.get(area, frozenset())
+        content = [t.stem for t in terms if t.kind == "content"]
+        rest = [s for s in content if s not in self._area_stems[area]]
+        return bool(name) and name <= set(content) and len(rest) == 1 and not self._known(rest[0])
+
     def _only_in_notes(self, terms: list[_Term], area: int) -> bool:
         """The question's one topic word is in this area's notes and in no other area anywhere."""
         (term,) = [t for t in terms if t.kind == "content"]
@@ -537,6 +566,8 @@ class AreaIndex:
             and top.score - runner_up >= CLEAR_LEAD
             and (top.score >= ANSWER_AT if best.named else content >= 2 or self._only_in_notes(terms, top.area_id))
         ):
+            return Match("answer", [top], corrected=best.corrected)
+        if top.score - runner_up >= CLEAR_LEAD and self._named_plus_detail(terms, top.area_id):
             return Match("answer", [top], corrected=best.corrected)
         close = [c for c, sc in ranked if top.score - c.score < CLOSE and sc.cover >= 0.5 and c.score >= SUGGEST_AT]
         if len(close) >= 2:
