@@ -358,3 +358,31 @@ async def test_the_match_index_is_built_off_the_event_loop(person, monkeypatch):
     monkeypatch.setattr(registry, "AreaIndex", WaitingIndex)
     assert "is accountable for" in await person().say("who owns the enterprise roadmap?")
     assert built_ok == [True]
+
+
+async def test_what_the_asker_does_is_not_the_topic(person):
+    admin = person(ADMIN)
+    await admin.say("area set On-call rota; accountable: PMO")
+    await admin.say("area set Incident management; accountable: Leadership Team; aliases: outages")
+    # "call" is what the asker does, not a hint at the on-call rota: that answer named the wrong owner.
+    out = await person().say("who do I call when the system is down?")
+    assert "is accountable for On-call rota" not in out
+    assert "Leadership Team is accountable for Incident management." in await person().say(
+        "who do I call about outages?"
+    )
+    assert "PMO is accountable for On-call rota." in await person().say("who is on call this weekend?")
+
+
+async def test_a_when_clause_is_context_not_another_topic(person):
+    admin = person(ADMIN)
+    await admin.say("area set Problem management; accountable: PMO; aliases: root cause analysis")
+    await admin.say("area set Incident management; accountable: Leadership Team; aliases: outages")
+    assert "PMO is accountable for Problem management." in await person().say(
+        "who runs root cause analysis after an outage?"
+    )
+    # At the start, the same words are the topic.
+    assert "Leadership Team is accountable for Incident management." in await person().say(
+        "who do I tell when there's an outage?"
+    )
+    # "for" says which one: never context ("product roadmap for the mobile app" is not the roadmap).
+    assert "is accountable for" not in await person().say("who owns root cause analysis for the web shop?")

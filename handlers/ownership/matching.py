@@ -83,6 +83,8 @@ SOFT = frozenset(
     needs want wants got like
     unpaid overdue outstanding pending late urgent expired expiring lost stolen locked cancelled canceled
     duplicate incorrect approved rejected old big small large major minor critical simple
+    first weekend weekends tonight tomorrow yesterday morning afternoon evening night overnight
+    monday tuesday wednesday thursday friday saturday sunday
     """.split()
 )
 _SOFT_STEMS = frozenset(snowballstemmer.stemmer("english").stemWords(sorted(SOFT)))
@@ -115,6 +117,9 @@ _POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)|n't\b")
 # names: their stored keys (area.key, party.key) were made without this.
 _CONTRACTION = re.compile(r"(?<=\w)'(?:m|re|ve|ll|d)\b", re.IGNORECASE)
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,5})s\b")  # POs → PO, SLAs → SLA, OKRs → OKR
+# Words that start a clause saying when or why, after the topic: its words are context ("who fixes
+# the test environment when it is down"), which helps an area that has them and costs nothing.
+_CLAUSE = frozenset("after before during when whenever while once until if unless since".split())
 _NOUN_BEFORE = frozenset("the our an for of in at about on to with whole and".split())
 _STEMMER = snowballstemmer.stemmer("english")
 COMMON_WORD = 100  # times seen in pyspellchecker's corpus: a word people mean (rarer: "calender", a slip)
@@ -389,9 +394,17 @@ class AreaIndex:
             s = self._stem(w)
             if s := s if self._known(s) else self._form(s):
                 out.append(_Term(s, "hint"))
-        i = 0
+        i, context = 0, False
         while i < len(ws):
             w, s = ws[i], self._stem(ws[i])
+            if w in _CLAUSE and any(t.kind == "content" for t in out):
+                context = True  # "root cause analysis *after an outage*": when, not what
+                i += 1
+                continue
+            if context:
+                out.append(_Term(s if self._known(s) else self._form(s) or s, "soft"))
+                i += 1
+                continue
             if i + 1 < len(ws):  # "road map", "road-map", "time sheets" → roadmap, timesheets
                 joined = self._stem(w + ws[i + 1])
                 if self._known(joined) and not (self._known(s) and self._known(self._stem(ws[i + 1]))):

@@ -104,11 +104,13 @@ class _Words:
         return self.text[self.starts[i] :].split()[0] if i < len(self.low) else ""
 
 
-def _after_verb(q: _Words, i: int) -> Asked:
-    """q.low[i] is the verb of "who VERB …" (any verb, misspelt too): the rest is the topic."""
+def _after_verb(q: _Words, i: int, *, askers: bool = False) -> Asked:
+    """q.low[i] is the verb of "who VERB …" (any verb, misspelt too): the rest is the topic. The
+    verb hints at the area ("who *coaches* the teams"), unless it is what the asker does: "who do I
+    *call* when the system is down" is not about the on-call rota."""
     while i < len(q) - 1 and q.low[i] in _ADVERBS:
         i += 1
-    return Asked(q.rest(i + 1), hint=q.word(i))
+    return Asked(q.rest(i + 1), hint="" if askers else q.word(i))
 
 
 def _after_who(q: _Words, i: int) -> Asked:
@@ -133,10 +135,12 @@ def _after_who(q: _Words, i: int) -> Asked:
         if low[i] in ("do", "does", "did") and (i + 1 >= len(q) or low[i + 1] not in _PRONOUNS):
             return Asked(q.rest(i + 1))  # "who does patching": "does" is the verb
         i += 1
-        if i < len(q) and low[i] in _PRONOUNS:
+        askers = i < len(q) and low[i] in _PRONOUNS
+        if askers:
             i += 1
         if i < len(q) - 1 and low[i] in ("need", "have", "want", "got") and low[i + 1] == "to":
             i += 2
+        return _after_verb(q, i, askers=askers)
     return _after_verb(q, i)
 
 
