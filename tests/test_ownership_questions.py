@@ -386,3 +386,15 @@ async def test_a_when_clause_is_context_not_another_topic(person):
     )
     # "for" says which one: never context ("product roadmap for the mobile app" is not the roadmap).
     assert "is accountable for" not in await person().say("who owns root cause analysis for the web shop?")
+
+
+async def test_an_answer_is_clear_of_every_area_not_only_those_weighed(person):
+    admin = person(ADMIN)
+    await admin.say("area set Release team rota planning; accountable: PMO")
+    await admin.say("area set Releases; accountable: Leadership Team")
+    # "Releases" scores within a few points of the longer name. Areas are weighed in order of
+    # words found, and the search stopped on an estimate that was not a bound: "Releases" went
+    # unweighed and the first area was answered as if clearly best.
+    out = await person().say("who owns the release team?")
+    assert "Did you mean" in out and "Release team rota planning" in out and "Releases" in out
+    assert "is accountable for" not in out

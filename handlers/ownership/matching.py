@@ -24,13 +24,18 @@ says an area's whole name plus one word no area knows asks about a detail of tha
 
 from __future__ import annotations
 
+import gc
 import heapq
 import math
 import re
+import threading
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import Literal
 
 import snowballstemmer
@@ -117,6 +122,7 @@ _POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)|n't\b")
 # names: their stored keys (area.key, party.key) were made without this.
 _CONTRACTION = re.compile(r"(?<=\w)'(?:m|re|ve|ll|d)\b", re.IGNORECASE)
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,5})s\b")  # POs → PO, SLAs → SLA, OKRs → OKR
+_CAPITALS = re.compile(r"[A-Z]{2}")
 # Words that start a clause saying when or why, after the topic: its words are context ("who fixes
 # the test environment when it is down"), which helps an area that has them and costs nothing.
 _CLAUSE = frozenset("after before during when whenever while once until if unless since".split())
@@ -146,7 +152,7 @@ def words(text: str, *, question: bool = False) -> tuple[str, ...]:
     "IT" is a word (the department); lower-case "it" only where a pronoun could not stand
     ("the it budget", "it budget for next year"), and in names and aliases always."""
     text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
-    if not text.islower():  # the substitutions are most of the cost of building an index
+    if _CAPITALS.search(text):  # the substitutions are most of the cost of building an index
         text = _ACRONYM_PLURAL.sub(r"\1", text)
     if "'" in text:
         text = _POSSESSIVE.sub(" ", _CONTRACTION.sub(" ", text) if question else text)
@@ -210,6 +216,33 @@ def _initials(name: str) -> frozenset[str]:
     )
 
 
+_paused = 0
+_pause_lock = threading.Lock()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No garbage collection while an index is built. It allocates a hundred thousand objects that
+    all live on, and each full collection on the way walks everything the process holds: 60% of
+    a 10,000-area build in a running bot. Builds may overlap (threads); the last one resumes."""
+    global _paused
+    with _pause_lock:
+        if _paused == 0 and not gc.isenabled():  # paused by someone else: leave it to them
+            pausing = False
+        else:
+            pausing = True
+            _paused += 1
+            gc.disable()
+    try:
+        yield
+    finally:
+        if pausing:
+            with _pause_lock:
+                _paused -= 1
+                if _paused == 0:
+                    gc.enable()
+
+
 @dataclass(slots=True)
 class Candidate:
     area_id: int
@@ -263,6 +296,10 @@ class AreaIndex:
 
     def __init__(self, entries: list[tuple]) -> None:
         """entries: (area id, name, aliases) or (area id, name, aliases, notes, party description)."""
+        with _collector_paused():
+            self._build(entries)
+
+    def _build(self, entries: list[tuple]) -> None:
         self.names: dict[int, str] = {}
         self._english = english()
         self._key_area: list[int] = []
@@ -278,11 +315,12 @@ class AreaIndex:
         self._context_postings: dict[str, list[int]] = defaultdict(list)  # stem -> areas, context only
         self._notes_postings: dict[str, int] = Counter()  # stem -> how many areas' notes have it
         read = []
+        context = lru_cache(maxsize=None)(self._context)  # a party's description is every one of its areas'
         for entry in entries:
             area_id, name, aliases = entry[0], entry[1], entry[2]
             notes, about = (entry[3], entry[4]) if len(entry) > 4 else ("", "")
             keys = [(tokens(text), is_name) for text, is_name in [(name, True), *((a, False) for a in aliases)]]
-            read.append((area_id, name, keys, _initials(name), self._context(notes), self._context(about)))
+            read.append((area_id, name, keys, _initials(name), context(notes), context(about)))
         # One stem per word family where the stemmer leaves two (delivery/deliver, strategy/strategic).
         raw = {s for *_, keys, _, notes, about in read for ks, _ in keys for s in ks} | {
             s for *_, notes, about in read for s in notes | about
@@ -487,9 +525,11 @@ class AreaIndex:
         score = 100 * (QUESTION_SHARE * explained / asked.total + (1 - QUESTION_SHARE) * name_share) + bonus
         return _Score(score, covered / topic if topic else 1.0, named, corrected)
 
-    def _ranked(self, terms: list[_Term], limit: int) -> list[tuple[Candidate, _Score]]:
+    def _ranked(self, terms: list[_Term], limit: int) -> tuple[list[tuple[Candidate, _Score]], float]:
+        """The `limit` best areas, best first, and what an area left unweighed could score at most
+        (0 when every area that could matter was weighed)."""
         if not any(t.kind == "content" for t in terms):
-            return []
+            return [], 0.0
         asked = _Asked(terms)
         hits: Counter[int] = Counter()
         for s, *_ in asked.words:  # in the question's order: ties are weighed first-come
@@ -499,21 +539,25 @@ class AreaIndex:
         best: dict[int, _Score] = {}
         kept: list[float] = []  # the `limit` best scores so far, lowest first: what an area must beat
         weighed = 0
-        top = 0.0
+        top = unweighed = 0.0
         # Areas in order of question words found; stop once even a perfect one could not reach
-        # a score that matters (a suggestion near the best or, while there is none, a hint).
-        bonus = HINT_BONUS if asked.hints else 0
+        # a score that matters (a suggestion near the best or, while there is none, a hint). At
+        # best, an area with `found` of the words has the weightiest ones, all in its names.
+        reach = [0.0, *accumulate(sorted((w[1] * w[2] for w in asked.words), reverse=True))]
+        bonus = HINT_BONUS * len(asked.hints)
         for area in sorted(hits, key=hits.__getitem__, reverse=True):  # most_common() without its tuples
             found = hits[area]
-            ceiling = 100 * (QUESTION_SHARE * min(1.0, found / n) + 1 - QUESTION_SHARE) + bonus
+            ceiling = 100 * (QUESTION_SHARE * min(1.0, reach[found] / asked.total) + 1 - QUESTION_SHARE) + bonus
             if top >= SUGGEST_AT:
                 if ceiling < max(SUGGEST_AT, top - CLOSE):
                     break
             elif ceiling < NEAR_AT or (ceiling < SUGGEST_AT and weighed >= limit):
                 break
             # Hundreds of areas sharing the same words make a question vague whichever they are:
-            # enough of them are weighed to show choices, not all (a match stays within 2 ms).
+            # enough of them are weighed to show choices, not all (a match stays within 2 ms);
+            # none of those left may then be outscored by a clear lead (see match).
             if weighed >= MAX_WEIGHED or (found < n and top < SUGGEST_AT and weighed >= 3 * limit):
+                unweighed = ceiling
                 break
             scored = self._score(area, asked, kept[0] if len(kept) >= limit else 0.0)
             if scored is None:  # weighed, and below the `limit` best: it would never be shown
@@ -524,7 +568,7 @@ class AreaIndex:
                 top = max(top, scored.score)
                 (heapq.heappush if len(kept) < limit else heapq.heappushpop)(kept, scored.score)
         ranked = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1].score, self.names[item[0]]))
-        return [(Candidate(a, self.names[a], round(sc.score, 1)), sc) for a, sc in ranked]
+        return [(Candidate(a, self.names[a], round(sc.score, 1)), sc) for a, sc in ranked], unweighed
 
     def _named_plus_detail(self, terms: list[_Term], area: int) -> bool:
         """The question says the area's whole name, and one word more that no area knows
@@ -541,7 +585,7 @@ class AreaIndex:
 
     def scores(self, query: str, limit: int = 10, hint: str = "") -> list[Candidate]:
         """The best-scoring areas, best first."""
-        return [c for c, _ in self._ranked(self._terms(query, hint), limit)]
+        return [c for c, _ in self._ranked(self._terms(query, hint), limit)[0]]
 
     def mentioned(self, text: str) -> list[Candidate]:
         """Areas whose name or an alias appears whole in a longer text (an idea, not a question),
@@ -565,14 +609,14 @@ class AreaIndex:
             (area_id,) = exact_names
             return Match("answer", [Candidate(area_id, self.names[area_id], 100.0)])
         terms = self._terms(query, hint)
-        ranked = self._ranked(terms, 10)
+        ranked, unweighed = self._ranked(terms, 10)
         exact_areas = list(dict.fromkeys(self._key_area[i] for i in self._exact.get(normalised, ())))
         if len(exact_areas) == 1:  # the registry says this is what the words mean (an accepted gap, too)
             return Match("answer", [Candidate(exact_areas[0], self.names[exact_areas[0]], 100.0)])
         near = [c for c, sc in ranked if c.score >= NEAR_AT][:3]
         if not ranked:
             return Match("unknown", near)
-        (top, best), runner_up = ranked[0], (ranked[1][0].score if len(ranked) > 1 else 0.0)
+        (top, best), runner_up = ranked[0], max(ranked[1][0].score if len(ranked) > 1 else 0.0, unweighed)
         content = sum(t.kind == "content" for t in terms)
         if (
             best.cover >= ANSWER_COVER
