@@ -398,3 +398,15 @@ async def test_an_answer_is_clear_of_every_area_not_only_those_weighed(person):
     out = await person().say("who owns the release team?")
     assert "Did you mean" in out and "Release team rota planning" in out and "Releases" in out
     assert "is accountable for" not in out
+
+
+async def test_a_facet_word_does_not_hide_the_topic(person):
+    admin = person(ADMIN)
+    await admin.say("area set Vendor management; accountable: PMO")
+    await admin.say("area set Regulatory compliance; accountable: Leadership Team")
+    assert "PMO is accountable for Vendor management." in await person().say("who manages vendor relationships?")
+    assert "Leadership Team is accountable for Regulatory compliance." in await person().say(
+        "who handles regulatory requirements?"
+    )
+    # Still a topic of its own when nothing else is asked.
+    assert "is accountable for" not in await person().say("who owns the customer relationships?")

@@ -90,6 +90,8 @@ SOFT = frozenset(
     duplicate incorrect approved rejected old big small large major minor critical simple
     first weekend weekends tonight tomorrow yesterday morning afternoon evening night overnight
     monday tuesday wednesday thursday friday saturday sunday
+    relationship relationships requirement requirements record records approach round rounds
+    activity activities arrangement arrangements setup aspect aspects
     """.split()
 )
 _SOFT_STEMS = frozenset(snowballstemmer.stemmer("english").stemWords(sorted(SOFT)))
