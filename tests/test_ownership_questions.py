@@ -410,3 +410,13 @@ async def test_a_facet_word_does_not_hide_the_topic(person):
     )
     # Still a topic of its own when nothing else is asked.
     assert "is accountable for" not in await person().say("who owns the customer relationships?")
+
+
+async def test_where_the_asker_is_is_not_the_topic(person):
+    admin = person(ADMIN)
+    await admin.say("area set Network; accountable: Oversight Team; aliases: wifi")
+    await admin.say("area set Office of the CIO; accountable: Leadership Team")
+    out = await person().say("who is in charge of the wifi in the office?")
+    assert "Oversight Team is accountable for Network." in out
+    # Said as the topic, the office is still a word that counts.
+    assert "Leadership Team is accountable for Office of the CIO." in await person().say("who runs the CIO office?")

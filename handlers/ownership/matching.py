@@ -125,6 +125,11 @@ _POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)|n't\b")
 _CONTRACTION = re.compile(r"(?<=\w)'(?:m|re|ve|ll|d)\b", re.IGNORECASE)
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,5})s\b")  # POs → PO, SLAs → SLA, OKRs → OKR
 _CAPITALS = re.compile(r"[A-Z]{2}")
+# Where the asker is, not what they ask about: "the wifi in the office", "printing from home".
+_WHERE = re.compile(
+    r"\b(?:in|at|from|around|across)\s+(?:the\s+|our\s+|my\s+|this\s+)?(?:office|offices|building|home|site)\b",
+    re.IGNORECASE,
+)
 # Words that start a clause saying when or why, after the topic: its words are context ("who fixes
 # the test environment when it is down"), which helps an area that has them and costs nothing.
 _CLAUSE = frozenset("after before during when whenever while once until if unless since".split())
@@ -158,6 +163,8 @@ def words(text: str, *, question: bool = False) -> tuple[str, ...]:
         text = _ACRONYM_PLURAL.sub(r"\1", text)
     if "'" in text:
         text = _POSSESSIVE.sub(" ", _CONTRACTION.sub(" ", text) if question else text)
+    if question:
+        text = _WHERE.sub(" ", text)
     raw = _WORD.findall(text)
     out: list[str] = []
     for i, token in enumerate(raw):
