@@ -17,9 +17,7 @@ aliases explain (together: an alias word and a name word add up; its notes and i
 party's description count for less), and, less, how much of its best name the question covers.
 Harmless words ("quarterly", "these days", "please") cost nothing when unexplained; any other
 unexplained word does. So "product roadmap for the mobile app" never confidently hits an area
-called "roadmap": "product", "mobile" and "app" stay unexplained. One exception: a question that
-says an area's whole name plus one word no area knows asks about a detail of that area
-("contractor extensions").
+called "roadmap": "product", "mobile" and "app" stay unexplained.
 """
 
 from __future__ import annotations
@@ -317,7 +315,6 @@ class AreaIndex:
         self._exact_name: dict[str, list[int]] = defaultdict(list)  # area name key -> areas
         self._area_keys: dict[int, list[frozenset[str]]] = defaultdict(list)  # its name's and aliases' stems
         self._area_stems: dict[int, frozenset[str]] = {}
-        self._name_stems: dict[int, frozenset[str]] = {}
         self._area_notes: dict[int, frozenset[str]] = {}
         self._area_about: dict[int, frozenset[str]] = {}
         self._postings: dict[str, list[int]] = defaultdict(list)  # stem -> areas with it in a key
@@ -350,7 +347,6 @@ class AreaIndex:
                 self._exact[" ".join(key_stems)].append(i)
                 if is_name:
                     self._exact_name[" ".join(key_stems)].append(area_id)
-                    self._name_stems[area_id] = frozenset(key_stems)
                 stems.update(key_stems)
             self._area_stems[area_id] = frozenset(stems)
             for w in stems:
@@ -579,14 +575,6 @@ class AreaIndex:
         ranked = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1].score, self.names[item[0]]))
         return [(Candidate(a, self.names[a], round(sc.score, 1)), sc) for a, sc in ranked], unweighed
 
-    def _named_plus_detail(self, terms: list[_Term], area: int) -> bool:
-        """The question says the area's whole name, and one word more that no area knows
-        ("contractor extensions"): a detail of that area, not another topic."""
-        name = self._name_stems.get(area, frozenset())
-        content = [t.stem for t in terms if t.kind == "content"]
-        rest = [s for s in content if s not in self._area_stems[area]]
-        return bool(name) and name <= set(content) and len(rest) == 1 and not self._known(rest[0])
-
     def _only_in_notes(self, terms: list[_Term], area: int) -> bool:
         """The question's one topic word is in this area's notes and in no other area anywhere."""
         (term,) = [t for t in terms if t.kind == "content"]
@@ -632,8 +620,6 @@ class AreaIndex:
             and top.score - runner_up >= CLEAR_LEAD
             and (top.score >= ANSWER_AT if best.named else content >= 2 or self._only_in_notes(terms, top.area_id))
         ):
-            return Match("answer", [top], corrected=best.corrected)
-        if top.score - runner_up >= CLEAR_LEAD and self._named_plus_detail(terms, top.area_id):
             return Match("answer", [top], corrected=best.corrected)
         close = [c for c, sc in ranked if top.score - c.score < CLOSE and sc.cover >= 0.5 and c.score >= SUGGEST_AT]
         if len(close) >= 2:
