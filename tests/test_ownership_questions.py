@@ -409,6 +409,10 @@ async def test_a_facet_word_does_not_hide_the_topic(person):
     assert "Leadership Team is accountable for Regulatory compliance." in await person().say(
         "who handles regulatory requirements?"
     )
+    await admin.say("area set Security awareness; accountable: PMO")
+    assert "PMO is accountable for Security awareness." in await person().say(
+        "who runs the security awareness programme?"
+    )
     # Still a topic of its own when nothing else is asked.
     assert "is accountable for" not in await person().say("who owns the customer relationships?")
 

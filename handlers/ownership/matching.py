@@ -89,7 +89,8 @@ SOFT = frozenset(
     first weekend weekends tonight tomorrow yesterday morning afternoon evening night overnight
     monday tuesday wednesday thursday friday saturday sunday
     relationship relationships requirement requirements record records approach round rounds
-    activity activities arrangement arrangements setup aspect aspects
+    activity activities arrangement arrangements setup aspect aspects programme programmes scheme schemes
+    progress status
     """.split()
 )
 _SOFT_STEMS = frozenset(snowballstemmer.stemmer("english").stemWords(sorted(SOFT)))
