@@ -318,6 +318,7 @@ class AreaIndex:
         self._area_stems: dict[int, frozenset[str]] = {}
         self._area_notes: dict[int, frozenset[str]] = {}
         self._area_about: dict[int, frozenset[str]] = {}
+        self._scoring: dict[int, tuple] = {}  # the four above in one lookup: _score runs for every candidate
         self._postings: dict[str, list[int]] = defaultdict(list)  # stem -> areas with it in a key
         self._context_postings: dict[str, list[int]] = defaultdict(list)  # stem -> areas, context only
         self._notes_postings: dict[str, int] = Counter()  # stem -> how many areas' notes have it
@@ -354,6 +355,7 @@ class AreaIndex:
                 self._postings[w].append(area_id)
             in_notes = self._area_notes[area_id] = frozenset(canon(w, w) for w in notes) - stems
             in_about = self._area_about[area_id] = frozenset(canon(w, w) for w in about) - stems - in_notes
+            self._scoring[area_id] = (self._area_stems[area_id], in_notes, in_about, self._area_keys[area_id])
             self._notes_postings.update(in_notes)
             for w in in_notes | in_about:
                 self._context_postings[w].append(area_id)
@@ -499,7 +501,7 @@ class AreaIndex:
         """How well the area answers; None when it cannot score `floor` (not among the best)."""
         # Called for every candidate area of a question (40 on average at 10,000 areas, up to
         # MAX_WEIGHED): set operations in C where a loop in Python would do the same.
-        stems, notes, about = self._area_stems[area], self._area_notes[area], self._area_about[area]
+        stems, notes, about, keys = self._scoring[area]
         named = not asked.topic_stems.isdisjoint(stems)
         in_notes, in_about = (NOTES_NAMED, ABOUT_NAMED) if named else (NOTES, ABOUT)
         explained = topic = covered = 0.0
@@ -523,11 +525,7 @@ class AreaIndex:
         bonus = HINT_BONUS * sum(h in stems for h in asked.hints) if asked.hints else 0
         if 100 * (QUESTION_SHARE * explained / asked.total + 1 - QUESTION_SHARE) + bonus < floor:
             return None
-        name_share = (
-            max([len(k & asked.stems) / len(k) for k in self._area_keys[area]])
-            if not asked.stems.isdisjoint(stems)
-            else 0.0
-        )
+        name_share = max([len(k & asked.stems) / len(k) for k in keys]) if not asked.stems.isdisjoint(stems) else 0.0
         score = 100 * (QUESTION_SHARE * explained / asked.total + (1 - QUESTION_SHARE) * name_share) + bonus
         return _Score(score, covered / topic if topic else 1.0, named, corrected)
 
