@@ -463,6 +463,7 @@ class AreaIndex:
                     continue
             i += 1
             if (read := self._reading(w)) and all(t.stem != s and said[t.stem] for t in read):
+                said[s] -= 1  # dropped, it no longer stands for the other: "vendors and suppliers"
                 continue  # the same thing said twice: "onboarding of new joiners", "leave and holidays"
             if w in SOFT or s in _SOFT_STEMS:
                 out.append(_Term(s, "soft"))
