@@ -430,3 +430,20 @@ async def test_where_the_asker_is_is_not_the_topic(person):
     assert "Oversight Team is accountable for Network." in out
     # Said as the topic, the office is still a word that counts.
     assert "Leadership Team is accountable for Office of the CIO." in await person().say("who runs the CIO office?")
+
+
+async def test_forged_button_values_name_no_area(bot, person):
+    """Ids from buttons are read as ids everywhere: eleven digits once reached PostgreSQL's INTEGER
+    column and failed the query there."""
+    from bot.core import Action
+
+    base = dict(platform="console", workspace=person().session.workspace, channel="C-GENERAL", user=ADMIN)
+    for action_id, value in [
+        ("ownership.area", "99999999999"),
+        ("ownership.area", "1 99999999999"),
+        ("ownership.party", "99999999999"),
+        ("ownership.still_correct", "99999999999"),
+        ("ownership.change", "²"),
+    ]:
+        reply = await bot.handle(Action(**base, action_id=action_id, value=value))
+        assert reply is None or "went wrong" not in reply.text, (action_id, value, reply.text)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.core import Incoming, Reply
+from bot.core.ids import parse_id
 from bot.core.router import Context, Routes
 from handlers.ownership import registry
 from handlers.ownership.matching import key
@@ -261,11 +262,10 @@ async def _unknown_party(ctx: Context, session, name: str) -> Reply:
 
 
 def _ids(value: str, most: int) -> list[int] | None:
-    """Ids from a button value ("12" or "12 7"): ASCII digits, bounded length, else None."""
+    """Ids from a button value ("12" or "12 7"), each as `parse_id` reads it, else None."""
     parts = value.split()
-    if not 1 <= len(parts) <= most or not all(p.isascii() and p.isdigit() and len(p) <= 12 for p in parts):
-        return None
-    return [int(p) for p in parts]
+    ids = [n for p in parts if (n := parse_id(p)) is not None]
+    return ids if 1 <= len(parts) <= most and len(ids) == len(parts) else None
 
 
 @routes.action("ownership.area")

@@ -19,6 +19,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import Reply
+from bot.core.ids import parse_id
 from handlers.ownership.matching import AreaIndex, key
 from storage.db import Database
 from storage.models import (
@@ -204,9 +205,8 @@ async def area_lines(
 
 
 def row_id(value: str) -> int:
-    """A row id from a button or form, parsed strictly (ASCII digits, bounded); -1 matches nothing."""
-    value = value.strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else -1
+    """A row id from a button or form (see `parse_id`); -1 matches nothing."""
+    return parse_id(value) or -1
 
 
 async def get_area(session: AsyncSession, workspace: str, area_id: int) -> Area | None:
