@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
@@ -286,6 +286,15 @@ class _Score:
     corrected: bool
 
 
+class _AreaWords(NamedTuple):
+    """An area's words, as scoring reads them (one lookup: it runs for every candidate area)."""
+
+    stems: frozenset[str]  # of its name, aliases and initials
+    notes: frozenset[str]  # in its notes only
+    about: frozenset[str]  # in its Accountable party's description only
+    keys: list[frozenset[str]]  # each name's and alias's stems
+
+
 class _Asked:
     """A question's terms laid out for scoring many areas: one tuple per word, hints apart."""
 
@@ -311,14 +320,9 @@ class AreaIndex:
         self.names: dict[int, str] = {}
         self._english = english()
         self._key_area: list[int] = []
-        self._key_stems: list[frozenset[str]] = []
         self._exact: dict[str, list[int]] = defaultdict(list)  # key text -> key indexes
         self._exact_name: dict[str, list[int]] = defaultdict(list)  # area name key -> areas
-        self._area_keys: dict[int, list[frozenset[str]]] = defaultdict(list)  # its name's and aliases' stems
-        self._area_stems: dict[int, frozenset[str]] = {}
-        self._area_notes: dict[int, frozenset[str]] = {}
-        self._area_about: dict[int, frozenset[str]] = {}
-        self._scoring: dict[int, tuple] = {}  # the four above in one lookup: _score runs for every candidate
+        self._areas: dict[int, _AreaWords] = {}
         self._postings: dict[str, list[int]] = defaultdict(list)  # stem -> areas with it in a key
         self._context_postings: dict[str, list[int]] = defaultdict(list)  # stem -> areas, context only
         self._notes_postings: dict[str, int] = Counter()  # stem -> how many areas' notes have it
@@ -338,24 +342,23 @@ class AreaIndex:
         for area_id, name, keys, initials, notes, about in read:
             self.names[area_id] = name
             stems: set[str] = set(initials)
+            key_sets: list[frozenset[str]] = []
             for key_stems, is_name in keys:
                 key_stems = tuple(canon(w, w) for w in key_stems)
                 if not key_stems:
                     continue
                 i = len(self._key_area)
                 self._key_area.append(area_id)
-                self._key_stems.append(frozenset(key_stems))
-                self._area_keys[area_id].append(self._key_stems[i])
+                key_sets.append(frozenset(key_stems))
                 self._exact[" ".join(key_stems)].append(i)
                 if is_name:
                     self._exact_name[" ".join(key_stems)].append(area_id)
                 stems.update(key_stems)
-            self._area_stems[area_id] = frozenset(stems)
             for w in stems:
                 self._postings[w].append(area_id)
-            in_notes = self._area_notes[area_id] = frozenset(canon(w, w) for w in notes) - stems
-            in_about = self._area_about[area_id] = frozenset(canon(w, w) for w in about) - stems - in_notes
-            self._scoring[area_id] = (self._area_stems[area_id], in_notes, in_about, self._area_keys[area_id])
+            in_notes = frozenset(canon(w, w) for w in notes) - stems
+            in_about = frozenset(canon(w, w) for w in about) - stems - in_notes
+            self._areas[area_id] = _AreaWords(frozenset(stems), in_notes, in_about, key_sets)
             self._notes_postings.update(in_notes)
             for w in in_notes | in_about:
                 self._context_postings[w].append(area_id)
@@ -502,7 +505,7 @@ class AreaIndex:
         """How well the area answers; None when it cannot score `floor` (not among the best)."""
         # Called for every candidate area of a question (40 on average at 10,000 areas, up to
         # MAX_WEIGHED): set operations in C where a loop in Python would do the same.
-        stems, notes, about, keys = self._scoring[area]
+        stems, notes, about, keys = self._areas[area]
         named = not asked.topic_stems.isdisjoint(stems)
         in_notes, in_about = (NOTES_NAMED, ABOUT_NAMED) if named else (NOTES, ABOUT)
         explained = topic = covered = 0.0
@@ -578,7 +581,7 @@ class AreaIndex:
     def _only_in_notes(self, terms: list[_Term], area: int) -> bool:
         """The question's one topic word is in this area's notes and in no other area anywhere."""
         (term,) = [t for t in terms if t.kind == "content"]
-        return term.stem in self._area_notes[area] and len(self._context_postings[term.stem]) == 1
+        return term.stem in self._areas[area].notes and len(self._context_postings[term.stem]) == 1
 
     def scores(self, query: str, limit: int = 10, hint: str = "") -> list[Candidate]:
         """The best-scoring areas, best first."""
@@ -593,7 +596,7 @@ class AreaIndex:
             for area in self._postings.get(s, ()):
                 if area in best:
                     continue
-                for k in self._area_keys[area]:
+                for k in self._areas[area].keys:
                     if k <= present:
                         best[area] = max(best.get(area, 0), len(k))
         ranked = sorted(best.items(), key=lambda item: (-item[1], self.names[item[0]]))
