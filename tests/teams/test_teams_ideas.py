@@ -50,9 +50,19 @@ async def test_a_mention_assigns_the_person_who_can_then_move_the_idea_on(client
     await client.post(
         "/api/messages", json=teams.channel_message("improve assign 1 @U-Sam", user=ADMIN, mentions=("U-SAM",))
     )
-    assert "now belongs to @U-SAM" in card_text(connector.cards[-1])
+
+    # Read each person's own chat, not whichever card came last: the DMs about the idea go out
+    # after the replies, and may already have been posted when the test looks.
+    def cards_in(conversation: str) -> list[str]:
+        return [
+            card_text(p["activity"]["attachments"][0]["content"])
+            for p in connector.posts
+            if p["conversation"] == conversation
+        ]
+
+    assert any("now belongs to @U-SAM" in t for t in cards_in("a:dm-29:U-ADMIN"))
     await client.post("/api/messages", json=teams.channel_message("improve status 1 triaged", user="U-SAM"))
-    assert "is now triaged" in card_text(connector.cards[-1])
+    assert any("is now triaged" in t for t in cards_in("a:dm-29:U-SAM"))
     await teams_bot.settle()
     assert "is now triaged" in card_text(connector.cards[-1]) and connector.posts[-1]["conversation"] == teams.chat
 
