@@ -5,7 +5,8 @@ Two registries: an IT organisation's model (bench/data/enterprise_model.yml, imp
 goes through the console adapter into a real database, the path a chat message takes, and its
 reply is classified:
 
-- top-1: answered directly with the expected area (and so its Accountable party);
+- top-1: answered directly with the expected area and its Accountable party (or, where one party
+  is accountable for every area the question could mean, with that party and those areas);
 - asked: "did you mean" between options; abstained: "I don't know yet" (both land in `gaps`);
 - wrong: answered with another area (of those, "wrong owner" names another Accountable party);
 - confident-on-uncoverable: an answer to a question nothing in the registry covers.
@@ -104,8 +105,9 @@ class Outcome:
 
 
 def classify(question: Question, reply: Reply, areas: set[str]) -> Outcome:
-    if reply.title in areas and " is accountable for " in reply.text:
-        return Outcome(question, "answer", reply.title)
+    if " is accountable for " in reply.text:  # one area, or several that one party is accountable for
+        named = [reply.title] if reply.title in areas else [b.text for b in reply.buttons if b.text in areas]
+        return Outcome(question, "answer", question.expected if question.expected in named else named[0], named)
     options = [b.text for b in reply.buttons if b.text in areas]
     if reply.text.startswith("Did you mean"):
         return Outcome(question, "asked", options=options)

@@ -75,3 +75,12 @@ def test_did_you_mean_needs_two_close_areas():
     assert match.kind == "ambiguous" and len(match.candidates) == 2
     lone = AreaIndex([(1, "Delivery framework", [])]).match("delivery wiki")
     assert lone.kind == "unknown" and lone.candidates[0].name == "Delivery framework"
+
+
+def test_an_area_named_by_a_rare_word_is_weighed_before_many_sharing_a_common_one():
+    # Ties are weighed first-come, and only so many: 40 areas mention files in their notes. They
+    # came first (the question's word order), and the one area named "backup" was never weighed.
+    entries = [(n, f"Team space {n}", [], "Shared files of the team.", "") for n in range(1, 41)]
+    index = AreaIndex([*entries, (41, "Backup and disaster recovery", [], "", "")])
+    match = index.match("files in backup")
+    assert match.candidates and match.candidates[0].name == "Backup and disaster recovery"

@@ -373,6 +373,7 @@ async def test_what_the_asker_does_is_not_the_topic(person):
     # "call" is what the asker does, not a hint at the on-call rota: that answer named the wrong owner.
     out = await person().say("who do I call when the system is down?")
     assert "is accountable for On-call rota" not in out
+    assert "Leadership Team is accountable for Incident management." in out  # a system down is an outage
     assert "Leadership Team is accountable for Incident management." in await person().say(
         "who do I call about outages?"
     )
@@ -447,3 +448,42 @@ async def test_forged_button_values_name_no_area(bot, person):
     ]:
         reply = await bot.handle(Action(**base, action_id=action_id, value=value))
         assert reply is None or "went wrong" not in reply.text, (action_id, value, reply.text)
+
+
+async def test_one_party_accountable_for_every_area_meant_is_the_answer(person):
+    admin = person(ADMIN)
+    await admin.say("area set Information security; accountable: Oversight Team")
+    await admin.say("area set Security awareness; accountable: Oversight Team")
+    alice = person()
+    # Either area is meant; whichever it is, the same party owns it: that is the answer.
+    out = await alice.say("who is responsible for security?")
+    assert "Oversight Team is accountable for Information security and Security awareness." in out
+    assert "Did you mean" not in out
+    assert "[1] Information security" in out and "[2] Security awareness" in out
+    card = await alice.say("2")
+    assert "── Security awareness" in card and "Accountable  Oversight Team" in card
+    assert "security" not in await admin.say("gaps")  # answered: not a gap
+    # Two owners: which area is meant matters, so the bot asks.
+    await admin.say("area set Security awareness; accountable: PMO")
+    asked = await person().say("who is responsible for security?")
+    assert "Did you mean" in asked and "is accountable for" not in asked
+
+
+async def test_who_a_thing_is_for_does_not_change_who_owns_it(person):
+    admin = person(ADMIN)
+    await admin.say("area set Cost allocation and chargeback; accountable: PMO")
+    await admin.say("area set Service level agreements; accountable: Leadership Team; aliases: SLA")
+    assert "PMO is accountable for Cost allocation and chargeback." in await person().say(
+        "who handles chargebacks to business units?"
+    )
+    assert "Leadership Team is accountable for Service level agreements." in await person().say(
+        "who negotiates SLAs with the business?"
+    )
+    # Only people: what a thing is for can name another thing ("for the web shop").
+    assert "is accountable for" not in await person().say("who handles chargebacks for the web shop?")
+
+
+async def test_a_question_word_before_the_topic_is_not_a_topic_word(person):
+    await person(ADMIN).say("area set Performance reviews; accountable: PMO")
+    out = await person().say("when are performance reviews and who runs them")
+    assert "PMO is accountable for Performance reviews." in out

@@ -67,6 +67,11 @@ STOPWORDS = frozenset(
     "do does did done can could should would will shall may might must whats whos there here "
     "thing things stuff area areas topic".split()
 )
+# More function words, dropped from questions only: names and aliases keep them, as the keys
+# stored for them (area.key, party.key) were made with them ("Feedback from customers").
+QUESTION_STOPWORDS = frozenset(
+    "from into onto via per than then so but as any some across between among within".split()
+)
 # Words that may qualify a topic without changing it. They help when an area's names contain
 # them, and cost nothing when not: "the quarterly OKRs", "test environments these days".
 SOFT = frozenset(
@@ -132,6 +137,18 @@ _WHERE = re.compile(
 # Words that start a clause saying when or why, after the topic: its words are context ("who fixes
 # the test environment when it is down"), which helps an area that has them and costs nothing.
 _CLAUSE = frozenset("after before during when whenever while once until if unless since".split())
+# Who a thing is for or with, after the topic, does not change who owns it: "chargebacks *to
+# business units*", "SLAs *with the business*", "interviews *for developers*". Those words are
+# left out. Only groups of people: "the roadmap *for the mobile app*" names another roadmap.
+_FOR_WHOM = re.compile(r"\b(?:for|to|with|across|between|among)\b", re.IGNORECASE)
+AUDIENCE = frozenset(
+    """
+    business businesses unit units department departments dept depts division divisions function
+    functions group groups developer developers tester testers engineer engineers architect architects
+    manager managers staff employee employees colleague colleagues user users everyone everybody
+    stakeholder stakeholders leadership executive executives customer customers client clients
+    """.split()
+)
 _NOUN_BEFORE = frozenset("the our an for of in at about on to with whole and".split())
 _STEMMER = snowballstemmer.stemmer("english")
 COMMON_WORD = 100  # times seen in pyspellchecker's corpus: a word people mean (rarer: "calender", a slip)
@@ -172,7 +189,7 @@ def words(text: str, *, question: bool = False) -> tuple[str, ...]:
             before = raw[i - 1].casefold() if i else "the"  # a topic starting "it budget" is the IT budget
             if before not in _NOUN_BEFORE or i + 1 >= len(raw):
                 continue
-        elif word in STOPWORDS and word != "it":
+        elif (word in STOPWORDS and word != "it") or (question and word in QUESTION_STOPWORDS):
             continue
         out.append(spelling(word))
     return tuple(out)
@@ -263,6 +280,9 @@ class Match:
     kind: Literal["answer", "ambiguous", "unknown"]
     candidates: list[Candidate] = field(default_factory=list)
     corrected: bool = False  # the answer needed a misspelt or split word read as another
+    # Ambiguous only between areas that each explain the whole question ("security": Information
+    # security, Security awareness): when one party is accountable for them all, that is the answer.
+    explained: bool = False
 
     @property
     def best(self) -> Candidate:
@@ -437,6 +457,8 @@ class AreaIndex:
 
     def _terms(self, query: str, hint: str = "") -> list[_Term]:
         ws = list(words(query, question=True))
+        # Where the first "for/to/with …" starts, in words: audience words after it are context.
+        tail = len(words(query[: m.start()], question=True)) if (m := _FOR_WHOM.search(query)) else len(ws)
         said = Counter(self._stem(w) for w in ws)
         out: list[_Term] = []
         for w in words(hint, question=True):  # the question's verb: a bonus where a name has it
@@ -446,9 +468,12 @@ class AreaIndex:
         i, context = 0, False
         while i < len(ws):
             w, s = ws[i], self._stem(ws[i])
-            if w in _CLAUSE and any(t.kind == "content" for t in out):
-                context = True  # "root cause analysis *after an outage*": when, not what
+            if w in _CLAUSE:  # "root cause analysis *after an outage*": when, not what
+                context = any(t.kind == "content" for t in out)  # before the topic: a question word
                 i += 1
+                continue
+            if i >= tail and w in AUDIENCE and any(t.kind == "content" for t in out):
+                i += 1  # who it is for: no help, no cost ("SLAs with the business" ≠ business continuity)
                 continue
             if context:
                 out.append(_Term(s if self._known(s) else self._form(s) or s, "soft"))
@@ -540,8 +565,13 @@ class AreaIndex:
             return [], 0.0
         asked = _Asked(terms)
         hits: Counter[int] = Counter()
-        for s, *_ in asked.words:  # in the question's order: ties are weighed first-come
+        # Ties are weighed first-come: areas naming the question's rarest words come first, and
+        # those it only finds in notes last ("files *from* backup" is not about every invoice
+        # "from suppliers": a common word must not crowd out the area named by a rare one).
+        by_weight = sorted(asked.words, key=lambda w: -w[1] * w[2])
+        for s, *_ in by_weight:
             hits.update(self._postings.get(s, ()))
+        for s, *_ in by_weight:
             hits.update(self._context_postings.get(s, ()))
         n = len(asked.words)
         best: dict[int, _Score] = {}
@@ -624,7 +654,12 @@ class AreaIndex:
             and (top.score >= ANSWER_AT if best.named else content >= 2 or self._only_in_notes(terms, top.area_id))
         ):
             return Match("answer", [top], corrected=best.corrected)
-        close = [c for c, sc in ranked if top.score - c.score < CLOSE and sc.cover >= 0.5 and c.score >= SUGGEST_AT]
+        close = [
+            (c, sc) for c, sc in ranked if top.score - c.score < CLOSE and sc.cover >= 0.5 and c.score >= SUGGEST_AT
+        ]
         if len(close) >= 2:
-            return Match("ambiguous", close[:5])
+            explained = (
+                len(close) <= 5 and top.score >= ANSWER_AT and all(sc.cover >= ANSWER_COVER for _, sc in close[:5])
+            )
+            return Match("ambiguous", [c for c, _ in close[:5]], explained=explained)
         return Match("unknown", near)

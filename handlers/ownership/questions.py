@@ -12,7 +12,15 @@ from bot.core.router import Context, Routes
 from handlers.ownership import registry
 from handlers.ownership.matching import key
 from handlers.ownership.registry import RegistryCache
-from handlers.ownership.replies import area_answer, choices_reply, party_reply, reading, unknown_reply, with_note
+from handlers.ownership.replies import (
+    area_answer,
+    choices_reply,
+    party_reply,
+    reading,
+    shared_reply,
+    unknown_reply,
+    with_note,
+)
 
 if TYPE_CHECKING:
     pass
@@ -198,6 +206,11 @@ async def answer_area(ctx: Context, asked: Asked | str, *, record: bool = True) 
         view = await registry_cache.view(ctx.db, workspace, match.best.area_id)
         if view:
             return reading(question, area_answer(view, ctx.now())) if match.corrected else area_answer(view, ctx.now())
+    if match.kind == "ambiguous" and match.explained:  # "security": whichever it is, one party owns it
+        views = [await registry_cache.view(ctx.db, workspace, c.area_id) for c in match.candidates]
+        owners = {v.accountable.id if v and v.accountable else None for v in views}
+        if len(owners) == 1 and None not in owners:
+            return shared_reply([v for v in views if v], ctx.now())
     gap_id = None
     if record:
         outcome = "asked" if match.kind == "ambiguous" else "unknown"

@@ -54,6 +54,21 @@ def area_answer(view: AreaView, now: datetime) -> Reply:
     return view.answer
 
 
+def shared_reply(views: list[AreaView], now: datetime) -> Reply:
+    """One party accountable for every area a question could mean: the answer, with the areas."""
+    acc = views[0].accountable
+    assert acc is not None
+    names = [v.area.name for v in views]
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+    text = f"{acc.name} is accountable for {listed}."
+    if acc.contact:
+        text += f" Contact: {show_reference(acc.contact)}."
+    lines = "\n".join(f"• {v.area.name} (last verified: {freshness.describe(v.area, now)})" for v in views)
+    buttons = [Button(v.area.name, "ownership.area", str(v.area.id)) for v in views]
+    buttons.append(Button(f"What else does {acc.name} own?", "ownership.party", str(acc.id)))
+    return Reply(text=text, title=acc.name, sections=[Section(text=text), Section(text=lines)], buttons=buttons)
+
+
 def party_reply(party: Party, by_role: dict[str, list[str]], *, only: str | None = None) -> Reply:
     lines = []
     sections = []
