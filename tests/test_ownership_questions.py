@@ -331,11 +331,10 @@ async def test_a_real_word_is_not_corrected_into_a_registry_word(person):
     admin = person(ADMIN)
     await admin.say("area set Contractors; accountable: PMO")
     await admin.say("area set Travel and expenses; accountable: Leadership Team")
-    # "extensions" is one letter from "expenses", and an English word: meant as written. Nothing
-    # says what it is, so the bot doesn't know, and offers the closest area alone.
+    # "extensions" is one letter from "expenses", and an English word: meant as written, it is
+    # what is done to contractors (see test_what_is_done_to_a_thing_is_that_things_business).
     out = await person().say("who handles contractor extensions?")
-    assert "is accountable for" not in out and "Reading" not in out
-    assert "Closest areas I know:\n• Contractors\n[1] Contractors" in out
+    assert "PMO is accountable for Contractors." in out and "Reading" not in out
     # Nor is a name plus a word the registry lacks that name's detail: customer contracts are not
     # Contractors (a rule that once answered "contractor extensions" so, and this too).
     assert "is accountable for" not in await person().say("who approves customer contracts?")
@@ -487,3 +486,15 @@ async def test_a_question_word_before_the_topic_is_not_a_topic_word(person):
     await person(ADMIN).say("area set Performance reviews; accountable: PMO")
     out = await person().say("when are performance reviews and who runs them")
     assert "PMO is accountable for Performance reviews." in out
+
+
+async def test_what_is_done_to_a_thing_is_that_things_business(person):
+    admin = person(ADMIN)
+    await admin.say("area set Vulnerability management; accountable: PMO; aliases: patching")
+    await admin.say("area set Data centre and hosting; accountable: Leadership Team")
+    # An English word for an activity, after a word the registry names: scanning *is* the
+    # vulnerability management's business.
+    assert "PMO is accountable for Vulnerability management." in await person().say("who owns vulnerability scanning?")
+    # Not a word that names a thing or a place, nor a thing the registry doesn't name first.
+    assert "is accountable for" not in await person().say("who owns the data centre parking?")
+    assert "is accountable for" not in await person().say("who owns the scanning vulnerability?")

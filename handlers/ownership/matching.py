@@ -11,6 +11,8 @@ registry writes a compound differently ("road map" → roadmap, "oncall" → on 
 they are another form of a known word (auditors → audit), corrected when misspelt ("enterprize")
 but never when they are English words the registry doesn't use ("extensions" is not "expenses").
 A word the thesaurus reads as another word of the same question is said twice, and counts once.
+Who a thing is for ("SLAs with the business") and what is done to it ("vulnerability scanning")
+do not make it another thing.
 
 Scoring is asymmetric on purpose. An area scores by how much of the *question* its names and
 aliases explain (together: an alias word and a name word add up; its notes and its Accountable
@@ -147,6 +149,17 @@ AUDIENCE = frozenset(
     functions group groups developer developers tester testers engineer engineers architect architects
     manager managers staff employee employees colleague colleagues user users everyone everybody
     stakeholder stakeholders leadership executive executives customer customers client clients
+    """.split()
+)
+# What is done to a thing ("vulnerability *scanning*", "contractor *extensions*"): an English
+# word ending so, after a word the registry names, is the thing's own business, not another
+# thing. Except words so ending that name things, places and events ("the data centre *parking*").
+_DOING = ("ing", "ings", "ion", "ions")
+_NOT_DOING = frozenset(
+    """
+    building buildings parking wedding weddings ceiling ceilings clothing painting paintings string strings
+    sibling siblings pudding pension pensions region regions union unions mansion champion champions fashion
+    cushion cushions million millions billion billions opinion opinions religion nation nations onion onions
     """.split()
 )
 _NOUN_BEFORE = frozenset("the our an for of in at about on to with whole and".split())
@@ -296,6 +309,7 @@ class _Term:
     sim: float = 1.0  # < 1 when it stands for a misspelt word
     corrected: bool = False  # read as another word (typo, compound): worth saying so
     weight: float = 1.0
+    doing: bool = False  # an English word for an activity the registry doesn't use ("scanning")
 
 
 @dataclass(slots=True)
@@ -506,7 +520,12 @@ class AreaIndex:
             elif w not in self._english and (fix := self._correct(s)):
                 out.append(_Term(fix[0], sim=fix[1], corrected=True))
             else:
-                out.append(_Term(s))
+                out.append(
+                    _Term(s, doing=w.endswith(_DOING) and len(w) > 5 and w in self._english and w not in _NOT_DOING)
+                )
+        content = [t for t in out if t.kind == "content"]
+        if len(content) >= 2 and content[-1].doing and content[-2].stem in self._postings:
+            out.remove(content[-1])  # "vulnerability *scanning*": what is done to it, not another thing
         if not any(t.kind == "content" for t in out):  # "who coaches the teams": soft words are all there is
             for t in out:
                 if t.stem in self._postings:
