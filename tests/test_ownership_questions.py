@@ -495,6 +495,28 @@ async def test_what_is_done_to_a_thing_is_that_things_business(person):
     # An English word for an activity, after a word the registry names: scanning *is* the
     # vulnerability management's business.
     assert "PMO is accountable for Vulnerability management." in await person().say("who owns vulnerability scanning?")
+    await admin.say("area set Data privacy; accountable: Oversight Team; aliases: personal data")
+    assert "Oversight Team is accountable for Data privacy." in await person().say(
+        "who do I tell if personal data leaked?"
+    )
+    # Nor after a word that is only part of a name: product pricing is not Product owner practice.
+    await admin.say("area set Product owner practice; accountable: Leadership Team")
+    assert "is accountable for" not in await person().say("who owns the product pricing?")
     # Not a word that names a thing or a place, nor a thing the registry doesn't name first.
     assert "is accountable for" not in await person().say("who owns the data centre parking?")
     assert "is accountable for" not in await person().say("who owns the scanning vulnerability?")
+
+
+async def test_a_who_that_comes_late_still_asks_who_owns(person):
+    admin = person(ADMIN)
+    await admin.say("area set Timesheets; accountable: PMO")
+    await admin.say("area set Stage gates; accountable: Leadership Team; aliases: gate reviews")
+    # The topic before, the who-clause pointing back at it ...
+    assert "PMO is accountable for Timesheets." in await person().say("my timesheet is wrong, who can fix it")
+    # ... or chatter before, the topic in the who-clause.
+    assert "Leadership Team is accountable for Stage gates." in await person().say(
+        "I'm new here, who signs off stage gate 2?"
+    )
+    # Chatter that names nothing is not a question, and no gap.
+    assert "I didn't catch that" in await person().say("great meeting, who knew")
+    assert "knew" not in await admin.say("gaps")

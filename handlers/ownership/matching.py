@@ -72,7 +72,7 @@ STOPWORDS = frozenset(
 # More function words, dropped from questions only: names and aliases keep them, as the keys
 # stored for them (area.key, party.key) were made with them ("Feedback from customers").
 QUESTION_STOPWORDS = frozenset(
-    "from into onto via per than then so but as any some across between among within".split()
+    "from into onto via per than then so but as any some across between among within over under behind whether".split()
 )
 # Words that may qualify a topic without changing it. They help when an area's names contain
 # them, and cost nothing when not: "the quarterly OKRs", "test environments these days".
@@ -97,7 +97,8 @@ SOFT = frozenset(
     monday tuesday wednesday thursday friday saturday sunday
     relationship relationships requirement requirements record records approach round rounds
     activity activities arrangement arrangements setup aspect aspects programme programmes scheme schemes
-    progress status
+    progress status extra additional more further say says said
+    two three four five six seven eight nine ten
     """.split()
 )
 _SOFT_STEMS = frozenset(snowballstemmer.stemmer("english").stemWords(sorted(SOFT)))
@@ -151,10 +152,12 @@ AUDIENCE = frozenset(
     stakeholder stakeholders leadership executive executives customer customers client clients
     """.split()
 )
-# What is done to a thing ("vulnerability *scanning*", "contractor *extensions*"): an English
-# word ending so, after a word the registry names, is the thing's own business, not another
-# thing. Except words so ending that name things, places and events ("the data centre *parking*").
-_DOING = ("ing", "ings", "ion", "ions")
+# What is done to a thing, or has happened to it ("vulnerability *scanning*", "contractor
+# *extensions*", "personal data *leaked*"): an English word ending so, after a word the registry
+# names (all of a name, but for a head like "management"), is the thing's own business, not
+# another thing. Except words so ending that name things and places ("the data centre *parking*").
+_DOING = ("ing", "ings", "ion", "ions", "ed")
+_MANAGED = frozenset(snowballstemmer.stemmer("english").stemWords("management administration platform process".split()))
 _NOT_DOING = frozenset(
     """
     building buildings parking wedding weddings ceiling ceilings clothing painting paintings string strings
@@ -507,7 +510,7 @@ class AreaIndex:
             if (read := self._reading(w)) and all(t.stem != s and said[t.stem] for t in read):
                 said[s] -= 1  # dropped, it no longer stands for the other: "vendors and suppliers"
                 continue  # the same thing said twice: "onboarding of new joiners", "leave and holidays"
-            if w in SOFT or s in _SOFT_STEMS:
+            if w in SOFT or s in _SOFT_STEMS or w.isdigit():  # "stage gate 2"
                 out.append(_Term(s, "soft"))
             elif self._known(s):
                 out.append(_Term(s))
@@ -524,7 +527,7 @@ class AreaIndex:
                     _Term(s, doing=w.endswith(_DOING) and len(w) > 5 and w in self._english and w not in _NOT_DOING)
                 )
         content = [t for t in out if t.kind == "content"]
-        if len(content) >= 2 and content[-1].doing and content[-2].stem in self._postings:
+        if len(content) >= 2 and content[-1].doing and self._names_a_thing(content[:-1]):
             out.remove(content[-1])  # "vulnerability *scanning*": what is done to it, not another thing
         if not any(t.kind == "content" for t in out):  # "who coaches the teams": soft words are all there is
             for t in out:
@@ -542,6 +545,15 @@ class AreaIndex:
             if t.stem not in unique or unique[t.stem].kind != "content":
                 unique[t.stem] = t
         return [t for t in unique.values() if t.weight > 0]
+
+    def _names_a_thing(self, terms: list[_Term]) -> bool:
+        """The terms say all of some area's name or alias, but for a head that only says it is
+        managed or run: "vulnerability" names Vulnerability management, "cloud" Cloud platform;
+        "product" does not name Product owner practice (so "product pricing" is not about it)."""
+        said = {t.stem for t in terms}
+        return any(
+            k - _MANAGED <= said for area in self._postings.get(terms[-1].stem, ()) for k in self._areas[area].keys
+        )
 
     # -------------------------------------------------------------------------- scoring
 

@@ -10,7 +10,7 @@ from bot.core import Incoming, Reply
 from bot.core.ids import parse_id
 from bot.core.router import Context, Routes
 from handlers.ownership import registry
-from handlers.ownership.matching import key
+from handlers.ownership.matching import key, words
 from handlers.ownership.registry import RegistryCache
 from handlers.ownership.replies import (
     area_answer,
@@ -82,6 +82,9 @@ _ROLES = (
 )  # fmt: skip
 _LEADING_DETERMINER = re.compile(r"^(?:the|our|my|a|an)\s+(?=\S)", re.IGNORECASE)
 _WHOSE_NOUNS = {"job", "responsibility", "role", "remit", "area", "call", "decision", "problem", "task", "duty"}
+
+
+MAX_QUESTION_WORDS = 30  # longer is a message that mentions "who", not a question to the bot
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +190,25 @@ def read_question(text: str) -> Asked | None:
     if low[:3] == ["point", "of", "contact"]:
         return Asked(q.rest(3))
     return None
+
+
+def read_question_after(text: str) -> Asked | None:
+    """A question whose "who" comes after its topic or some chatter: "my timesheet is wrong, who
+    can fix it?", "when does the ARB meet and who chairs it", "I'm new here, who owns the roadmap?".
+    When the who-clause only points back ("it", "them", or nothing), the words before it are the topic."""
+    q = _Words(text.replace("’", "'").strip())
+    if "who" not in q.low[1:]:
+        return None
+    i = q.low.index("who", 1)
+    asked = _after_who(q, i + 1)
+    if words(asked.topic, question=True):
+        return asked
+    if asked.who_is:  # "thanks, who are you?"
+        return None
+    before = re.sub(
+        r"(?:[\s,;:.!?-]+(?:and|so|but|then))?[\s,;:.!?-]*$", "", q.text[: q.starts[i]], flags=re.IGNORECASE
+    )
+    return Asked(before, hint=asked.hint) if key(before) else None
 
 
 # ---------------------------------------------------------------------------------- answering
@@ -335,11 +357,15 @@ def _didnt_catch() -> Reply:
 
 @routes.fallback_handler
 async def fallback(ctx: Context) -> Reply:
-    """Anything else: a bare topic ("enterprise roadmap") is answered if it clearly is one; a
-    question that names areas but not clearly one is asked about, and counted in `gaps`."""
+    """Anything else: a bare topic ("enterprise roadmap") or a question whose "who" comes late
+    ("my timesheet is wrong, who can fix it") is answered if it clearly names an area; one that
+    names areas but not clearly one, or ends with "?", is asked about, and counted in `gaps`."""
     text = ctx.args
-    if key(text) and len(text.split()) <= 8:
-        match = (await ctx.own(RegistryCache).snapshot(ctx.db, ctx.msg.workspace)).index.match(text)
+    asked = read_question_after(text) if len(text.split()) <= MAX_QUESTION_WORDS else None
+    if asked is None and key(text) and len(text.split()) <= 8:
+        asked = Asked(text)
+    if asked:
+        match = (await ctx.own(RegistryCache).snapshot(ctx.db, ctx.msg.workspace)).index.match(asked.topic, asked.hint)
         if match.kind in ("answer", "ambiguous") or ctx.msg.text.rstrip().endswith("?"):
-            return await answer_area(ctx, Asked(text))
+            return await answer_area(ctx, asked)
     return _didnt_catch()
