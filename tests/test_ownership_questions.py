@@ -520,3 +520,21 @@ async def test_a_who_that_comes_late_still_asks_who_owns(person):
     # Chatter that names nothing is not a question, and no gap.
     assert "I didn't catch that" in await person().say("great meeting, who knew")
     assert "knew" not in await admin.say("gaps")
+
+
+async def test_slips_of_the_keyboard_are_read_as_meant(person):
+    admin = person(ADMIN)
+    await admin.say("area set Change management; accountable: PMO")
+    await admin.say("area set Hiring and onboarding; accountable: Leadership Team")
+    await admin.say("area set Supplier invoices; accountable: Oversight Team")
+    # Letters swapped in a long word: its stem ("managemnet") is nothing like "manag".
+    out = await person().say("who owns change mnaagement?")
+    assert "PMO is accountable for Change management." in out
+    assert "Reading “change mnaagement” as Change management." in out
+    # A short word whose slip stems to three letters, and one the stemmer leaves whole.
+    assert "Leadership Team is accountable for Hiring and onboarding." in await person().say("who owns hriing?")
+    assert "Oversight Team is accountable for Supplier invoices." in await person().say("who pays suppiler invoices?")
+    # A slip of a word that says nothing about the topic costs nothing, like the word.
+    assert "PMO is accountable for Change management." in await person().say(
+        "who is repsonsible for change management at the moment?"
+    )

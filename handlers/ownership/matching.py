@@ -97,7 +97,8 @@ SOFT = frozenset(
     monday tuesday wednesday thursday friday saturday sunday
     relationship relationships requirement requirements record records approach round rounds
     activity activities arrangement arrangements setup aspect aspects programme programmes scheme schemes
-    progress status extra additional more further say says said
+    progress status extra additional more further say says said meet meets meeting meetings
+    moment future anymore recently lately soon asap
     two three four five six seven eight nine ten
     """.split()
 )
@@ -219,6 +220,22 @@ def tokens(text: str) -> tuple[str, ...]:
 def key(text: str) -> str:
     """The normalised form used for exact lookups and uniqueness: 'The Roadmaps!' → 'roadmap'."""
     return " ".join(tokens(text))
+
+
+_SOFT_BY_LENGTH: dict[int, list[str]] = defaultdict(list)
+for _w in SOFT:
+    if len(_w) >= 5:
+        _SOFT_BY_LENGTH[len(_w)].append(_w)
+
+
+@lru_cache(maxsize=4096)
+def _slip_of_soft(word: str) -> float:
+    """How similar the word is to a harmless word it is a slip of (0 when none)."""
+    if len(word) < 5:
+        return 0.0
+    pool = [w for n in range(len(word) - 2, len(word) + 3) for w in _SOFT_BY_LENGTH.get(n, ())]
+    found = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=TYPO_AT)
+    return found[1] / 100 if found else 0.0
 
 
 @lru_cache(maxsize=1)
@@ -364,11 +381,14 @@ class AreaIndex:
         self._context_postings: dict[str, list[int]] = defaultdict(list)  # stem -> areas, context only
         self._notes_postings: dict[str, int] = Counter()  # stem -> how many areas' notes have it
         read = []
+        surface: dict[str, str] = {}
         context = lru_cache(maxsize=None)(self._context)  # a party's description is every one of its areas'
         for entry in entries:
             area_id, name, aliases = entry[0], entry[1], entry[2]
             notes, about = (entry[3], entry[4]) if len(entry) > 4 else ("", "")
             keys = [(tokens(text), is_name) for text, is_name in [(name, True), *((a, False) for a in aliases)]]
+            for text in (name, *aliases):  # as written, for misspellings of a long word ("managemnet")
+                surface.update((w, stem(w)) for w in words(text) if len(w) >= MIN_TYPO_LEN and w.isalpha())
             read.append((area_id, name, keys, _initials(name), context(notes), context(about)))
         # One stem per word family where the stemmer leaves two (delivery/deliver, strategy/strategic).
         raw = {s for *_, keys, _, notes, about in read for ks, _ in keys for s in ks} | {
@@ -406,6 +426,10 @@ class AreaIndex:
         for w in self._vocabulary:
             if len(w) >= MIN_TYPO_LEN - 1 and w.isalpha():
                 self._by_length[len(w)].append(w)
+        self._surface = {w: canon(s, s) for w, s in surface.items()}
+        self._surface_by_length: dict[int, list[str]] = defaultdict(list)
+        for w in self._surface:
+            self._surface_by_length[len(w)].append(w)
         self._pools: dict[int, list[str]] = {}
         self._by_prefix: dict[str, list[str]] = defaultdict(list)
         for w in sorted(self._vocabulary):
@@ -435,11 +459,21 @@ class AreaIndex:
             pool = self._pools[n] = [w for m in range(lo, hi + 1) for w in self._by_length.get(m, ())]
         return pool
 
-    def _correct(self, s: str) -> tuple[str, float] | None:
-        """The known stem that `s` is most probably a misspelling of, and how similar."""
-        if len(s) < MIN_TYPO_LEN or not s.isalpha():
+    def _correct(self, s: str, word: str) -> tuple[str, float] | None:
+        """The known stem that `s` (the stem of `word`) is most probably a misspelling of, and how
+        similar. A misspelt word often stems to nothing like the word's stem ("managemnet" is not
+        "manag", "seucrity" not "secur"): then it is compared with the registry's words as written."""
+        if len(word) < MIN_TYPO_LEN or not word.isalpha():
             return None
-        found = process.extractOne(s, self._pool(len(s)), scorer=fuzz.ratio, score_cutoff=TYPO_AT)
+        found = (
+            process.extractOne(s, self._pool(len(s)), scorer=fuzz.ratio, score_cutoff=TYPO_AT)
+            if len(s) >= MIN_TYPO_LEN
+            else None
+        )
+        if found is None:
+            pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self._surface_by_length.get(n, ())]
+            if written := process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=TYPO_AT):
+                return self._surface[written[0]], written[1] / 100
         return (found[0], found[1] / 100) if found else None
 
     def _form(self, s: str) -> str | None:
@@ -520,8 +554,13 @@ class AreaIndex:
                 out.extend(read)
             elif parts := self._split(w):
                 out.extend(_Term(p, corrected=True) for p in parts)
-            elif w not in self._english and (fix := self._correct(s)):
-                out.append(_Term(fix[0], sim=fix[1], corrected=True))
+            elif w not in self._english and (fix := self._correct(s, w)):
+                if _slip_of_soft(w) >= fix[1]:  # "repsonsible", "qusetions": no topic, misspelt
+                    out.append(_Term(s, "soft"))
+                else:
+                    out.append(_Term(fix[0], sim=fix[1], corrected=True))
+            elif w not in self._english and _slip_of_soft(w):
+                out.append(_Term(s, "soft"))
             else:
                 out.append(
                     _Term(s, doing=w.endswith(_DOING) and len(w) > 5 and w in self._english and w not in _NOT_DOING)
@@ -579,7 +618,7 @@ class AreaIndex:
             explained += hit * weight
             if content:
                 topic += weight
-                covered += weight * sim if hit else 0.0
+                covered += weight if hit else 0.0
         if not explained:
             return _Score(0.0, 0.0, False, False)
         bonus = HINT_BONUS * sum(h in stems for h in asked.hints) if asked.hints else 0
@@ -688,6 +727,11 @@ class AreaIndex:
         close = [
             (c, sc) for c, sc in ranked if top.score - c.score < CLOSE and sc.cover >= 0.5 and c.score >= SUGGEST_AT
         ]
+        if len(close) >= 2 and best.cover >= ANSWER_COVER and top.score >= ANSWER_AT > unweighed:
+            said = {t.stem for t in terms if t.kind != "hint"}
+            whole = [c for c, _ in close if any(len(k) >= 2 and k <= said for k in self._areas[c.area_id].keys)]
+            if whole == [top]:  # "projects at *stage gates*": the one area the question names whole
+                return Match("answer", [top], corrected=best.corrected)
         if len(close) >= 2:
             explained = (
                 len(close) <= 5 and top.score >= ANSWER_AT and all(sc.cover >= ANSWER_COVER for _, sc in close[:5])
