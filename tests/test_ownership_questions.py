@@ -538,3 +538,17 @@ async def test_slips_of_the_keyboard_are_read_as_meant(person):
     assert "PMO is accountable for Change management." in await person().say(
         "who is repsonsible for change management at the moment?"
     )
+
+
+async def test_which_system_a_question_is_about_does_not_change_who_owns_it(person):
+    admin = person(ADMIN)
+    await admin.say("area set Access management; accountable: PMO; aliases: access requests")
+    await admin.say("area set Backup and disaster recovery; accountable: Leadership Team; aliases: backups")
+    await admin.say("area set Cloud platform; accountable: Oversight Team")
+    assert "PMO is accountable for Access management." in await person().say("who manages access for the HR system?")
+    assert "Leadership Team is accountable for Backup and disaster recovery." in await person().say(
+        "who runs the backups of the payroll app?"
+    )
+    # A system the registry names is part of the question, not only which one.
+    out = await person().say("who handles access for the cloud platform?")
+    assert "is accountable for Access management" not in out and "Cloud platform" in out

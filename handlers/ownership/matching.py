@@ -157,6 +157,13 @@ AUDIENCE = frozenset(
 # *extensions*", "personal data *leaked*"): an English word ending so, after a word the registry
 # names (all of a name, but for a head like "management"), is the thing's own business, not
 # another thing. Except words so ending that name things and places ("the data centre *parking*").
+# Which system a question is about, at its end: "access *for the HR system*", "backups *of the
+# payroll app*". Unless a name of the registry says it, it names which one, not what is asked.
+_SCOPE = re.compile(
+    r"\b(?:for|in|on|to|of|with)\s+(?:the\s+|our\s+|my\s+|an?\s+|this\s+)?(?P<which>(?:[\w&-]+\s+){0,3}?)"
+    r"(?:system|systems|tool|tools|app|apps|application|applications|platform|portal|site|website)[\s.!?]*$",
+    re.IGNORECASE,
+)
 _DOING = ("ing", "ings", "ion", "ions", "ed")
 _MANAGED = frozenset(snowballstemmer.stemmer("english").stemWords("management administration platform process".split()))
 _NOT_DOING = frozenset(
@@ -507,6 +514,9 @@ class AreaIndex:
         return None
 
     def _terms(self, query: str, hint: str = "") -> list[_Term]:
+        if (m := _SCOPE.search(query)) and words(query[: m.start()], question=True):
+            if not any(self._stem(w) in self._postings for w in words(m["which"], question=True)):
+                query = query[: m.start()]  # "access *for the HR system*": which system, not what
         ws = list(words(query, question=True))
         # Where the first "for/to/with …" starts, in words: audience words after it are context.
         tail = len(words(query[: m.start()], question=True)) if (m := _FOR_WHOM.search(query)) else len(ws)
@@ -544,7 +554,7 @@ class AreaIndex:
             if (read := self._reading(w)) and all(t.stem != s and said[t.stem] for t in read):
                 said[s] -= 1  # dropped, it no longer stands for the other: "vendors and suppliers"
                 continue  # the same thing said twice: "onboarding of new joiners", "leave and holidays"
-            if w in SOFT or s in _SOFT_STEMS or w.isdigit():  # "stage gate 2"
+            if w in SOFT or s in _SOFT_STEMS or (w.isdigit() and not self._known(s)):  # "stage gate 2"
                 out.append(_Term(s, "soft"))
             elif self._known(s):
                 out.append(_Term(s))
