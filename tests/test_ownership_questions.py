@@ -552,3 +552,17 @@ async def test_which_system_a_question_is_about_does_not_change_who_owns_it(pers
     # A system the registry names is part of the question, not only which one.
     out = await person().say("who handles access for the cloud platform?")
     assert "is accountable for Access management" not in out and "Cloud platform" in out
+
+
+async def test_a_topic_word_is_not_harmless_for_sharing_a_stem_with_a_harmless_one(person):
+    admin = person(ADMIN)
+    await admin.say("area set User acceptance testing; accountable: PMO")
+    await admin.say("area set Access management; accountable: Leadership Team; notes: User accounts and permissions.")
+    # "accounts" stems like "accountable" (a word that says nothing about the topic), and was
+    # dropped: "user" alone answered User acceptance testing, another owner.
+    out = await person().say("who sets up user accounts?")
+    assert "is accountable for User acceptance testing" not in out and "Access management" in out
+    # Its inflections are still harmless: "managed" is "manage".
+    assert "PMO is accountable for User acceptance testing." in await person().say(
+        "who managed user acceptance testing?"
+    )

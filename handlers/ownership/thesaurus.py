@@ -228,6 +228,7 @@ SYNONYMS = {
     "tableau": "business intelligence",
     "looker": "business intelligence",
     "goals": "objectives",
+    "approach": "strategy",
     "vision": "strategy",
     "direction": "strategy",
     "prince2": "project methodology",
