@@ -98,7 +98,7 @@ SOFT = frozenset(
     relationship relationships requirement requirements record records approach round rounds
     activity activities arrangement arrangements setup aspect aspects programme programmes scheme schemes
     progress status extra additional more further say says said meet meets meeting meetings
-    moment future anymore recently lately soon asap
+    moment future anymore recently lately soon asap think thought guess believe suspect
     two three four five six seven eight nine ten
     """.split()
 )
@@ -153,7 +153,7 @@ _WORD = re.compile(r"[^\W_]+(?:[&+][^\W_]+)*", re.UNICODE)  # l&d, i&o and t&e s
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)|n't\b")
 # In questions, contractions too: "I'm off sick", "we've", "they'll" leave no word behind. Not in
 # names: their stored keys (area.key, party.key) were made without this.
-_CONTRACTION = re.compile(r"(?<=\w)'(?:m|re|ve|ll|d)\b", re.IGNORECASE)
+_CONTRACTION = re.compile(r"(?<=\w)'(?:m|re|ve|ll|d)\b|\b(?:wo|ca|sha)n't\b", re.IGNORECASE)  # won't: no "wo"
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,5})s\b")  # POs → PO, SLAs → SLA, OKRs → OKR
 _CAPITALS = re.compile(r"[A-Z]{2}")
 # Where the asker is, not what they ask about: "the wifi in the office", "printing from home".
@@ -187,6 +187,7 @@ _SCOPE = re.compile(
     r"(?:system|systems|tool|tools|app|apps|application|applications|platform|portal|site|website)[\s.!?]*$",
     re.IGNORECASE,
 )
+_AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
 _DOING = ("ing", "ings", "ion", "ions", "ed")
 _MANAGED = frozenset(snowballstemmer.stemmer("english").stemWords("management administration platform process".split()))
 _NOT_DOING = frozenset(
@@ -626,9 +627,13 @@ class AreaIndex:
         managed or run: "vulnerability" names Vulnerability management, "cloud" Cloud platform;
         "product" does not name Product owner practice (so "product pricing" is not about it)."""
         said = {t.stem for t in terms}
-        return any(
-            k - _MANAGED <= said for area in self._postings.get(terms[-1].stem, ()) for k in self._areas[area].keys
-        )
+        for area in self._postings.get(terms[-1].stem, ()):
+            if any(k - _MANAGED <= said for k in self._areas[area].keys):
+                return True
+            halves = _AND.split(self.names[area])  # either half of "A and B" names it too:
+            if len(halves) > 1 and any(set(tokens(h)) <= said for h in halves):  # "alerting"
+                return True
+        return False
 
     # -------------------------------------------------------------------------- scoring
 
