@@ -26,6 +26,8 @@ from tests.conftest import ADMIN
         ("who is in charge of the organization's strategy?", "Organisational strategy", "Leadership Team"),
         ("who should we ask about mentoring?", "Team coaching and mentoring", "Coaching Community"),
         ("who owns the framework?", "Delivery framework", "Coaching Community"),
+        ("is there an owner for the enterprise roadmap?", "Enterprise roadmap", "PMO"),
+        ("is there someone responsible for mentoring", "Team coaching and mentoring", "Coaching Community"),
     ],
 )
 async def test_everyday_phrasings_find_the_accountable_party(person, question, area, accountable):

@@ -50,6 +50,7 @@ _GROUP = r"(?:team|group|party|person|people|department|dept|one|role|function)s
 # What the question intent takes; read_question decides what it asks about.
 QUESTION = (
     _LEAD + r"(?:who|whom|whos|whose|woh|where|(?:which|what)\s+" + _GROUP + r")\b",
+    _LEAD + r"is\s+there\s+(?:an?\s+|any\s*|some\s*)?(?:one|body|owner|owners|contact|person|team|group|lead)\b",
     r"^(?:owner|owners|ownership|accountability|raci|contact|point of contact)\s+(?:of|for|on)\s+\S",
     r"\S\s+(?:owner|owners|contact)$",
 )
@@ -80,6 +81,7 @@ _ROLES = (
     "main contact", "in charge", "go-to", "owner", "owners", "person", "people", "team", "contact", "lead",
     "approver", "one", "someone", "responsible", "accountable", "expert", "guru", "boss", "manager",
 )  # fmt: skip
+_SOMEONE = {"a", "an", "any", "anyone", "anybody", "some", "someone", "somebody", "one", "the"}
 _LEADING_DETERMINER = re.compile(r"^(?:the|our|my|a|an)\s+(?=\S)", re.IGNORECASE)
 _WHOSE_NOUNS = {"job", "responsibility", "role", "remit", "area", "call", "decision", "problem", "task", "duty"}
 
@@ -171,6 +173,11 @@ def read_question(text: str) -> Asked | None:
         return _after_who(q, 1)
     if low[0] in ("which", "what") and len(low) > 1 and re.fullmatch(_GROUP, low[1]):
         return _after_who(q, 2)
+    if low[:2] == ["is", "there"]:  # "is there an owner for X", "is there someone responsible for X"
+        i = 2
+        while i < len(q) - 1 and low[i] in _SOMEONE:
+            i += 1
+        return _after_verb(q, i)
     if low[0] == "whose":
         if len(low) > 2 and low[1] in _WHOSE_NOUNS and low[2] in ("is", "'s"):
             i = 3 + (len(low) > 3 and low[3] == "it")
