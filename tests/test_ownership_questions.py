@@ -579,3 +579,24 @@ async def test_a_topic_word_is_not_harmless_for_sharing_a_stem_with_a_harmless_o
     assert "PMO is accountable for User acceptance testing." in await person().say(
         "who managed user acceptance testing?"
     )
+
+
+async def test_how_people_say_it_at_work(person):
+    admin = person(ADMIN)
+    await admin.say("area set RAID log; accountable: PMO; aliases: risk register")
+    await admin.say("area set Access management; accountable: Leadership Team")
+    await admin.say("area set Change management; accountable: Oversight Team")
+    await admin.say("area set Problem management; accountable: Coaching Community")
+    await admin.say("area set IT strategy; accountable: Enterprise Architect")
+    # "in" is a stop word: "log in" was "log", and the RAID log (another owner) was answered.
+    out = await person().say("I can't log in, who can help?")
+    assert "Leadership Team is accountable for Access management." in out
+    assert "Oversight Team is accountable for Change management." in await person().say(
+        "who needs to approve my change?"
+    )
+    assert "Coaching Community is accountable for Problem management." in await person().say(
+        "who investigates repeat incidents?"
+    )
+    assert "Enterprise Architect is accountable for IT strategy." in await person().say(
+        "who owns the IT strategy slides?"
+    )

@@ -99,6 +99,7 @@ SOFT = frozenset(
     activity activities arrangement arrangements setup aspect aspects programme programmes scheme schemes
     progress status extra additional more further say says said meet meets meeting meetings
     moment future anymore recently lately soon asap think thought guess believe suspect
+    raise raises raised raising submit submits submitted
     two three four five six seven eight nine ten
     """.split()
 )
@@ -155,6 +156,11 @@ _POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)|n't\b")
 # names: their stored keys (area.key, party.key) were made without this.
 _CONTRACTION = re.compile(r"(?<=\w)'(?:m|re|ve|ll|d)\b|\b(?:wo|ca|sha)n't\b", re.IGNORECASE)  # won't: no "wo"
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,5})s\b")  # POs → PO, SLAs → SLA, OKRs → OKR
+# "I can't log in": a word the stop words would take half of ("in" goes, and "log" is a RAID log).
+_LOG_IN = re.compile(
+    r"\b(?:log|logged|logging|sign|signed|signing)\s+(?:in|on)(?=\s*(?:$|[,.!?;:]|to\b|anymore\b))",
+    re.IGNORECASE,
+)
 _CAPITALS = re.compile(r"[A-Z]{2}")
 # Where the asker is, not what they ask about: "the wifi in the office", "printing from home".
 _WHERE = re.compile(
@@ -189,6 +195,11 @@ _SCOPE = re.compile(
 )
 _AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
 _DOING = ("ing", "ings", "ion", "ions", "ed")
+# And a part or a record of it: "the IT strategy *document*", "the roadmap *slide*".
+_RECORD = frozenset(
+    "document documents documentation doc slide slides deck decks page pages template templates spreadsheet "
+    "spreadsheets handbook".split()
+)
 _MANAGED = frozenset(snowballstemmer.stemmer("english").stemWords("management administration platform process".split()))
 _NOT_DOING = frozenset(
     """
@@ -228,7 +239,7 @@ def words(text: str, *, question: bool = False) -> tuple[str, ...]:
     if "'" in text:
         text = _POSSESSIVE.sub(" ", _CONTRACTION.sub(" ", text) if question else text)
     if question:
-        text = _WHERE.sub(" ", text)
+        text = _LOG_IN.sub("login", _WHERE.sub(" ", text))
     raw = _WORD.findall(text)
     out: list[str] = []
     for i, token in enumerate(raw):
@@ -583,8 +594,8 @@ class AreaIndex:
                 # "the testing *approach*" leans to the test strategy.
                 hinted = read if read and not self._known(s) else [_Term(s)]
                 out.extend(_Term(t.stem, "soft", sim=t.sim, corrected=t.corrected) for t in hinted)
-            elif self._known(s):
-                out.append(_Term(s))
+            elif self._known(s):  # a record word only notes use is still a record ("the strategy document")
+                out.append(_Term(s, doing=w in _RECORD and s not in self._postings))
             elif form := self._form(s):
                 out.append(_Term(form, corrected=_misspelt(w, form)))
             elif read:
@@ -600,7 +611,11 @@ class AreaIndex:
                 out.append(_Term(s, "soft"))
             else:
                 out.append(
-                    _Term(s, doing=w.endswith(_DOING) and len(w) > 5 and w in self._english and w not in _NOT_DOING)
+                    _Term(
+                        s,
+                        doing=w in _RECORD
+                        or (w.endswith(_DOING) and len(w) > 5 and w in self._english and w not in _NOT_DOING),
+                    )
                 )
         content = [t for t in out if t.kind == "content"]
         if len(content) >= 2 and content[-1].doing and self._names_a_thing(content[:-1]):

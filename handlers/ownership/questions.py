@@ -81,6 +81,7 @@ _ROLES = (
     "main contact", "in charge", "go-to", "owner", "owners", "person", "people", "team", "contact", "lead",
     "approver", "one", "someone", "responsible", "accountable", "expert", "guru", "boss", "manager",
 )  # fmt: skip
+_NEEDS = {"needs", "need", "has", "have", "wants", "gets", "ought", "used"}
 _SOMEONE = {"a", "an", "any", "anyone", "anybody", "some", "someone", "somebody", "one", "the"}
 _LEADING_DETERMINER = re.compile(r"^(?:the|our|my|a|an)\s+(?=\S)", re.IGNORECASE)
 _WHOSE_NOUNS = {"job", "responsibility", "role", "remit", "area", "call", "decision", "problem", "task", "duty"}
@@ -145,6 +146,8 @@ def _after_who(q: _Words, i: int) -> Asked:
                     return _after_verb(q, k + 1)
                 return Asked(q.rest(k))
         return Asked(q.rest(i + 1, skip=set()), who_is=True)
+    if i < len(q) - 1 and low[i] in _NEEDS and low[i + 1] == "to":  # "who needs to approve my change"
+        return _after_verb(q, i + 2)
     if low[i] in _AUX:
         if low[i] in ("do", "does", "did") and (i + 1 >= len(q) or low[i + 1] not in _PRONOUNS):
             return Asked(q.rest(i + 1))  # "who does patching": "does" is the verb
