@@ -547,10 +547,21 @@ async def test_slips_of_the_keyboard_are_read_as_meant(person):
     # A short word whose slip stems to three letters, and one the stemmer leaves whole.
     assert "Leadership Team is accountable for Hiring and onboarding." in await person().say("who owns hriing?")
     assert "Oversight Team is accountable for Supplier invoices." in await person().say("who pays suppiler invoices?")
-    # A slip of a word that says nothing about the topic costs nothing, like the word.
+    # A slip of a word that says nothing about the topic costs nothing, like the word ...
     assert "PMO is accountable for Change management." in await person().say(
         "who is repsonsible for change management at the moment?"
     )
+    # ... even where it looks like a longer form of a registry word ("account", in notes here) ...
+    await admin.say("area set Access management; accountable: Coaching Community; notes: user accounts")
+    assert "PMO is accountable for Change management." in await person().say(
+        "who is accountbale for change management?"
+    )
+    # ... but a registry word as close as a harmless one is the registry's ("msater" ~ "matter").
+    await admin.say("area set Data governance; accountable: Enterprise Architect; aliases: master data")
+    await admin.say("area set Data quality; accountable: Leadership Team")
+    assert "Enterprise Architect is accountable for Data governance." in await person().say("who owns msater data?")
+    # A slip of a word the thesaurus knows is read through it.
+    assert "Coaching Community is accountable for Access management." in await person().say("who resets my passwrod?")
 
 
 async def test_which_system_a_question_is_about_does_not_change_who_owns_it(person):

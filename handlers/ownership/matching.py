@@ -280,6 +280,22 @@ def _slip_of_soft(word: str) -> float:
     return found[1] / 100 if found else 0.0
 
 
+_THESAURUS_BY_LENGTH: dict[int, list[str]] = defaultdict(list)
+for _w in (*ABBREVIATIONS, *SYNONYMS):
+    if len(_w) >= 6 and _w.isalpha():
+        _THESAURUS_BY_LENGTH[len(_w)].append(_w)
+
+
+@lru_cache(maxsize=4096)
+def _slip_of_thesaurus(word: str) -> str | None:
+    """The one-word thesaurus entry the word is a slip of ("passwrod", "sharepiont"), if any."""
+    if len(word) < 6:
+        return None
+    pool = [w for n in range(len(word) - 1, len(word) + 2) for w in _THESAURUS_BY_LENGTH.get(n, ())]
+    found = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=85)
+    return found[0] if found else None
+
+
 @lru_cache(maxsize=1)
 def english() -> frozenset[str]:
     """Common English words. A question word among them is meant as written, and is never
@@ -596,6 +612,8 @@ class AreaIndex:
                 out.extend(_Term(t.stem, "soft", sim=t.sim, corrected=t.corrected) for t in hinted)
             elif self._known(s):  # a record word only notes use is still a record ("the strategy document")
                 out.append(_Term(s, doing=w in _RECORD and s not in self._postings))
+            elif w not in self._english and _slip_of_soft(w) >= 0.9:  # "accountbale" is not a form of "account"
+                out.append(_Term(s, "soft"))
             elif form := self._form(s):
                 out.append(_Term(form, corrected=_misspelt(w, form)))
             elif read:
@@ -603,12 +621,14 @@ class AreaIndex:
             elif parts := self._split(w):
                 out.extend(_Term(p, corrected=True) for p in parts)
             elif w not in self._english and (fix := self._correct(s, w)):
-                if _slip_of_soft(w) >= fix[1]:  # "repsonsible", "qusetions": no topic, misspelt
+                if _slip_of_soft(w) > fix[1]:  # "repsonsible", "qusetions": no topic, misspelt
                     out.append(_Term(s, "soft"))
                 else:
                     out.append(_Term(fix[0], sim=fix[1], corrected=True))
             elif w not in self._english and _slip_of_soft(w):
                 out.append(_Term(s, "soft"))
+            elif w not in self._english and (said_as := _slip_of_thesaurus(w)) and (read := self._reading(said_as)):
+                out.extend(read)  # "passwrod": a slip of a word the thesaurus knows
             else:
                 out.append(
                     _Term(
