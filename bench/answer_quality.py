@@ -105,8 +105,8 @@ class Outcome:
 
 
 def classify(question: Question, reply: Reply, areas: set[str]) -> Outcome:
-    if " is accountable for " in reply.text:  # one area, or several that one party is accountable for
-        named = [reply.title] if reply.title in areas else [b.text for b in reply.buttons if b.text in areas]
+    named = [reply.title] if reply.title in areas else [b.text for b in reply.buttons if b.text in areas]
+    if " is accountable for " in reply.text and named:  # one area, or several one party is accountable for
         return Outcome(question, "answer", question.expected if question.expected in named else named[0], named)
     options = [b.text for b in reply.buttons if b.text in areas]
     if reply.text.startswith("Did you mean"):

@@ -31,7 +31,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -264,35 +264,41 @@ def key(text: str) -> str:
     return " ".join(tokens(text))
 
 
-_SOFT_BY_LENGTH: dict[int, list[str]] = defaultdict(list)
-for _w in SOFT:
-    if len(_w) >= 5:
-        _SOFT_BY_LENGTH[len(_w)].append(_w)
+class _Spellings:
+    """Words by length, to find the one a slip of the keyboard meant (a ratio of 80 or more needs
+    lengths within a few letters); each length's pool is gathered once."""
+
+    def __init__(self, words: Iterable[str], min_len: int) -> None:
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for w in words:
+            if len(w) >= min_len and w.isalpha():
+                self._by_length[len(w)].append(w)
+        self._pools: dict[tuple[int, int], list[str]] = {}
+
+    def nearest(self, word: str, spread: int, cutoff: float = TYPO_AT) -> tuple[str, float] | None:
+        pool = self._pools.get((len(word), spread))
+        if pool is None:
+            lengths = range(len(word) - spread, len(word) + spread + 1)
+            pool = self._pools[len(word), spread] = [w for n in lengths for w in self._by_length.get(n, ())]
+        found = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return (found[0], found[1] / 100) if found else None
+
+
+_SOFT_SPELLINGS = _Spellings(SOFT, 5)
+_THESAURUS_SPELLINGS = _Spellings((*ABBREVIATIONS, *SYNONYMS), 6)
 
 
 @lru_cache(maxsize=4096)
 def _slip_of_soft(word: str) -> float:
     """How similar the word is to a harmless word it is a slip of (0 when none)."""
-    if len(word) < 5:
-        return 0.0
-    pool = [w for n in range(len(word) - 2, len(word) + 3) for w in _SOFT_BY_LENGTH.get(n, ())]
-    found = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=TYPO_AT)
-    return found[1] / 100 if found else 0.0
-
-
-_THESAURUS_BY_LENGTH: dict[int, list[str]] = defaultdict(list)
-for _w in (*ABBREVIATIONS, *SYNONYMS):
-    if len(_w) >= 6 and _w.isalpha():
-        _THESAURUS_BY_LENGTH[len(_w)].append(_w)
+    found = _SOFT_SPELLINGS.nearest(word, 2) if len(word) >= 5 else None
+    return found[1] if found else 0.0
 
 
 @lru_cache(maxsize=4096)
 def _slip_of_thesaurus(word: str) -> str | None:
     """The one-word thesaurus entry the word is a slip of ("passwrod", "sharepiont"), if any."""
-    if len(word) < 6:
-        return None
-    pool = [w for n in range(len(word) - 1, len(word) + 2) for w in _THESAURUS_BY_LENGTH.get(n, ())]
-    found = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=85)
+    found = _THESAURUS_SPELLINGS.nearest(word, 1, 85) if len(word) >= 6 else None
     return found[0] if found else None
 
 
@@ -485,9 +491,7 @@ class AreaIndex:
             if len(w) >= MIN_TYPO_LEN - 1 and w.isalpha():
                 self._by_length[len(w)].append(w)
         self._surface = {w: canon(s, s) for w, s in surface.items()}
-        self._surface_by_length: dict[int, list[str]] = defaultdict(list)
-        for w in self._surface:
-            self._surface_by_length[len(w)].append(w)
+        self._written = _Spellings(self._surface, MIN_TYPO_LEN)
         self._pools: dict[int, list[str]] = {}
         self._by_prefix: dict[str, list[str]] = defaultdict(list)
         for w in sorted(self._vocabulary):
@@ -529,9 +533,8 @@ class AreaIndex:
             else None
         )
         if found is None:
-            pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self._surface_by_length.get(n, ())]
-            if written := process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=TYPO_AT):
-                return self._surface[written[0]], written[1] / 100
+            if written := self._written.nearest(word, 2):
+                return self._surface[written[0]], written[1]
         return (found[0], found[1] / 100) if found else None
 
     def _form(self, s: str) -> str | None:
