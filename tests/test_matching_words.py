@@ -84,3 +84,14 @@ def test_an_area_named_by_a_rare_word_is_weighed_before_many_sharing_a_common_on
     index = AreaIndex([*entries, (41, "Backup and disaster recovery", [], "", "")])
     match = index.match("files in backup")
     assert match.candidates and match.candidates[0].name == "Backup and disaster recovery"
+
+
+def test_a_party_description_shared_by_hundreds_of_areas_does_not_hide_the_area_a_question_names():
+    # One party accountable for 300 delivery areas, its description mentioning dashboards: each of
+    # them had both words of "delivery dashboard", so all looked as good as the one area named so,
+    # the weighing stopped at its limit, and the question that names an area got "I don't know".
+    about = "Runs delivery for the business and keeps the dashboard of every team up to date."
+    entries = [(n, f"Delivery {n} wave", [], "", about) for n in range(1, 301)]
+    index = AreaIndex([*entries, (301, "Dashboard delivery", [], "", about)])
+    match = index.match("delivery dashboard")
+    assert match.kind == "answer" and match.best.name == "Dashboard delivery"

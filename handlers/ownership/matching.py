@@ -48,7 +48,8 @@ ANSWER_AT = 70  # best score at least this, and clearly ahead of the next area: 
 SUGGEST_AT = 55  # at least this: offer as "did you mean" (only when two or more are close)
 NEAR_AT = 30  # shown as "closest areas" beside "I don't know yet"
 CLEAR_LEAD = 8  # how far ahead the best area must be to answer without asking
-MAX_WEIGHED = 150  # areas scored one by one for a question, at most (see _ranked)
+MAX_WEIGHED = 150  # areas weighed (or passed over as unable to matter) for a question, at most (see _ranked)
+LIMIT = 10  # areas ranked for a question
 CLOSE = 15  # areas this close to the best are offered together in "did you mean"
 TYPO_AT = 80  # per-word similarity that counts as "the same word, misspelt"
 MIN_TYPO_LEN = 4  # shorter words must match exactly ("ea" is not "a")
@@ -329,6 +330,8 @@ def _misspelt(word: str, known: str) -> bool:
 
 def _initials(name: str) -> frozenset[str]:
     """What "A and B" is written as: Learning and development → l&d, Travel and expenses → t&e."""
+    if "&" not in name and " and " not in name.casefold():  # most names: no regular expression
+        return frozenset()
     parts = re.split(r"\s+(?:and|&)\s+", name.casefold(), maxsplit=1)
     if len(parts) != 2:
         return frozenset()
@@ -411,6 +414,7 @@ class _AreaWords(NamedTuple):
     notes: frozenset[str]  # in its notes only
     about: frozenset[str]  # in its Accountable party's description only
     keys: list[frozenset[str]]  # each name's and alias's stems
+    shortest: int  # words in its shortest key: with n of them asked, at most n/shortest of a name is
 
 
 class _Asked:
@@ -442,22 +446,31 @@ class AreaIndex:
         self._exact_name: dict[str, list[int]] = defaultdict(list)  # area name key -> areas
         self._areas: dict[int, _AreaWords] = {}
         self._postings: dict[str, list[int]] = defaultdict(list)  # stem -> areas with it in a key
-        self._context_postings: dict[str, list[int]] = defaultdict(list)  # stem -> areas, context only
-        self._notes_postings: dict[str, int] = Counter()  # stem -> how many areas' notes have it
+        self._notes_postings: dict[str, list[int]] = defaultdict(list)  # stem -> areas with it in notes only
+        # A party's description is the same words for each of its areas (hundreds, at scale): it
+        # is posted once, for the party's group of areas, and only weighed where names fall short.
+        self._about_postings: dict[str, list[int]] = defaultdict(list)  # stem -> groups
+        self._groups: list[list[int]] = []  # group -> its areas
+        self._context_count: Counter[str] = Counter()  # stem -> areas with it in notes or description only
+        groups: dict[frozenset[str], int] = {}
+        group_words: list[frozenset[str]] = []  # group -> its description's words
         read = []
-        surface: dict[str, str] = {}
+        raw: set[str] = set()  # every stem, to find word families in
+        written: set[str] = set()  # every word of a name or alias as written
         context = lru_cache(maxsize=None)(self._context)  # a party's description is every one of its areas'
         for entry in entries:
             area_id, name, aliases = entry[0], entry[1], entry[2]
-            notes, about = (entry[3], entry[4]) if len(entry) > 4 else ("", "")
-            keys = [(tokens(text), is_name) for text, is_name in [(name, True), *((a, False) for a in aliases)]]
+            notes, about = (context(entry[3]), context(entry[4])) if len(entry) > 4 else (frozenset(), frozenset())
+            keys = [(tokens(name), True), *((tokens(a), False) for a in aliases)]
             for text in (name, *aliases):  # as written, for misspellings of a long word ("managemnet")
-                surface.update((w, stem(w)) for w in words(text) if len(w) >= MIN_TYPO_LEN and w.isalpha())
-            read.append((area_id, name, keys, _initials(name), context(notes), context(about)))
+                written.update(words(text))
+            for ks, _ in keys:
+                raw.update(ks)
+            raw.update(notes)
+            read.append((area_id, name, keys, _initials(name), notes, about))
+        for about in {about for *_, about in read}:
+            raw.update(about)
         # One stem per word family where the stemmer leaves two (delivery/deliver, strategy/strategic).
-        raw = {s for *_, keys, _, notes, about in read for ks, _ in keys for s in ks} | {
-            s for *_, notes, about in read for s in notes | about
-        }
         self._canon = {w: c for w in raw if (c := _family(w, raw)) != w}
         canon = self._canon.get
         for area_id, name, keys, initials, notes, about in read:
@@ -477,20 +490,34 @@ class AreaIndex:
                 stems.update(key_stems)
             for w in stems:
                 self._postings[w].append(area_id)
-            in_notes = frozenset(canon(w, w) for w in notes) - stems
-            in_about = frozenset(canon(w, w) for w in about) - stems - in_notes
-            self._areas[area_id] = _AreaWords(frozenset(stems), in_notes, in_about, key_sets)
-            self._notes_postings.update(in_notes)
-            for w in in_notes | in_about:
-                self._context_postings[w].append(area_id)
-        self._vocabulary = self._postings.keys() | self._context_postings.keys()
+            in_notes = frozenset(canon(w, w) for w in notes) - stems if notes else notes
+            in_about = about
+            if about:
+                if (group := groups.get(about)) is None:
+                    group = groups[about] = len(self._groups)
+                    self._groups.append([])
+                    group_words.append(frozenset(canon(w, w) for w in about))
+                    for w in group_words[group]:
+                        self._about_postings[w].append(group)
+                self._groups[group].append(area_id)
+                in_about = group_words[group]
+                if not (in_about.isdisjoint(stems) and in_about.isdisjoint(in_notes)):
+                    in_about = in_about - stems - in_notes
+                self._context_count.update(in_about)
+            self._areas[area_id] = _AreaWords(
+                frozenset(stems), in_notes, in_about, key_sets, min(map(len, key_sets), default=1)
+            )
+            for w in in_notes:
+                self._notes_postings[w].append(area_id)
+            self._context_count.update(in_notes)
+        self._vocabulary = self._postings.keys() | self._context_count.keys()
         self._log_n = math.log(len(self.names) + 1)
         # Misspellings are looked up among words of similar length only (ratio ≥ 80 needs it).
         self._by_length: dict[int, list[str]] = defaultdict(list)
         for w in self._vocabulary:
             if len(w) >= MIN_TYPO_LEN - 1 and w.isalpha():
                 self._by_length[len(w)].append(w)
-        self._surface = {w: canon(s, s) for w, s in surface.items()}
+        self._surface = {w: canon(s, s) for w in written if len(w) >= MIN_TYPO_LEN and w.isalpha() for s in (stem(w),)}
         self._written = _Spellings(self._surface, MIN_TYPO_LEN)
         self._pools: dict[int, list[str]] = {}
         self._by_prefix: dict[str, list[str]] = defaultdict(list)
@@ -651,7 +678,7 @@ class AreaIndex:
             if t.kind == "soft":  # a harmless word costs little, and only where some name has it
                 t.weight = SOFT_WEIGHT if t.stem in self._postings else 0.0
                 continue
-            areas = len(self._postings.get(t.stem, ())) + len(self._context_postings.get(t.stem, ()))
+            areas = len(self._postings.get(t.stem, ())) + self._context_count[t.stem]
             if areas:  # a word many areas share tells less than a rare one
                 t.weight = 0.5 + 0.5 * min(1.0, math.log((len(self.names) + 1) / areas) / self._log_n * 2)
         unique: dict[str, _Term] = {}
@@ -679,7 +706,7 @@ class AreaIndex:
         """How well the area answers; None when it cannot score `floor` (not among the best)."""
         # Called for every candidate area of a question (40 on average at 10,000 areas, up to
         # MAX_WEIGHED): set operations in C where a loop in Python would do the same.
-        stems, notes, about, keys = self._areas[area]
+        stems, notes, about, keys, _ = self._areas[area]
         named = not asked.topic_stems.isdisjoint(stems)
         in_notes, in_about = (NOTES_NAMED, ABOUT_NAMED) if named else (NOTES, ABOUT)
         explained = topic = covered = 0.0
@@ -707,45 +734,59 @@ class AreaIndex:
         score = 100 * (QUESTION_SHARE * explained / asked.total + (1 - QUESTION_SHARE) * name_share) + bonus
         return _Score(score, covered / topic if topic else 1.0, named, corrected)
 
-    def _ranked(self, terms: list[_Term], limit: int) -> tuple[list[tuple[Candidate, _Score]], float]:
+    def _ranked(
+        self, terms: list[_Term], limit: int, *, closest: bool = False
+    ) -> tuple[list[tuple[Candidate, _Score]], float]:
         """The `limit` best areas, best first, and what an area left unweighed could score at most
-        (0 when every area that could matter was weighed)."""
+        (0 when every area that could matter was weighed). Areas far behind a suggestion are left
+        out, unless `closest`: then the three closest are there whatever the best scores."""
         if not any(t.kind == "content" for t in terms):
             return [], 0.0
         asked = _Asked(terms)
-        hits: Counter[int] = Counter()
         # Ties are weighed first-come: areas naming the question's rarest words come first, and
         # those it only finds in notes last ("files *from* backup" is not about every invoice
         # "from suppliers": a common word must not crowd out the area named by a rare one).
-        by_weight = sorted(asked.words, key=lambda w: -w[1] * w[2])
-        for s, *_ in by_weight:
-            hits.update(self._postings.get(s, ()))
-        for s, *_ in by_weight:
-            hits.update(self._context_postings.get(s, ()))
+        by_weight = [w[0] for w in sorted(asked.words, key=lambda w: -w[1] * w[2])]
+        named: Counter[int] = Counter()
+        for s in by_weight:
+            named.update(self._postings.get(s, ()))
+        hits = named
+        if any(s in self._notes_postings for s in by_weight):
+            hits = named.copy()
+            for s in by_weight:
+                hits.update(self._notes_postings.get(s, ()))
+        groups: Counter[int] = Counter()  # party descriptions: how many of the question's words each has
+        for s in by_weight:
+            groups.update(self._about_postings.get(s, ()))
+        most_about = max(groups.values(), default=0)
         n = len(asked.words)
+        reach = [0.0, *accumulate(sorted((w[1] * w[2] for w in asked.words), reverse=True))]
+        bonus = HINT_BONUS * len(asked.hints)
+
+        def ceiling(names: int, notes: int, about: int, share: float) -> float:
+            """The most an area can score with that many of the question's words in its names, its
+            notes and its party's description: the weightiest ones where they count most."""
+            in_notes, in_about = (NOTES_NAMED, ABOUT_NAMED) if names else (NOTES, ABOUT)
+            i, j, k = names, names + notes, names + notes + about
+            explained = reach[i] + in_notes * (reach[j] - reach[i]) + in_about * (reach[k] - reach[j])
+            return 100 * (QUESTION_SHARE * min(1.0, explained / asked.total) + (1 - QUESTION_SHARE) * share) + bonus
+
         best: dict[int, _Score] = {}
         kept: list[float] = []  # the `limit` best scores so far, lowest first: what an area must beat
         weighed = 0
-        top = unweighed = 0.0
-        # Areas in order of question words found; stop once even a perfect one could not reach
-        # a score that matters (a suggestion near the best or, while there is none, a hint). At
-        # best, an area with `found` of the words has the weightiest ones, all in its names.
-        reach = [0.0, *accumulate(sorted((w[1] * w[2] for w in asked.words), reverse=True))]
-        bonus = HINT_BONUS * len(asked.hints)
-        for area in sorted(hits, key=hits.__getitem__, reverse=True):  # most_common() without its tuples
-            found = hits[area]
-            ceiling = 100 * (QUESTION_SHARE * min(1.0, reach[found] / asked.total) + 1 - QUESTION_SHARE) + bonus
-            if top >= SUGGEST_AT:
-                if ceiling < max(SUGGEST_AT, top - CLOSE):
-                    break
-            elif ceiling < NEAR_AT or (ceiling < SUGGEST_AT and weighed >= limit):
-                break
+        top = 0.0
+        podium: list[float] = []  # the three best scores so far, lowest first: the hints "unknown" shows
+        bar = NEAR_AT  # what an area must be able to score to matter (see weigh)
+        unweighed: float | None = None
+
+        def enough(found: int) -> bool:
             # Hundreds of areas sharing the same words make a question vague whichever they are:
             # enough of them are weighed to show choices, not all (a match stays within 2 ms);
             # none of those left may then be outscored by a clear lead (see match).
-            if weighed >= MAX_WEIGHED or (found < n and top < SUGGEST_AT and weighed >= 3 * limit):
-                unweighed = ceiling
-                break
+            return weighed >= MAX_WEIGHED or (found < n and top < SUGGEST_AT and weighed >= 3 * limit)
+
+        def weigh(area: int) -> None:
+            nonlocal weighed, top, bar
             scored = self._score(area, asked, kept[0] if len(kept) >= limit else 0.0)
             if scored is None:  # weighed, and below the `limit` best: it would never be shown
                 weighed += 1
@@ -754,17 +795,56 @@ class AreaIndex:
                 best[area] = scored
                 top = max(top, scored.score)
                 (heapq.heappush if len(kept) < limit else heapq.heappushpop)(kept, scored.score)
+                (heapq.heappush if len(podium) < 3 else heapq.heappushpop)(podium, scored.score)
+            # One of the three closest areas "I don't know" shows or, once there is a suggestion,
+            # one near it (unless asked for those three: see match).
+            bar = max(NEAR_AT, podium[0] if len(podium) == 3 else 0.0)
+            if top >= SUGGEST_AT and not closest:
+                bar = max(SUGGEST_AT, top - CLOSE)
+
+        # Areas in order of question words found in their names and notes; stop once even a
+        # perfect one could not reach the bar, and pass over one whose own words could not.
+        loose = [ceiling(found, 0, min(n - found, most_about), 1.0) for found in range(n + 1)]
+        tight: dict[tuple[int, int, int, int], float] = {}
+        for area in sorted(hits, key=hits.__getitem__, reverse=True):  # most_common() without its tuples
+            found = hits[area]
+            if loose[found] < bar:
+                break
+            words, names = self._areas[area], named[area]
+            about = len(words.about & asked.stems) if most_about else 0
+            if enough(found + about):
+                unweighed = loose[found]
+                break
+            at_most = tight.get(shape := (names, found, about, words.shortest))
+            if at_most is None:
+                at_most = tight[shape] = ceiling(names, found - names, about, min(1.0, names / words.shortest))
+            if at_most < bar:  # its own words cannot get it there: passed over, as good as weighed
+                weighed += 1
+                continue
+            weigh(area)
+        # Then areas only their party's description speaks of, a group (a party) at a time.
+        if unweighed is not None:
+            unweighed = max(unweighed, ceiling(0, 0, most_about, 0.0) if most_about else 0.0)
+        for group in sorted(groups, key=groups.__getitem__, reverse=True) if unweighed is None else ():
+            at_most = ceiling(0, 0, groups[group], 0.0)
+            for area in self._groups[group]:
+                if at_most < bar:
+                    break
+                if area in hits:
+                    continue
+                if enough(groups[group]):
+                    unweighed = at_most
+                    break
+                weigh(area)
+            if unweighed is not None or at_most < bar:
+                break
         ranked = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1].score, self.names[item[0]]))
-        return [(Candidate(a, self.names[a], round(sc.score, 1)), sc) for a, sc in ranked], unweighed
+        return [(Candidate(a, self.names[a], round(sc.score, 1)), sc) for a, sc in ranked], unweighed or 0.0
 
     def _only_in_notes(self, terms: list[_Term], area: int) -> bool:
         """The question's one topic word is in this area's notes and in no other area anywhere."""
         (term,) = [t for t in terms if t.kind == "content"]
-        return term.stem in self._areas[area].notes and len(self._context_postings[term.stem]) == 1
-
-    def scores(self, query: str, limit: int = 10, hint: str = "") -> list[Candidate]:
-        """The best-scoring areas, best first."""
-        return [c for c, _ in self._ranked(self._terms(query, hint), limit)[0]]
+        return term.stem in self._areas[area].notes and self._context_count[term.stem] == 1
 
     def mentioned(self, text: str) -> list[Candidate]:
         """Areas whose name or an alias appears whole in a longer text (an idea, not a question),
@@ -788,7 +868,7 @@ class AreaIndex:
             (area_id,) = exact_names
             return Match("answer", [Candidate(area_id, self.names[area_id], 100.0)])
         terms = self._terms(query, hint)
-        ranked, unweighed = self._ranked(terms, 10)
+        ranked, unweighed = self._ranked(terms, LIMIT)
         exact_areas = list(dict.fromkeys(self._key_area[i] for i in self._exact.get(normalised, ())))
         if len(exact_areas) == 1:  # the registry says this is what the words mean (an accepted gap, too)
             return Match("answer", [Candidate(exact_areas[0], self.names[exact_areas[0]], 100.0)])
@@ -816,4 +896,6 @@ class AreaIndex:
                 len(close) <= 5 and top.score >= ANSWER_AT and all(sc.cover >= ANSWER_COVER for _, sc in close[:5])
             )
             return Match("ambiguous", [c for c, _ in close[:5]], explained=explained)
+        if top.score >= SUGGEST_AT:  # areas far behind it were passed over; now they are the hints
+            near = [c for c, _ in self._ranked(terms, 3, closest=True)[0] if c.score >= NEAR_AT]
         return Match("unknown", near)
