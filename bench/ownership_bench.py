@@ -26,7 +26,7 @@ from bot.adapters.console.adapter import ConsoleSession  # noqa: E402
 from bot.assembly.app import Bot  # noqa: E402
 from bot.core.config import Settings  # noqa: E402
 from handlers.ownership import registry  # noqa: E402
-from handlers.ownership.matching import AreaIndex, key, spelling, stem, words  # noqa: E402
+from handlers.ownership.matching import AreaIndex, _english_slips, key, spelling, stem, words  # noqa: E402
 from handlers.ownership.registry import RegistryCache  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import Area, AreaAlias, Assignment  # noqa: E402
@@ -170,6 +170,7 @@ async def main() -> None:
             stem.cache_clear()
             spelling.cache_clear()
             words.cache_clear()
+            _english_slips.cache_clear()
             matches, kinds = [], {}
             for t in topics:
                 t0 = time.perf_counter()

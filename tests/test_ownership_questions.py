@@ -611,3 +611,23 @@ async def test_how_people_say_it_at_work(person):
     assert "Enterprise Architect is accountable for IT strategy." in await person().say(
         "who owns the IT strategy slides?"
     )
+
+
+async def test_a_slip_is_read_as_the_english_word_one_keystroke_away(person):
+    admin = person(ADMIN)
+    await admin.say("area set Software licences; accountable: PMO; aliases: licensing")
+    await admin.say("area set IT audits; accountable: Oversight Team")
+    await admin.say("area set Information security; accountable: Leadership Team; aliases: cyber security")
+    await admin.say("area set Business continuity; accountable: Coaching Community; aliases: continuity plans")
+    # Swapped letters near the start: nothing in the registry is within reach as written, but
+    # one English word is, and the registry knows it (or a form of it: auditors → audits).
+    out = await person().say("who handles lciensing?")
+    assert "PMO is accountable for Software licences." in out and "Reading “lciensing” as" in out
+    assert "Oversight Team is accountable for IT audits." in await person().say("who deals with the aduitors?")
+    # The nearer of the registry's stems and its words as written: "secruity" is not "recruit".
+    assert "Leadership Team is accountable for Information security." in await person().say("who owns cyber secruity?")
+    # A guess between English words (plants or plans?) is not made, and a guessed harmless word
+    # is no topic: the question stays unanswered.
+    assert "I don't know who owns" in await person().say("whose job is it to water the platns?")
+    # A capitalised name is a product, not a slip: Visio is not "vision".
+    assert "Reading" not in await person().say("who do I ask for a Visio licence?")

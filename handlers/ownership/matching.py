@@ -290,10 +290,10 @@ _THESAURUS_SPELLINGS = _Spellings((*ABBREVIATIONS, *SYNONYMS), 6)
 
 
 @lru_cache(maxsize=4096)
-def _slip_of_soft(word: str) -> float:
-    """How similar the word is to a harmless word it is a slip of (0 when none)."""
+def _slip_of_soft(word: str) -> tuple[str, float]:
+    """The harmless word this one is a slip of, and how similar ("", 0 when none)."""
     found = _SOFT_SPELLINGS.nearest(word, 2) if len(word) >= 5 else None
-    return found[1] if found else 0.0
+    return found or ("", 0.0)
 
 
 @lru_cache(maxsize=4096)
@@ -304,12 +304,26 @@ def _slip_of_thesaurus(word: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _speller() -> SpellChecker:
+    return SpellChecker(distance=1)
+
+
+@lru_cache(maxsize=1)
 def english() -> frozenset[str]:
     """Common English words. A question word among them is meant as written, and is never
     "corrected" into a registry word: "contractor extensions" are not expenses. (A spell
     checker's own rule: a real word is not a typo.) Loaded once, with the first index."""
-    counts = SpellChecker(distance=1).word_frequency.dictionary
+    counts = _speller().word_frequency.dictionary
     return frozenset(w for w, n in counts.items() if n >= COMMON_WORD)
+
+
+@lru_cache(maxsize=4096)
+def _english_slips(word: str) -> tuple[str, ...]:
+    """Common English words one slip of the keyboard from `word` (two letters swapped, one left
+    out, added or struck wrong), commonest first; none that is only its other spelling (centre)."""
+    counts, common = _speller().word_frequency.dictionary, english()
+    near = (w for w in _speller().edit_distance_1(word) if w in common and spelling(w) != word)
+    return tuple(sorted(near, key=lambda w: (-counts[w], w)))
 
 
 def _family(w: str, vocabulary: set[str]) -> str:
@@ -559,10 +573,10 @@ class AreaIndex:
             if len(s) >= MIN_TYPO_LEN
             else None
         )
-        if found is None:
-            if written := self._written.nearest(word, 2):
-                return self._surface[written[0]], written[1]
-        return (found[0], found[1] / 100) if found else None
+        by_stem = (found[0], found[1] / 100) if found else None
+        # The nearer of the two: "secruity" is security as written, not the stem recruit.
+        written = self._written.nearest(word, 2, 100 * by_stem[1] + 0.01 if by_stem else TYPO_AT)
+        return (self._surface[written[0]], written[1]) if written else by_stem
 
     def _form(self, s: str) -> str | None:
         """Another form of a known word: auditor → audit, pos → po, prioriti → prioritis."""
@@ -599,6 +613,13 @@ class AreaIndex:
             if not any(self._stem(w) in self._postings for w in words(m["which"], question=True)):
                 query = query[: m.start()]  # "access *for the HR system*": which system, not what
         ws = list(words(query, question=True))
+        slipped: dict[str, float] = {}  # stems of words read as the English word they are a slip of
+        names = {w.casefold() for w in _WORD.findall(query) if w[0].isupper()}  # "a Visio licence": a product
+        for i, w in enumerate(ws):
+            if w not in names and (meant := self._slip_of_english(w)):
+                ws[i] = meant
+                s = self._stem(meant)
+                slipped[self._form(s) or s] = slipped[s] = fuzz.ratio(w, meant) / 100
         # Where the first "for/to/with …" starts, in words: audience words after it are context.
         tail = len(words(query[: m.start()], question=True)) if (m := _FOR_WHOM.search(query)) else len(ws)
         said = Counter(self._stem(w) for w in ws)
@@ -642,8 +663,8 @@ class AreaIndex:
                 out.extend(_Term(t.stem, "soft", sim=t.sim, corrected=t.corrected) for t in hinted)
             elif self._known(s):  # a record word only notes use is still a record ("the strategy document")
                 out.append(_Term(s, doing=w in _RECORD and s not in self._postings))
-            elif w not in self._english and _slip_of_soft(w) >= 0.9:  # "accountbale" is not a form of "account"
-                out.append(_Term(s, "soft"))
+            elif w not in self._english and _slip_of_soft(w)[1] >= 0.9:  # "accountbale" is not a form of "account"
+                out.append(self._soft_slip(w))
             elif form := self._form(s):
                 out.append(_Term(form, corrected=_misspelt(w, form)))
             elif read:
@@ -651,12 +672,12 @@ class AreaIndex:
             elif parts := self._split(w):
                 out.extend(_Term(p, corrected=True) for p in parts)
             elif w not in self._english and (fix := self._correct(s, w)):
-                if _slip_of_soft(w) > fix[1]:  # "repsonsible", "qusetions": no topic, misspelt
-                    out.append(_Term(s, "soft"))
+                if _slip_of_soft(w)[1] > fix[1]:  # "repsonsible", "qusetions": no topic, misspelt
+                    out.append(self._soft_slip(w))
                 else:
                     out.append(_Term(fix[0], sim=fix[1], corrected=True))
-            elif w not in self._english and _slip_of_soft(w):
-                out.append(_Term(s, "soft"))
+            elif w not in self._english and _slip_of_soft(w)[1]:
+                out.append(self._soft_slip(w))
             elif w not in self._english and (said_as := _slip_of_thesaurus(w)) and (read := self._reading(said_as)):
                 out.extend(read)  # "passwrod": a slip of a word the thesaurus knows
             else:
@@ -667,12 +688,15 @@ class AreaIndex:
                         or (w.endswith(_DOING) and len(w) > 5 and w in self._english and w not in _NOT_DOING),
                     )
                 )
+        for t in out:
+            if t.stem in slipped:  # worth saying how it was read, and a little less sure
+                t.corrected, t.sim = True, min(t.sim, slipped[t.stem])
         content = [t for t in out if t.kind == "content"]
         if len(content) >= 2 and content[-1].doing and self._names_a_thing(content[:-1]):
             out.remove(content[-1])  # "vulnerability *scanning*": what is done to it, not another thing
         if not any(t.kind == "content" for t in out):  # "who coaches the teams": soft words are all there is
             for t in out:
-                if t.stem in self._postings:
+                if t.stem in self._postings and not t.corrected:  # "the platns" is not "the plans"
                     t.kind = "content"
         for t in out:
             if t.kind == "soft":  # a harmless word costs little, and only where some name has it
@@ -686,6 +710,25 @@ class AreaIndex:
             if t.stem not in unique or unique[t.stem].kind != "content":
                 unique[t.stem] = t
         return [t for t in unique.values() if t.weight > 0]
+
+    def _slip_of_english(self, word: str) -> str | None:
+        """The English word a word nobody uses most probably is, one slip of the keyboard away
+        ("lciensing", "sysetm"): one the registry or the thesaurus knows (the commonest), else the
+        only one there is. A word the registry knows, or reads as another form of, is left as it is."""
+        if len(word) < 5 or not word.isalpha() or word in self._english or soft(word):
+            return None
+        s = self._stem(word)
+        if self._known(s) or self._form(s) or self._reading(word) or self._split(word):
+            return None
+        options = [spelling(w) for w in _english_slips(word)]
+        for option in options:
+            if self._known(o := self._stem(option)) or self._form(o) or self._reading(option):
+                return option
+        return options[0] if len(options) == 1 else None  # "platns": plants or plans? Not a guess
+
+    def _soft_slip(self, word: str) -> _Term:
+        """A slip of a harmless word, read as that word: "IT polciies" helps IT policies."""
+        return _Term(self._stem(_slip_of_soft(word)[0]), "soft", corrected=True)
 
     def _names_a_thing(self, terms: list[_Term]) -> bool:
         """The terms say all of some area's name or alias, but for a head that only says it is
