@@ -73,7 +73,8 @@ STOPWORDS = frozenset(
 # More function words, dropped from questions only: names and aliases keep them, as the keys
 # stored for them (area.key, party.key) were made with them ("Feedback from customers").
 QUESTION_STOPWORDS = frozenset(
-    "from into onto via per than then so but as any some across between among within over under behind whether".split()
+    "from into onto via per than then so but as any some each every something anything across between among "
+    "within over under behind whether".split()
 )
 # Words that may qualify a topic without changing it. They help when an area's names contain
 # them, and cost nothing when not: "the quarterly OKRs", "test environments these days".
@@ -89,7 +90,8 @@ SOFT = frozenset(
     lead decide decides decision manage manages managing manager look looks after handle handles
     handling run runs running maintain maintains organise organises set sets sort sorts deal deals
     take takes care keep keeps date up down broken wrong missing working work fail fails failing failed
-    stuck slow bad not won off year years quarter month week cycle plan plans policy policies schedule list
+    stuck slow bad terrible awful rubbish flaky patchy unreliable laggy useless unusable intermittent
+    not won off year years quarter month week cycle plan plans policy policies schedule list
     form system systems use used using sure make makes go get find internal external have has had need
     needs want wants got like
     unpaid overdue outstanding pending late urgent expired expiring lost stolen locked cancelled canceled
@@ -163,9 +165,11 @@ _LOG_IN = re.compile(
     re.IGNORECASE,
 )
 _CAPITALS = re.compile(r"[A-Z]{2}")
-# Where the asker is, not what they ask about: "the wifi in the office", "printing from home".
+# Where the asker is, not what they ask about: "the wifi in the office", "printing from home",
+# "the wifi on floor 3".
 _WHERE = re.compile(
-    r"\b(?:in|at|from|around|across)\s+(?:the\s+|our\s+|my\s+|this\s+)?(?:office|offices|building|home|site)\b",
+    r"\b(?:in|at|from|around|across|on)\s+(?:the\s+|our\s+|my\s+|this\s+)?(?:(?:\d+(?:st|nd|rd|th)?|ground|top)\s+)?"
+    r"(?:office|offices|building|home|site|floor)\b(?:\s+\d+\b)?",
     re.IGNORECASE,
 )
 # Words that start a clause saying when or why, after the topic: its words are context ("who fixes
@@ -212,6 +216,9 @@ _NOT_DOING = frozenset(
 _NOUN_BEFORE = frozenset("the our an for of in at about on to with whole and".split())
 _STEMMER = snowballstemmer.stemmer("english")
 COMMON_WORD = 100  # times seen in pyspellchecker's corpus: a word people mean (rarer: "calender", a slip)
+# Rarer than this in English, a capitalised word is a name (Adobe, Azure, Workday, Visio), not the
+# word; commoner ones (Release, Party, Christmas) are the word, whatever the case.
+NAME_WORD = 1000
 
 
 @lru_cache(maxsize=65536)  # a registry repeats its words; the regular expression is the cost
@@ -315,6 +322,11 @@ def english() -> frozenset[str]:
     checker's own rule: a real word is not a typo.) Loaded once, with the first index."""
     counts = _speller().word_frequency.dictionary
     return frozenset(w for w, n in counts.items() if n >= COMMON_WORD)
+
+
+@lru_cache(maxsize=4096)
+def _rare(word: str) -> bool:
+    return _speller().word_frequency.dictionary.get(word, 0) < NAME_WORD
 
 
 @lru_cache(maxsize=4096)
@@ -580,15 +592,21 @@ class AreaIndex:
 
     def _form(self, s: str) -> str | None:
         """Another form of a known word: auditor → audit, pos → po, prioriti → prioritis."""
-        for cut in ("s", "er", "or", "e"):
-            if s.endswith(cut) and len(s) - len(cut) >= 2 and self._known(s[: -len(cut)]):
-                return s[: -len(cut)]
+        if inflected := self._inflection(s):
+            return inflected
         if len(s) >= 5:  # one is the other plus an ending the stemmer left (priorit-y / priorit-ise)
             if (family := _family(s, self._vocabulary)) != s:
                 return family
             for w in self._by_prefix.get(s[:5], ()):
                 if w.startswith(s[:-1]) and abs(len(w) - len(s)) <= 3:
                     return w
+        return None
+
+    def _inflection(self, s: str) -> str | None:
+        """A known word with an ending the stemmer left on: auditor → audit, pos → po."""
+        for cut in ("s", "er", "or", "e"):
+            if s.endswith(cut) and len(s) - len(cut) >= 2 and self._known(s[: -len(cut)]):
+                return s[: -len(cut)]
         return None
 
     def _reading(self, said: str) -> list[_Term]:
@@ -615,6 +633,8 @@ class AreaIndex:
         ws = list(words(query, question=True))
         slipped: dict[str, float] = {}  # stems of words read as the English word they are a slip of
         names = {w.casefold() for w in _WORD.findall(query) if w[0].isupper()}  # "a Visio licence": a product
+        # Which one, not what: "a licence for *Adobe*", "*Priya's* leave" (not SSO, not IT: acronyms are topics).
+        titled = {spelling(w.casefold()) for w in _WORD.findall(query) if w[0].isupper() and not w.isupper()}
         for i, w in enumerate(ws):
             if w not in names and (meant := self._slip_of_english(w)):
                 ws[i] = meant
@@ -663,6 +683,8 @@ class AreaIndex:
                 out.extend(_Term(t.stem, "soft", sim=t.sim, corrected=t.corrected) for t in hinted)
             elif self._known(s):  # a record word only notes use is still a record ("the strategy document")
                 out.append(_Term(s, doing=w in _RECORD and s not in self._postings))
+            elif w in titled and _rare(w) and not (read or self._inflection(s) or self._split(w) or self._swapped(w)):
+                continue  # a name the registry doesn't know: which one, not what ("Visio" is no vision)
             elif w not in self._english and _slip_of_soft(w)[1] >= 0.9:  # "accountbale" is not a form of "account"
                 out.append(self._soft_slip(w))
             elif form := self._form(s):
@@ -725,6 +747,15 @@ class AreaIndex:
             if self._known(o := self._stem(option)) or self._form(o) or self._reading(option):
                 return option
         return options[0] if len(options) == 1 else None  # "platns": plants or plans? Not a guess
+
+    def _swapped(self, word: str) -> bool:
+        """Two letters swapped in a word the registry or the thesaurus has ("Mircosoft", "ShareoPint"):
+        the one slip a name is read through, as it keeps every letter (Figma is no sigma)."""
+        for spellings in (self._written, _THESAURUS_SPELLINGS):
+            found = spellings.nearest(word, 0)
+            if found and sorted(found[0]) == sorted(word):
+                return True
+        return False
 
     def _soft_slip(self, word: str) -> _Term:
         """A slip of a harmless word, read as that word: "IT polciies" helps IT policies."""

@@ -145,6 +145,8 @@ def _after_who(q: _Words, i: int) -> Asked:
                 if k < len(q) and low[k] in ("who", "that", "to"):  # "the person who signs off …"
                     return _after_verb(q, k + 1)
                 return Asked(q.rest(k))
+        if j == i + 1 and j < len(q) - 1 and low[j].endswith("ing"):  # "who is handling the outage"
+            return _after_verb(q, j)
         return Asked(q.rest(i + 1, skip=set()), who_is=True)
     if i < len(q) - 1 and low[i] in _NEEDS and low[i + 1] == "to":  # "who needs to approve my change"
         return _after_verb(q, i + 2)
@@ -192,7 +194,9 @@ def read_question(text: str) -> Asked | None:
         if len(low) > 1 and low[1] in _COPULA:
             return Asked(q.rest(2, skip=set()), who_is=True)
         i = 2 + (len(low) > 2 and low[2] in _PRONOUNS) if len(low) > 1 and low[1] in _AUX else 1
-        return _after_verb(q, i)
+        return _pointing_back(_after_verb(q, i))
+    if low[0] == "how" and len(low) > 3 and low[1] in _AUX and low[2] in _PRONOUNS:  # "how do I raise a PO"
+        return _pointing_back(_after_verb(q, 3, askers=True))
     if low[-1] in ("owner", "owners", "contact") and len(low) > 1:  # "roadmap owner?"
         return Asked(text[: q.starts[-1]].strip())
     if low[0] in ("owner", "owners", "ownership", "accountability", "raci", "contact"):
@@ -202,11 +206,23 @@ def read_question(text: str) -> Asked | None:
     return None
 
 
+_AND_WHO = re.compile(r"[\s,;]+(?:and\s+)?who\b(?P<clause>.*)$", re.IGNORECASE)
+
+
+def _pointing_back(asked: Asked) -> Asked:
+    """ "where can I find the roadmap *and who maintains it*": a who-clause that only points back
+    at the topic says nothing more about it."""
+    m = _AND_WHO.search(asked.topic)
+    if m and not words(_after_who(_Words(m["clause"]), 0).topic, question=True):
+        return Asked(asked.topic[: m.start()], hint=asked.hint)
+    return asked
+
+
 def read_question_after(text: str) -> Asked | None:
     """A question whose "who" comes after its topic or some chatter: "my timesheet is wrong, who
     can fix it?", "when does the ARB meet and who chairs it", "I'm new here, who owns the roadmap?".
     When the who-clause only points back ("it", "them", or nothing), the words before it are the topic."""
-    q = _Words(text.replace("’", "'").strip())
+    q = _Words(re.sub(r"\bwho(?:'s|s)(?=\s|$)", "who is", text.replace("’", "'").strip(), flags=re.IGNORECASE))
     if "who" not in q.low[1:]:
         return None
     i = q.low.index("who", 1)
@@ -371,11 +387,15 @@ async def fallback(ctx: Context) -> Reply:
     ("my timesheet is wrong, who can fix it") is answered if it clearly names an area; one that
     names areas but not clearly one, or ends with "?", is asked about, and counted in `gaps`."""
     text = ctx.args
-    asked = read_question_after(text) if len(text.split()) <= MAX_QUESTION_WORDS else None
+    asked = read_question(text) or read_question_after(text) if len(text.split()) <= MAX_QUESTION_WORDS else None
+    bare = Asked(text)
     if asked is None and key(text) and len(text.split()) <= 8:
-        asked = Asked(text)
+        asked = bare
     if asked:
         match = (await ctx.own(RegistryCache).snapshot(ctx.db, ctx.msg.workspace)).index.match(asked.topic, asked.hint)
-        if match.kind in ("answer", "ambiguous") or ctx.msg.text.rstrip().endswith("?"):
+        # A question ("my PO is stuck, who can help") that names something the registry knows is
+        # asked even without "?"; "great meeting, who knew" is chatter.
+        questioned = ctx.msg.text.rstrip().endswith("?") or (asked is not bare and match.candidates)
+        if match.kind in ("answer", "ambiguous") or questioned:
             return await answer_area(ctx, asked)
     return _didnt_catch()

@@ -242,6 +242,7 @@ SYNONYMS = {
     "post mortem": "root cause analysis",
     "uptime": "service level",
     "outlook": "email",
+    "ciso": "information security",
     "malware": "security",
     "virus": "security",
     "hacked": "security",
