@@ -51,3 +51,21 @@ async def test_where_and_when_the_asker_is_do_not_change_the_topic(person):
         "the wifi is terrible on floor 3, who do I tell"
     )
     assert "PMO is accountable for Enterprise roadmap." in await person().say("who updates the roadmap each quarter")
+
+
+async def test_what_is_said_of_a_thing_is_still_that_thing(person):
+    admin = person(ADMIN)
+    await _registry(admin)
+    await admin.say("area set Contractors; accountable: PMO")
+    await admin.say("area set IT communications; accountable: Leadership Team; aliases: IT newsletter")
+    await admin.say("area set Test strategy; accountable: Oversight Team; aliases: QA")
+    # Its rates, its window, its deadline: the contractor's, the release's.
+    assert "PMO is accountable for Contractors." in await person().say("who signs off contractor rates")
+    assert "Oversight Team is accountable for Release management." in await person().say(
+        "when is the next release window and who decides it?"
+    )
+    # "it" before "to" is the pronoun, not IT: the newsletter is the topic.
+    assert "Leadership Team is accountable for IT communications." in await person().say(
+        "I want something in the IT newsletter, who do I send it to"
+    )
+    assert "Oversight Team is accountable for Test strategy." in await person().say("who is head of QA?")

@@ -104,6 +104,8 @@ SOFT = frozenset(
     moment future anymore recently lately soon asap think thought guess believe suspect
     raise raises raised raising submit submits submitted
     two three four five six seven eight nine ten
+    rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
+    figures numbers code codes tenant tenants window windows
     """.split()
 )
 _NOT_SOFT = frozenset("finding findings rights parts".split())  # audit findings, access rights, spare parts
@@ -213,6 +215,7 @@ _NOT_DOING = frozenset(
     cushion cushions million millions billion billions opinion opinions religion nation nations onion onions
     """.split()
 )
+_AFTER_PRONOUN = STOPWORDS | QUESTION_STOPWORDS | frozenset("up out off back down".split())
 _NOUN_BEFORE = frozenset("the our an for of in at about on to with whole and".split())
 _STEMMER = snowballstemmer.stemmer("english")
 COMMON_WORD = 100  # times seen in pyspellchecker's corpus: a word people mean (rarer: "calender", a slip)
@@ -254,8 +257,8 @@ def words(text: str, *, question: bool = False) -> tuple[str, ...]:
         word = token.casefold()
         if word == "it" and question and token != "IT":
             before = raw[i - 1].casefold() if i else "the"  # a topic starting "it budget" is the IT budget
-            if before not in _NOUN_BEFORE or i + 1 >= len(raw):
-                continue
+            if before not in _NOUN_BEFORE or i + 1 >= len(raw) or raw[i + 1].casefold() in _AFTER_PRONOUN:
+                continue  # "who do I send *it* to"
         elif (word in STOPWORDS and word != "it") or (question and word in QUESTION_STOPWORDS):
             continue
         out.append(spelling(word))

@@ -79,7 +79,7 @@ _PARTICLES = {
 _ROLES = (
     "point of contact", "decision maker", "go-to person", "go to person", "right person", "best person",
     "main contact", "in charge", "go-to", "owner", "owners", "person", "people", "team", "contact", "lead",
-    "approver", "one", "someone", "responsible", "accountable", "expert", "guru", "boss", "manager",
+    "approver", "head", "one", "someone", "responsible", "accountable", "expert", "guru", "boss", "manager",
 )  # fmt: skip
 _NEEDS = {"needs", "need", "has", "have", "wants", "gets", "ought", "used"}
 _SOMEONE = {"a", "an", "any", "anyone", "anybody", "some", "someone", "somebody", "one", "the"}
