@@ -23,7 +23,9 @@ def test_word_forms_share_a_key(a, b):
     assert key(a) == key(b)
 
 
-@pytest.mark.parametrize("a, b", [("IT budget", "funding"), ("IT budget", "budget"), ("HR", "PO")])
+@pytest.mark.parametrize(
+    "a, b", [("IT budget", "funding"), ("IT budget", "budget"), ("HR", "PO"), ("production", "product")]
+)
 def test_real_words_stay_apart(a, b):
     assert key(a) != key(b)
 
@@ -95,3 +97,21 @@ def test_a_party_description_shared_by_hundreds_of_areas_does_not_hide_the_area_
     index = AreaIndex([*entries, (301, "Dashboard delivery", [], "", about)])
     match = index.match("delivery dashboard")
     assert match.kind == "answer" and match.best.name == "Dashboard delivery"
+
+
+def test_production_is_no_product_and_tech_is_technology():
+    index = AreaIndex(
+        [
+            (1, "Product owner practice", []),
+            (2, "Incident management", ["outages"]),
+            (3, "Change management", [], "Every production change goes through a change request.", ""),
+            (4, "IT strategy", ["technology strategy"]),
+            (5, "Technology standards", ["tech radar"]),
+        ]
+    )
+    # "prod" is short for production, which the stemmer once folded into "product".
+    assert index.match("prod is down").best.name == "Incident management"
+    assert index.match("production changes").best.name == "Change management"
+    # A registry that says both "tech" and "technology" means one word by them.
+    assert index.match("tech strategy").kind == "answer"
+    assert index.match("tech strategy").best.name == "IT strategy"

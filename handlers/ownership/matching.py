@@ -235,7 +235,19 @@ def stem(word: str) -> str:
     """One form per word: plurals, verb forms and -ment/-ation/-ance endings folded."""
     if len(word) <= 3 or word.isdigit() or not word.isalpha():
         return word
-    return _STEMMER.stemWord(word)
+    return _OVERSTEMMED.get(word) or _STEMMER.stemWord(word)
+
+
+# Words the stemmer folds into another word: production is not a product ("prod is down").
+_OVERSTEMMED = {"production": "production", "productions": "production"}
+_KEPT = frozenset(_OVERSTEMMED.values())  # nor is it another form of one (see _family)
+# Abbreviations of one word by its own first letters (tech → technology; not aws → cloud): where a
+# registry uses both, they are one word.
+_SHORTENED = tuple(
+    (stem(short), stem(full))
+    for short, full in ABBREVIATIONS.items()
+    if " " not in short and " " not in full and short[0] == full[0] and short.isalpha()
+)
 
 
 @lru_cache(maxsize=16384)  # the same questions and names come again and again
@@ -343,6 +355,8 @@ def _english_slips(word: str) -> tuple[str, ...]:
 
 def _family(w: str, vocabulary: set[str]) -> str:
     """The shortest known stem `w` extends by a short ending: deliveri → deliv, strategi → strateg."""
+    if w in _KEPT:
+        return w
     for n in range(max(5, len(w) - 3), len(w)):
         if w[:n] in vocabulary:
             return w[:n]
@@ -501,6 +515,9 @@ class AreaIndex:
             raw.update(about)
         # One stem per word family where the stemmer leaves two (delivery/deliver, strategy/strategic).
         self._canon = {w: c for w in raw if (c := _family(w, raw)) != w}
+        for short, full in _SHORTENED:  # "tech radar" and "technology strategy": one word, one stem
+            if short in raw and full in raw:
+                self._canon[short] = self._canon.get(full, full)
         canon = self._canon.get
         for area_id, name, keys, initials, notes, about in read:
             self.names[area_id] = name
