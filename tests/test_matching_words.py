@@ -115,3 +115,10 @@ def test_production_is_no_product_and_tech_is_technology():
     # A registry that says both "tech" and "technology" means one word by them.
     assert index.match("tech strategy").kind == "answer"
     assert index.match("tech strategy").best.name == "IT strategy"
+
+
+def test_words_the_thesaurus_reads_each_as_the_other_are_one_word_in_a_registry_with_both():
+    index = AreaIndex([(1, "Supplier invoices", []), (2, "Vendor management", ["suppliers"])])
+    # Invoices from vendors are the suppliers' invoices, not vendor management.
+    assert index.match("invoices from vendors").best.name == "Supplier invoices"
+    assert index.match("invoices from vendors").kind == "answer"

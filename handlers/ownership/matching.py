@@ -96,7 +96,7 @@ SOFT = frozenset(
     needs want wants got like
     unpaid overdue outstanding pending late urgent expired expiring lost stolen locked cancelled canceled
     duplicate incorrect approved rejected old big small large major minor critical simple
-    first weekend weekends tonight tomorrow yesterday morning afternoon evening night overnight
+    first mid weekend weekends tonight tomorrow yesterday morning afternoon evening night overnight
     monday tuesday wednesday thursday friday saturday sunday
     relationship relationships requirement requirements record records approach round rounds
     activity activities arrangement arrangements setup aspect aspects programme programmes scheme schemes
@@ -105,7 +105,7 @@ SOFT = frozenset(
     raise raises raised raising submit submits submitted
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
-    figures numbers code codes tenant tenants window windows
+    figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills
     """.split()
 )
 _NOT_SOFT = frozenset("finding findings rights parts".split())  # audit findings, access rights, spare parts
@@ -200,6 +200,7 @@ _SCOPE = re.compile(
     r"(?:system|systems|tool|tools|app|apps|application|applications|platform|portal|site|website)[\s.!?]*$",
     re.IGNORECASE,
 )
+_SUBJECT = re.compile(r"\b(?:we|i|they|you|he|she)\b(?!')", re.IGNORECASE)
 _AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
 _DOING = ("ing", "ings", "ion", "ions", "ed")
 # And a part or a record of it: "the IT strategy *document*", "the roadmap *slide*".
@@ -247,6 +248,8 @@ _SHORTENED = tuple(
     (stem(short), stem(full))
     for short, full in ABBREVIATIONS.items()
     if " " not in short and " " not in full and short[0] == full[0] and short.isalpha()
+) + tuple(  # and words the thesaurus reads each as the other: vendor and supplier
+    (stem(a), stem(b)) for a, b in SYNONYMS.items() if SYNONYMS.get(b) == a and a > b
 )
 
 
@@ -662,6 +665,15 @@ class AreaIndex:
                 slipped[self._form(s) or s] = slipped[s] = fuzz.ratio(w, meant) / 100
         # Where the first "for/to/with …" starts, in words: audience words after it are context.
         tail = len(words(query[: m.start()], question=True)) if (m := _FOR_WHOM.search(query)) else len(ws)
+        # Where a clause with its own subject starts: "a new application *we bought*", "the IT
+        # services *we offer*" say which one, not what.
+        clause = len(ws)
+        for m in _SUBJECT.finditer(query):  # right after a thing the registry knows: not "a supplier *says* we …"
+            before = query[: m.start()]
+            if (n := len(words(before, question=True))) and (last := _WORD.findall(before)[-1].casefold()):
+                if not soft(last) and self._known(self._stem(last)):
+                    clause = n
+                    break
         said = Counter(self._stem(w) for w in ws)
         out: list[_Term] = []
         for w in words(hint, question=True):  # the question's verb: a bonus where a name has it
@@ -675,6 +687,8 @@ class AreaIndex:
                 context = any(t.kind == "content" for t in out)  # before the topic: a question word
                 i += 1
                 continue
+            if i >= clause and not context:
+                context = any(t.kind == "content" for t in out)
             if i >= tail and w in AUDIENCE and any(t.kind == "content" for t in out):
                 i += 1  # who it is for: no help, no cost ("SLAs with the business" ≠ business continuity)
                 continue
