@@ -101,3 +101,13 @@ async def test_the_thesaurus_knows_how_people_name_hr_and_tools(person):
     for question in ("who runs the year end reviews", "who do I ask about my mid year review"):
         assert "PMO is accountable for Performance reviews." in await person().say(question)
     assert "Oversight Team is accountable for Collaboration tools." in await person().say("who do I ask about Slack")
+
+
+async def test_words_after_a_late_who_clause_leave_the_topic_before_it(person):
+    await _registry(person(ADMIN))
+    for question in (
+        "my PO is wrong, who can fix it these days",
+        "my PO is wrong, who can fix it at the moment?",
+        "my PO is wrong, who can help for the HR system",
+    ):
+        assert "PMO is accountable for Purchase orders." in await person().say(question)

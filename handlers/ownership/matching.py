@@ -201,6 +201,14 @@ _SCOPE = re.compile(
     re.IGNORECASE,
 )
 _SUBJECT = re.compile(r"\b(?:we|i|they|you|he|she)\b(?!')", re.IGNORECASE)
+
+
+def split_scope(text: str) -> tuple[str, str]:
+    """The text, and the "for the HR system" at its end that says which system (or "")."""
+    m = _SCOPE.search(text)
+    return (text[: m.start()], text[m.start() :]) if m else (text, "")
+
+
 _AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
 _DOING = ("ing", "ings", "ion", "ions", "ed")
 # And a part or a record of it: "the IT strategy *document*", "the roadmap *slide*".

@@ -10,7 +10,7 @@ from bot.core import Incoming, Reply
 from bot.core.ids import parse_id
 from bot.core.router import Context, Routes
 from handlers.ownership import registry
-from handlers.ownership.matching import key, words
+from handlers.ownership.matching import key, soft, split_scope, words
 from handlers.ownership.registry import RegistryCache
 from handlers.ownership.replies import (
     area_answer,
@@ -213,7 +213,7 @@ def _pointing_back(asked: Asked) -> Asked:
     """ "where can I find the roadmap *and who maintains it*": a who-clause that only points back
     at the topic says nothing more about it."""
     m = _AND_WHO.search(asked.topic)
-    if m and not words(_after_who(_Words(m["clause"]), 0).topic, question=True):
+    if m and all(map(soft, words(_after_who(_Words(m["clause"]), 0).topic, question=True))):
         return Asked(asked.topic[: m.start()], hint=asked.hint)
     return asked
 
@@ -222,19 +222,21 @@ def read_question_after(text: str) -> Asked | None:
     """A question whose "who" comes after its topic or some chatter: "my timesheet is wrong, who
     can fix it?", "when does the ARB meet and who chairs it", "I'm new here, who owns the roadmap?".
     When the who-clause only points back ("it", "them", or nothing), the words before it are the topic."""
-    q = _Words(re.sub(r"\bwho(?:'s|s)(?=\s|$)", "who is", text.replace("’", "'").strip(), flags=re.IGNORECASE))
+    text = re.sub(r"\bwho(?:'s|s)(?=\s|$)", "who is", text.replace("’", "'").strip(), flags=re.IGNORECASE)
+    text, scope = split_scope(text)  # "… who can help *for the HR system*": which system, after either part
+    q = _Words(text)
     if "who" not in q.low[1:]:
         return None
     i = q.low.index("who", 1)
     asked = _after_who(q, i + 1)
-    if words(asked.topic, question=True):
-        return asked
+    if not all(map(soft, words(asked.topic, question=True))):  # not "who can help *these days*"
+        return Asked(f"{asked.topic} {scope}".strip(), asked.hint, asked.who_is)
     if asked.who_is:  # "thanks, who are you?"
         return None
     before = re.sub(
         r"(?:[\s,;:.!?-]+(?:and|so|but|then))?[\s,;:.!?-]*$", "", q.text[: q.starts[i]], flags=re.IGNORECASE
     )
-    return Asked(before, hint=asked.hint) if key(before) else None
+    return Asked(f"{before} {scope}".strip(), hint=asked.hint) if key(before) else None
 
 
 # ---------------------------------------------------------------------------------- answering
