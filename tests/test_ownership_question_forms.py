@@ -111,3 +111,41 @@ async def test_words_after_a_late_who_clause_leave_the_topic_before_it(person):
         "my PO is wrong, who can help for the HR system",
     ):
         assert "PMO is accountable for Purchase orders." in await person().say(question)
+
+
+async def test_another_areas_word_after_for_says_which_one(person):
+    admin = person(ADMIN)
+    await _registry(admin)
+    await admin.say("area set User acceptance testing; accountable: PMO; aliases: UAT")
+    await admin.say("area set Supplier invoices; accountable: Leadership Team")
+    await admin.say("area set Service level agreements; accountable: Oversight Team; aliases: SLAs")
+    # UAT named whole, then a release: UAT for that release, not release management.
+    assert "PMO is accountable for User acceptance testing." in await person().say("who organises UAT for a release")
+    assert "Oversight Team is accountable for Service level agreements." in await person().say(
+        "who negotiates SLAs with suppliers"
+    )
+    # A word no area has still names another thing: a contractor's rate card is not the contractor.
+    await admin.say("area set Contractors; accountable: PMO")
+    assert "I don't know who owns" in await person().say("who signs off contractor rates for the gym?")
+
+
+async def test_an_everyday_thing_is_not_an_area_that_shares_a_word_with_it(person):
+    admin = person(ADMIN)
+    await admin.say("area set Cloud migration; accountable: PMO; aliases: lift and shift")
+    await admin.say("area set IT communications; accountable: Leadership Team; aliases: IT newsletter")
+    # "lift and shift" is one thing said in two words: a lift is not it, the whole alias is.
+    assert "I don't know who owns" in await person().say("who fixes the lift?")
+    assert "PMO is accountable for Cloud migration." in await person().say("who does lift and shift")
+    # The company's newsletter is not the IT newsletter.
+    assert "I don't know who owns" in await person().say("who runs the company newsletter?")
+    assert "Leadership Team is accountable for IT communications." in await person().say("who runs the newsletter")
+
+
+async def test_the_verb_can_say_which_of_two_areas_the_words_find(person):
+    admin = person(ADMIN)
+    await admin.say("area set Supplier invoices; accountable: Oversight Team")
+    await admin.say("area set Vendor management; accountable: Leadership Team; aliases: suppliers")
+    assert "Leadership Team is accountable for Vendor management." in await person().say("who manages our vendors")
+    # Paying them is the invoices' business as much as the vendors': asked, not answered wrong.
+    out = await person().say("who pays our vendors")
+    assert out.startswith("Did you mean") and "Supplier invoices" in out and "Vendor management" in out

@@ -42,7 +42,7 @@ import snowballstemmer
 from rapidfuzz import fuzz, process
 from spellchecker import SpellChecker
 
-from handlers.ownership.thesaurus import ABBREVIATIONS, SYNONYMS
+from handlers.ownership.thesaurus import ABBREVIATIONS, SYNONYMS, VERBS
 
 ANSWER_AT = 70  # best score at least this, and clearly ahead of the next area: answer
 SUGGEST_AT = 55  # at least this: offer as "did you mean" (only when two or more are close)
@@ -83,7 +83,7 @@ SOFT = frozenset(
     hey hi hello thanks thank cheers pls plz quick question one sorry know anyone anybody someone somebody
     actually currently now nowadays day days today still again really just also even exactly usually
     normally else ever right best main overall general whole entire official current new latest next last
-    upcoming existing quarterly monthly annual annually yearly weekly daily company companywide org wide
+    upcoming existing quarterly monthly annual annually yearly weekly daily companywide org wide
     team teams side bit part matter matters process processes issue issues question questions problem
     problems help support query queries request requests thing stuff whole owner owners ownership own
     accountable accountability responsible responsibility charge job role remit contact person people
@@ -105,7 +105,7 @@ SOFT = frozenset(
     raise raises raised raising submit submits submitted
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
-    figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills
+    figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills cover
     """.split()
 )
 _NOT_SOFT = frozenset("finding findings rights parts".split())  # audit findings, access rights, spare parts
@@ -209,6 +209,7 @@ def split_scope(text: str) -> tuple[str, str]:
     return (text[: m.start()], text[m.start() :]) if m else (text, "")
 
 
+_IDIOM = re.compile(r"[^\W_]+\s+(?:and|&)\s+[^\W_]+", re.IGNORECASE)  # an alias "lunch and learn"
 _AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
 _DOING = ("ing", "ings", "ion", "ions", "ed")
 # And a part or a record of it: "the IT strategy *document*", "the roadmap *slide*".
@@ -509,6 +510,7 @@ class AreaIndex:
         groups: dict[frozenset[str], int] = {}
         group_words: list[frozenset[str]] = []  # group -> its description's words
         read = []
+        idioms: dict[int, list[tuple[str, ...]]] = {}  # area -> its "lunch and learn" aliases (see _half_idiom)
         raw: set[str] = set()  # every stem, to find word families in
         written: set[str] = set()  # every word of a name or alias as written
         context = lru_cache(maxsize=None)(self._context)  # a party's description is every one of its areas'
@@ -516,6 +518,9 @@ class AreaIndex:
             area_id, name, aliases = entry[0], entry[1], entry[2]
             notes, about = (context(entry[3]), context(entry[4])) if len(entry) > 4 else (frozenset(), frozenset())
             keys = [(tokens(name), True), *((tokens(a), False) for a in aliases)]
+            if any(" and " in a or "&" in a for a in aliases):
+                if found := [tokens(a) for a in aliases if _IDIOM.fullmatch(a.strip())]:
+                    idioms[area_id] = found
             for text in (name, *aliases):  # as written, for misspellings of a long word ("managemnet")
                 written.update(words(text))
             for ks, _ in keys:
@@ -530,6 +535,7 @@ class AreaIndex:
             if short in raw and full in raw:
                 self._canon[short] = self._canon.get(full, full)
         canon = self._canon.get
+        self._idioms = {a: [frozenset(canon(w, w) for w in t) for t in found] for a, found in idioms.items()}
         for area_id, name, keys, initials, notes, about in read:
             self.names[area_id] = name
             stems: set[str] = set(initials)
@@ -688,7 +694,9 @@ class AreaIndex:
             s = self._stem(w)
             if s := s if self._known(s) else self._form(s):
                 out.append(_Term(s, "hint"))
-        i, context = 0, False
+            elif w in VERBS and self._known(v := self._stem(VERBS[w])):  # "who *pays* our vendors": invoices
+                out.append(_Term(v, "hint"))
+        i, context, aside = 0, False, None
         while i < len(ws):
             w, s = ws[i], self._stem(ws[i])
             if w in _CLAUSE:  # "root cause analysis *after an outage*": when, not what
@@ -699,6 +707,13 @@ class AreaIndex:
                 context = any(t.kind == "content" for t in out)
             if i >= tail and w in AUDIENCE and any(t.kind == "content" for t in out):
                 i += 1  # who it is for: no help, no cost ("SLAs with the business" ≠ business continuity)
+                continue
+            if i >= tail and aside is None:  # the words before "for …" name an area whole: "UAT *for a release*"
+                named = [t for t in out if t.kind == "content"]
+                aside = bool(named) and self._names_a_thing(named)
+            if aside and s in self._postings:  # another area's word says which one, not what
+                out.append(_Term(s, "soft"))
+                i += 1
                 continue
             if context:
                 out.append(_Term(s if self._known(s) else self._form(s) or s, "soft"))
@@ -957,6 +972,22 @@ class AreaIndex:
         ranked = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1].score, self.names[item[0]]))
         return [(Candidate(a, self.names[a], round(sc.score, 1)), sc) for a, sc in ranked], unweighed or 0.0
 
+    def _half_idiom(self, terms: list[_Term], area: int) -> bool:
+        """The question finds the area only through half of an alias like "lunch and learn": one
+        thing said in two words, which "the team *lunch*" does not name (an area's name, "Travel and
+        expenses", is two things, and either names it)."""
+        if not (idioms := self._idioms.get(area)):
+            return False
+        said = {t.stem for t in terms if t.kind == "content"}
+        found = said & self._areas[area].stems
+        if not found or any(k <= said for k in idioms):
+            return False
+        return all(k in idioms for k in self._areas[area].keys if k & found)
+
+    def _verb_elsewhere(self, terms: list[_Term], ranked: list[tuple[Candidate, _Score]], area: int) -> bool:
+        hints = {t.stem for t in terms if t.kind == "hint"} - self._areas[area].stems
+        return bool(hints) and any(c.area_id != area and hints & self._areas[c.area_id].stems for c, _ in ranked)
+
     def _only_in_notes(self, terms: list[_Term], area: int) -> bool:
         """The question's one topic word is in this area's notes and in no other area anywhere."""
         (term,) = [t for t in terms if t.kind == "content"]
@@ -986,7 +1017,9 @@ class AreaIndex:
         terms = self._terms(query, hint)
         ranked, unweighed = self._ranked(terms, LIMIT)
         exact_areas = list(dict.fromkeys(self._key_area[i] for i in self._exact.get(normalised, ())))
-        if len(exact_areas) == 1:  # the registry says this is what the words mean (an accepted gap, too)
+        # The registry says this is what the words mean (an accepted gap, too), unless the verb
+        # points at another area they find: "who *pays* our vendors" may be the suppliers' invoices.
+        if len(exact_areas) == 1 and not self._verb_elsewhere(terms, ranked, exact_areas[0]):
             return Match("answer", [Candidate(exact_areas[0], self.names[exact_areas[0]], 100.0)])
         near = [c for c, sc in ranked if c.score >= NEAR_AT][:3]
         if not ranked:
@@ -996,6 +1029,7 @@ class AreaIndex:
         if (
             best.cover >= ANSWER_COVER
             and top.score - runner_up >= CLEAR_LEAD
+            and not self._half_idiom(terms, top.area_id)
             and (top.score >= ANSWER_AT if best.named else content >= 2 or self._only_in_notes(terms, top.area_id))
         ):
             return Match("answer", [top], corrected=best.corrected)

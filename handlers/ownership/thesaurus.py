@@ -258,6 +258,7 @@ SYNONYMS = {
     "postmortem": "root cause analysis",
     "postmortems": "root cause analysis",
     "post mortem": "root cause analysis",
+    "post mortems": "root cause analysis",
     "uptime": "service level",
     "outlook": "email",
     "ciso": "information security",
@@ -301,4 +302,13 @@ SYNONYMS = {
     "meetups": "communities of practice",
     "intranet": "communications",
     "announcements": "communications",
+}
+
+# What the verb of "who VERB …" says the area does, where no name has the verb itself: only a
+# hint, weighed among the areas the question's words already find ("who *pays* our vendors").
+VERBS = {
+    "pay": "invoice",
+    "pays": "invoice",
+    "paying": "invoice",
+    "paid": "invoice",
 }
