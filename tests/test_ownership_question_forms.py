@@ -149,3 +149,21 @@ async def test_the_verb_can_say_which_of_two_areas_the_words_find(person):
     # Paying them is the invoices' business as much as the vendors': asked, not answered wrong.
     out = await person().say("who pays our vendors")
     assert out.startswith("Did you mean") and "Supplier invoices" in out and "Vendor management" in out
+
+
+async def test_long_chat_messages_find_their_topic(person):
+    admin = person(ADMIN)
+    await _registry(admin)
+    await admin.say("area set Demand intake; accountable: Oversight Team; aliases: project proposals")
+    await admin.say("area set OKRs; accountable: Leadership Team")
+    for question, answer in [
+        # What the asker did or wants done ("forgot to fill in") is no topic, nor is a sign-off
+        # or "goes into".
+        ("I forgot to fill in my PO last week, who can reopen it", "PMO is accountable for Purchase orders."),
+        ("morning! who do I send our team OKRs to for sign off?", "Leadership Team is accountable for OKRs."),
+        ("who decides what goes into the next release", "Oversight Team is accountable for Release management."),
+        # A late "where do I" points back like a late "who".
+        ("I've got a project proposal, where do I submit it", "Oversight Team is accountable for Demand intake."),
+    ]:
+        assert answer in await person().say(question), question
+    assert "I didn't catch that" in await person().say("the office is where I work, thanks")

@@ -102,7 +102,9 @@ SOFT = frozenset(
     activity activities arrangement arrangements setup aspect aspects programme programmes scheme schemes
     progress status extra additional more further say says said meet meets meeting meetings
     moment future anymore recently lately soon asap think thought guess believe suspect
-    raise raises raised raising submit submits submitted
+    raise raises raised raising submit submits submitted signoff goes went gone going stopped stops
+    bring brings brought fill fills filled forgot forget forgotten become becomes became concern concerns
+    mandatory fix fixes fixed fixing
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
     figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills cover
@@ -166,6 +168,8 @@ _LOG_IN = re.compile(
     r"\b(?:log|logged|logging|sign|signed|signing)\s+(?:in|on)(?=\s*(?:$|[,.!?;:]|to\b|anymore\b))",
     re.IGNORECASE,
 )
+# "for sign off": an approval, not a sign (nor "off", a stop word away from "off sick").
+_SIGN_OFF = re.compile(r"\bsign(?:ed|s|ing)?[\s-]?off\b", re.IGNORECASE)
 _CAPITALS = re.compile(r"[A-Z]{2}")
 # Where the asker is, not what they ask about: "the wifi in the office", "printing from home",
 # "the wifi on floor 3".
@@ -274,7 +278,7 @@ def words(text: str, *, question: bool = False) -> tuple[str, ...]:
     if "'" in text:
         text = _POSSESSIVE.sub(" ", _CONTRACTION.sub(" ", text) if question else text)
     if question:
-        text = _LOG_IN.sub("login", _WHERE.sub(" ", text))
+        text = _SIGN_OFF.sub("signoff", _LOG_IN.sub("login", _WHERE.sub(" ", text)))
     raw = _WORD.findall(text)
     out: list[str] = []
     for i, token in enumerate(raw):

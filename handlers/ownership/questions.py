@@ -73,7 +73,7 @@ _DETERMINERS = {"the", "a", "an", "our", "my", "your", "this", "that"}
 _PARTICLES = {
     "to", "about", "for", "regarding", "re", "on", "with", "off", "after", "up", "over", "of", "care", "out",
     "into", "through", "in", "at", "if", "when", "whenever", "during", "around", "behind", "from", "that",
-    "get", "find", "raise", "ask", "talk", "speak", "contact", "reach", "go", "turn",
+    "get", "find", "raise", "ask", "talk", "speak", "contact", "reach", "go", "turn", "together",
 }  # fmt: skip
 # "who is the ___ of/for …": what a person in that role is called.
 _ROLES = (
@@ -225,10 +225,12 @@ def read_question_after(text: str) -> Asked | None:
     text = re.sub(r"\bwho(?:'s|s)(?=\s|$)", "who is", text.replace("’", "'").strip(), flags=re.IGNORECASE)
     text, scope = split_scope(text)  # "… who can help *for the HR system*": which system, after either part
     q = _Words(text)
-    if "who" not in q.low[1:]:
+    # "…, who can fix it", "…, where do I submit it" (not "the office is where I work").
+    late = [n for n in range(1, len(q)) if q.low[n] == "who" or (q.low[n] == "where" and q.word(n + 1).lower() in _AUX)]
+    if not late:
         return None
-    i = q.low.index("who", 1)
-    asked = _after_who(q, i + 1)
+    i = late[0]
+    asked = _after_who(q, i + 1) if q.low[i] == "who" else read_question(q.text[q.starts[i] :]) or Asked("")
     if not all(map(soft, words(asked.topic, question=True))):  # not "who can help *these days*"
         return Asked(f"{asked.topic} {scope}".strip(), asked.hint, asked.who_is)
     if asked.who_is:  # "thanks, who are you?"

@@ -176,6 +176,7 @@ SYNONYMS = {
     "requisition": "purchase order",
     "requisitions": "purchase orders",
     # service and operations
+    "backed up": "backup",
     "restore": "recovery",
     "restores": "recovery",
     "restoring": "recovery",
