@@ -12,9 +12,10 @@ reply is classified:
 - confident-on-uncoverable: an answer to a question nothing in the registry covers.
 
 Questions are split once, by a hash of their text, into a tuning half (tune the matcher on it)
-and a held-out half (the number that counts). A third set, "later", was written after the matcher
-had been tuned, to find what it still missed, and was tuned on too: it is reported on its own line
-and never mixed into the held-out half. Failures are listed for the tuning sets only.
+and a held-out half (the number that counts). Two more sets were written after the matcher had
+been tuned, to find what it still missed, and were tuned on too: "later" (questions of every form)
+and "chat" (long messages with their context, as people write in a channel). Each is reported on
+its own line and never mixed into the held-out half. Failures are listed for the tuned sets only.
 
     .venv/bin/python bench/answer_quality.py [--failures] [--database-url URL]
 """
@@ -44,20 +45,20 @@ from storage.db import Database  # noqa: E402
 DATA = Path(__file__).with_name("data")
 UNCOVERABLE = "-"
 HALVES = ("tuning", "held-out")
-LATER = "later"  # written after tuning began, and tuned on (see the module's docstring)
-TUNED = ("tuning", LATER)
+LATER, CHAT = "later", "chat"  # written after tuning began, and tuned on (see the module's docstring)
+TUNED = ("tuning", LATER, CHAT)
 
 
 @dataclass(frozen=True, slots=True)
 class Question:
     text: str
     expected: str  # an area name, or UNCOVERABLE
-    later: bool = False
+    written: str = ""  # the later set it belongs to, if any
 
     @property
     def half(self) -> str:
         """Fixed for ever by the question's text: adding questions never moves the others."""
-        return LATER if self.later else HALVES[zlib.crc32(self.text.encode()) % 2]
+        return self.written or HALVES[zlib.crc32(self.text.encode()) % 2]
 
 
 @dataclass
@@ -66,7 +67,7 @@ class Registry:
     model: Path
     questions: Path
     import_it: bool  # imported from its file (True) or seeded as the default model (False)
-    later: Path | None = None
+    later: tuple[tuple[str, Path], ...] = ()  # (set, file): the sets written after tuning began
 
 
 REGISTRIES = (
@@ -75,19 +76,19 @@ REGISTRIES = (
         DATA / "enterprise_model.yml",
         DATA / "enterprise_questions.tsv",
         True,
-        DATA / "enterprise_questions_later.tsv",
+        ((LATER, DATA / "enterprise_questions_later.tsv"), (CHAT, DATA / "enterprise_questions_chat.tsv")),
     ),
     Registry("default", DEFAULT_MODEL, DATA / "default_questions.tsv", False),
 )
 
 
-def load_questions(path: Path, *, later: bool = False) -> list[Question]:
+def load_questions(path: Path, *, written: str = "") -> list[Question]:
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#") or line == "expected\tquestion":
             continue
         expected, text = line.split("\t")
-        out.append(Question(text.strip(), expected.strip(), later))
+        out.append(Question(text.strip(), expected.strip(), written))
     return out
 
 
@@ -165,12 +166,12 @@ async def prepare(bot: Bot, registry: Registry, workspace: str) -> None:
         await bot.ensure_workspace(workspace, "console")
 
 
-async def evaluate(bot: Bot, registry: Registry, workspace: str, halves=(*HALVES, LATER)) -> dict[str, Tally]:
+async def evaluate(bot: Bot, registry: Registry, workspace: str, halves=(*HALVES, LATER, CHAT)) -> dict[str, Tally]:
     """Ask every question of `halves` through the console adapter; one asker per question."""
     await prepare(bot, registry, workspace)
     owner = accountable_by_area(registry.model)
-    later = load_questions(registry.later, later=True) if registry.later else []
-    tallies = {half: Tally() for half in halves if half != LATER or later}
+    later = [q for name, path in registry.later for q in load_questions(path, written=name)]
+    tallies = {half: Tally() for half in halves if half in HALVES or any(q.half == half for q in later)}
     for i, q in enumerate(load_questions(registry.questions) + later):
         if q.half not in tallies:
             continue

@@ -96,7 +96,7 @@ def main() -> None:
         ]
     )
     tuned = [q for q in load_questions(registry.questions) if q.half == HALVES[0]]
-    tuned += load_questions(DATA / registry.later.name, later=True) if registry.later else []
+    tuned += [q for name, path in registry.later for q in load_questions(DATA / path.name, written=name)]
     base = [q for q in tuned if right(index, owner, q, q.text)]
     print(f"{len(base)} of {len(tuned)} tuned questions answered right as written; each change loses:")
     rng = random.Random(7)

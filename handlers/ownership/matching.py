@@ -712,6 +712,9 @@ class AreaIndex:
             if i >= tail and w in AUDIENCE and any(t.kind == "content" for t in out):
                 i += 1  # who it is for: no help, no cost ("SLAs with the business" ≠ business continuity)
                 continue
+            if i >= tail and w in titled and any(t.kind != "hint" for t in out):
+                i += 1  # a name: who, not what ("our relationship *with Microsoft*", "access *for Priya*")
+                continue
             if i >= tail and aside is None:  # the words before "for …" name an area whole: "UAT *for a release*"
                 named = [t for t in out if t.kind == "content"]
                 aside = bool(named) and self._names_a_thing(named)
@@ -779,7 +782,9 @@ class AreaIndex:
             out.remove(content[-1])  # "vulnerability *scanning*": what is done to it, not another thing
         if not any(t.kind == "content" for t in out):  # "who coaches the teams": soft words are all there is
             for t in out:
-                if t.stem in self._postings and not t.corrected:  # "the platns" is not "the plans"
+                # Not "the platns" (a slip: not "the plans"), nor the verb: "who *manages* our
+                # relationship with Microsoft" is not about every management area.
+                if t.kind == "soft" and t.stem in self._postings and not t.corrected:
                     t.kind = "content"
         for t in out:
             if t.kind == "soft":  # a harmless word costs little, and only where some name has it
