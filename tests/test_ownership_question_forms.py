@@ -178,3 +178,11 @@ async def test_a_name_after_with_or_for_says_who_not_what(person):
     # every "… management" area either.
     out = await person().say("who manages our relationship with Microsoft?")
     assert "is accountable for" not in out and not out.startswith("Did you mean")
+
+
+async def test_whose_job_is_it_is_the_pronoun_but_whose_job_is_IT_strategy_is_not(person):
+    admin = person(ADMIN)
+    await admin.say("area set IT strategy; accountable: Oversight Team")
+    await admin.say("area set Test strategy; accountable: PMO")
+    assert "Oversight Team is accountable for IT strategy." in await person().say("whose job is IT strategy?")
+    assert "PMO is accountable for Test strategy." in await person().say("whose job is it to write the test strategy?")

@@ -185,7 +185,7 @@ def read_question(text: str) -> Asked | None:
         return _after_verb(q, i)
     if low[0] == "whose":
         if len(low) > 2 and low[1] in _WHOSE_NOUNS and low[2] in ("is", "'s"):
-            i = 3 + (len(low) > 3 and low[3] == "it")
+            i = 3 + (len(low) > 3 and low[3] == "it" and q.word(3) != "IT")  # not "whose job is IT strategy"
             if i < len(low) - 1 and low[i] == "to":  # "whose job is it to set the OKRs"
                 return _after_verb(q, i + 1)
             return Asked(q.rest(i))
