@@ -186,3 +186,13 @@ async def test_whose_job_is_it_is_the_pronoun_but_whose_job_is_IT_strategy_is_no
     await admin.say("area set Test strategy; accountable: PMO")
     assert "Oversight Team is accountable for IT strategy." in await person().say("whose job is IT strategy?")
     assert "PMO is accountable for Test strategy." in await person().say("whose job is it to write the test strategy?")
+
+
+async def test_two_letters_swapped_in_a_registry_word_are_read_as_it(person):
+    admin = person(ADMIN)
+    await admin.say("area set Data centre and hosting; accountable: Oversight Team")
+    await admin.say("area set Problem management; accountable: PMO")
+    # Not an English word one slip away, but the registry's own words ("data centre") are.
+    assert "Oversight Team is accountable for Data centre and hosting." in await person().say("who runs the datcaenter")
+    # "problem" is a harmless word too, but here the only word meant, and a name has it.
+    assert "PMO is accountable for Problem management." in await person().say("who owns probelm records")

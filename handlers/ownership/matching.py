@@ -673,6 +673,7 @@ class AreaIndex:
                 query = query[: m.start()]  # "access *for the HR system*": which system, not what
         ws = list(words(query, question=True))
         slipped: dict[str, float] = {}  # stems of words read as the English word they are a slip of
+        named_slips: set[str] = set()  # those of them that a name of the registry has
         names = {w.casefold() for w in _WORD.findall(query) if w[0].isupper()}  # "a Visio licence": a product
         # Which one, not what: "a licence for *Adobe*", "*Priya's* leave" (not SSO, not IT: acronyms are topics).
         titled = {spelling(w.casefold()) for w in _WORD.findall(query) if w[0].isupper() and not w.isupper()}
@@ -681,6 +682,8 @@ class AreaIndex:
                 ws[i] = meant
                 s = self._stem(meant)
                 slipped[self._form(s) or s] = slipped[s] = fuzz.ratio(w, meant) / 100
+                if s in self._postings and len(_english_slips(w)) <= 1:  # "probelm records" (not "platns")
+                    named_slips.add(s)
         # Where the first "for/to/with …" starts, in words: audience words after it are context.
         tail = len(words(query[: m.start()], question=True)) if (m := _FOR_WHOM.search(query)) else len(ws)
         # Where a clause with its own subject starts: "a new application *we bought*", "the IT
@@ -784,7 +787,7 @@ class AreaIndex:
             for t in out:
                 # Not "the platns" (a slip: not "the plans"), nor the verb: "who *manages* our
                 # relationship with Microsoft" is not about every management area.
-                if t.kind == "soft" and t.stem in self._postings and not t.corrected:
+                if t.kind == "soft" and t.stem in self._postings and (not t.corrected or t.stem in named_slips):
                     t.kind = "content"
         for t in out:
             if t.kind == "soft":  # a harmless word costs little, and only where some name has it
@@ -812,6 +815,10 @@ class AreaIndex:
         for option in options:
             if self._known(o := self._stem(option)) or self._form(o) or self._reading(option):
                 return option
+        for k in range(len(word) - 1):  # two letters swapped in a word of the registry's ("datcaenter")
+            swapped = spelling(word[:k] + word[k + 1] + word[k] + word[k + 2 :])
+            if swapped != word and (self._known(self._stem(swapped)) or self._split(swapped)):
+                return swapped
         return options[0] if len(options) == 1 else None  # "platns": plants or plans? Not a guess
 
     def _swapped(self, word: str) -> bool:
