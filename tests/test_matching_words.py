@@ -2,7 +2,7 @@
 
 import pytest
 
-from handlers.ownership.matching import AreaIndex, key, tokens
+from handlers.ownership.matching import AreaIndex, _english_slips, _speller, english, key, tokens
 
 
 @pytest.mark.parametrize(
@@ -122,3 +122,10 @@ def test_words_the_thesaurus_reads_each_as_the_other_are_one_word_in_a_registry_
     # Invoices from vendors are the suppliers' invoices, not vendor management.
     assert index.match("invoices from vendors").best.name == "Supplier invoices"
     assert index.match("invoices from vendors").kind == "answer"
+
+
+@pytest.mark.parametrize("word", ["lciensing", "aduitors", "sysetm", "platns", "erorrs", "whta"])
+def test_english_slips_are_those_pyspellchecker_finds(word):
+    # _english_slips makes the slips itself, with the letters people type; the words are the same.
+    found = {w for w in _speller().edit_distance_1(word) if w in english()}
+    assert set(_english_slips(word)) == found and found
