@@ -98,7 +98,11 @@ async def test_the_thesaurus_knows_how_people_name_hr_and_tools(person):
     assert "PMO is accountable for Hiring and onboarding." in await person().say(
         "who do I ping about a job opening in my team"
     )
-    for question in ("who runs the year end reviews", "who do I ask about my mid year review"):
+    for question in (
+        "who runs the year end reviews",
+        "who do I ask about my mid year review",
+        "who sets the timeline for appraisals",
+    ):
         assert "PMO is accountable for Performance reviews." in await person().say(question)
     assert "Oversight Team is accountable for Collaboration tools." in await person().say("who do I ask about Slack")
 

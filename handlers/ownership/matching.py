@@ -105,7 +105,7 @@ SOFT = frozenset(
     moment future anymore recently lately soon asap think thought guess believe suspect
     raise raises raised raising submit submits submitted signoff goes went gone going stopped stops
     bring brings brought fill fills filled forgot forget forgotten become becomes became concern concerns
-    mandatory fix fixes fixed fixing
+    mandatory fix fixes fixed fixing timeline timelines
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
     figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills cover

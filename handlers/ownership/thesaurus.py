@@ -303,6 +303,8 @@ SYNONYMS = {
     "meetups": "communities of practice",
     "intranet": "communications",
     "announcements": "communications",
+    "announcement": "communications",
+    "announce": "communications",
 }
 
 # What the verb of "who VERB …" says the area does, where no name has the verb itself: only a
