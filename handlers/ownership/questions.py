@@ -387,9 +387,11 @@ def _didnt_catch() -> Reply:
 
 @routes.fallback_handler
 async def fallback(ctx: Context) -> Reply:
-    """Anything else: a bare topic ("enterprise roadmap") or a question whose "who" comes late
-    ("my timesheet is wrong, who can fix it") is answered if it clearly names an area; one that
-    names areas but not clearly one, or ends with "?", is asked about, and counted in `gaps`."""
+    """Anything else: a bare topic ("enterprise roadmap"), "how do I raise a PO", or a question
+    whose "who" or "where do I" comes late ("my timesheet is wrong, who can fix it") is answered
+    if it clearly names an area. One that names areas but not clearly one, a late question that
+    names anything the registry knows, or anything ending with "?", is asked about, and counted
+    in `gaps`."""
     text = ctx.args
     asked = read_question(text) or read_question_after(text) if len(text.split()) <= MAX_QUESTION_WORDS else None
     bare = Asked(text)
