@@ -732,12 +732,14 @@ class AreaIndex:
             if i >= tail and w in AUDIENCE and any(t.kind == "content" for t in out):
                 i += 1  # who it is for: no help, no cost ("SLAs with the business" ≠ business continuity)
                 continue
-            if i >= tail and w in titled and any(t.kind != "hint" for t in out):
-                i += 1  # a name: who, not what ("our relationship *with Microsoft*", "access *for Priya*")
+            if i >= tail and w in titled and w not in self._english and any(t.kind != "hint" for t in out):
+                i += 1  # a name: who, not what ("our relationship *with Microsoft*"; not "for Data Governance")
                 continue
-            if i >= tail and aside is None:  # the words before "for …" name an area whole: "UAT *for a release*"
+            if i >= tail and aside is None:  # the words before "for …" name an area whole: "alerts *for our services*"
                 named = [t for t in out if t.kind == "content"]
-                aside = bool(named) and self._names_a_thing(named)
+                after = [_Term(self._stem(x)) for x in ws[i:] if not soft(x) and self._known(self._stem(x))]
+                # Unless those after it name one whole too: "the roadmap for data governance" may be theirs.
+                aside = bool(named) and self._names_a_thing(named) and not (after and self._names_a_thing(after))
             if aside and s in self._postings:  # another area's word says which one, not what
                 out.append(_Term(s, "soft"))
                 i += 1
