@@ -201,3 +201,21 @@ async def test_two_letters_swapped_in_a_registry_word_are_read_as_it(person):
     assert "Oversight Team is accountable for Data centre and hosting." in await person().say("who runs the datcaenter")
     # "problem" is a harmless word too, but here the only word meant, and a name has it.
     assert "PMO is accountable for Problem management." in await person().say("who owns probelm records")
+
+
+async def test_one_word_asks_for_the_area_that_is_the_whole_of_it(person):
+    admin = person(ADMIN)
+    await admin.say("area set Test strategy; accountable: PMO")
+    await admin.say("area set Test automation; accountable: Oversight Team")
+    await admin.say("area set Performance testing; accountable: Oversight Team")
+    await admin.say("area set Reporting and BI; accountable: Leadership Team")
+    await admin.say("area set Project status reporting; accountable: PMO")
+    await admin.say("area set IT policies; accountable: Leadership Team")
+    await admin.say("area set Change management; accountable: Oversight Team")
+    # The strategy is testing as a whole; either half of "Reporting and BI" names it whole.
+    assert "PMO is accountable for Test strategy." in await person().say("who is responsible for testing")
+    assert "Leadership Team is accountable for Reporting and BI." in await person().say("who builds reports")
+    # Two things asked for, not one: changes to IT policies are not change management's alone.
+    assert "Oversight Team is accountable for Change management." not in await person().say(
+        "who signs off changes to IT policies"
+    )

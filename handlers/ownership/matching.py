@@ -208,6 +208,10 @@ _SCOPE = re.compile(
 _SUBJECT = re.compile(r"\b(?:we|i|they|you|he|she)\b(?!')", re.IGNORECASE)
 
 
+def _halves(name: str, canon) -> list[frozenset[str]]:
+    return [h for half in _AND.split(name) if (h := frozenset(canon(w, w) for w in tokens(half)))]
+
+
 def split_scope(text: str) -> tuple[str, str]:
     """The text, and the "for the HR system" at its end that says which system (or "")."""
     m = _SCOPE.search(text)
@@ -223,6 +227,8 @@ _RECORD = frozenset(
     "spreadsheets handbook".split()
 )
 _MANAGED = frozenset(snowballstemmer.stemmer("english").stemWords("management administration platform process".split()))
+# Heads that say an area is the whole of its subject: "testing" asks for the Test strategy first.
+_UMBRELLA = _MANAGED | frozenset(snowballstemmer.stemmer("english").stemWords("strategy governance".split()))
 _NOT_DOING = frozenset(
     """
     building buildings parking wedding weddings ceiling ceilings clothing painting paintings string strings
@@ -490,7 +496,11 @@ class _AreaWords(NamedTuple):
     notes: frozenset[str]  # in its notes only
     about: frozenset[str]  # in its Accountable party's description only
     keys: list[frozenset[str]]  # each name's and alias's stems
-    shortest: int  # words in its shortest key: with n of them asked, at most n/shortest of a name is
+    shortest: int  # words in its shortest share: with n of them asked, at most n/shortest of a name is
+    # Asked for one thing, its name is all asked for where the rest of the name only says it is
+    # the whole of that thing (Test *strategy*, Data *governance*), and either half of "A and B" is
+    # (Reporting and BI; not Value discovery and delivery, where "value" is said of both).
+    shares: list[tuple[frozenset[str], int]]
 
 
 class _Asked:
@@ -588,9 +598,14 @@ class AreaIndex:
                 if not (in_about.isdisjoint(stems) and in_about.isdisjoint(in_notes)):
                     in_about = in_about - stems - in_notes
                 self._context_count.update(in_about)
-            self._areas[area_id] = _AreaWords(
-                frozenset(stems), in_notes, in_about, key_sets, min(map(len, key_sets), default=1)
-            )
+            shares = []
+            if key_sets and (core := key_sets[0] - _UMBRELLA) != key_sets[0] and core:
+                shares.append((key_sets[0], len(core)))  # Test *strategy*: testing itself
+            halves = _halves(name, canon) if " and " in name or "&" in name else []
+            if len({len(h) for h in halves}) == 1:
+                shares += [(h, len(h)) for h in halves]  # Reporting *and BI*: reporting itself
+            shortest = min((*map(len, key_sets), *(n for _, n in shares)), default=1)
+            self._areas[area_id] = _AreaWords(frozenset(stems), in_notes, in_about, key_sets, shortest, shares)
             for w in in_notes:
                 self._notes_postings[w].append(area_id)
             self._context_count.update(in_notes)
@@ -737,7 +752,11 @@ class AreaIndex:
                 continue
             if i >= tail and aside is None:  # the words before "for …" name an area whole: "alerts *for our services*"
                 named = [t for t in out if t.kind == "content"]
-                after = [_Term(self._stem(x)) for x in ws[i:] if not soft(x) and self._known(self._stem(x))]
+                after = [
+                    _Term(t)
+                    for x in ws[i:]
+                    if (t := self._stem(x)) in self._postings or (self._known(t) and not soft(x))
+                ]
                 # Unless those after it name one whole too: "the roadmap for data governance" may be theirs.
                 aside = bool(named) and self._names_a_thing(named) and not (after and self._names_a_thing(after))
             if aside and s in self._postings:  # another area's word says which one, not what
@@ -872,7 +891,7 @@ class AreaIndex:
         """How well the area answers; None when it cannot score `floor` (not among the best)."""
         # Called for every candidate area of a question (40 on average at 10,000 areas, up to
         # MAX_WEIGHED): set operations in C where a loop in Python would do the same.
-        stems, notes, about, keys, _ = self._areas[area]
+        stems, notes, about, keys, _, shares = self._areas[area]
         named = not asked.topic_stems.isdisjoint(stems)
         in_notes, in_about = (NOTES_NAMED, ABOUT_NAMED) if named else (NOTES, ABOUT)
         explained = topic = covered = 0.0
@@ -897,6 +916,8 @@ class AreaIndex:
         if 100 * (QUESTION_SHARE * explained / asked.total + 1 - QUESTION_SHARE) + bonus < floor:
             return None
         name_share = max([len(k & asked.stems) / len(k) for k in keys]) if not asked.stems.isdisjoint(stems) else 0.0
+        if shares and len(asked.topic_stems) == 1 and name_share < 1.0:
+            name_share = min(1.0, max(name_share, *(len(k & asked.topic_stems) / n for k, n in shares)))
         score = 100 * (QUESTION_SHARE * explained / asked.total + (1 - QUESTION_SHARE) * name_share) + bonus
         return _Score(score, covered / topic if topic else 1.0, named, corrected)
 
