@@ -264,7 +264,7 @@ _OVERSTEMMED = {"production": "production", "productions": "production"}
 _KEPT = frozenset(_OVERSTEMMED.values())  # nor is it another form of one (see _family)
 # Abbreviations of one word by its own first letters (tech → technology; not aws → cloud): where a
 # registry uses both, they are one word.
-_SHORTENED = tuple(
+_ONE_WORD = tuple(
     (stem(short), stem(full))
     for short, full in ABBREVIATIONS.items()
     if " " not in short and " " not in full and short[0] == full[0] and short.isalpha()
@@ -562,7 +562,7 @@ class AreaIndex:
             raw.update(about)
         # One stem per word family where the stemmer leaves two (delivery/deliver, strategy/strategic).
         self._canon = {w: c for w in raw if (c := _family(w, raw)) != w}
-        for short, full in _SHORTENED:  # "tech radar" and "technology strategy": one word, one stem
+        for short, full in _ONE_WORD:  # "tech radar" and "technology strategy": one word, one stem
             if short in raw and full in raw:
                 self._canon[short] = self._canon.get(full, full)
         canon = self._canon.get
@@ -706,9 +706,10 @@ class AreaIndex:
         ws = list(words(query, question=True))
         slipped: dict[str, float] = {}  # stems of words read as the English word they are a slip of
         named_slips: set[str] = set()  # those of them that a name of the registry has
-        names = {w.casefold() for w in _WORD.findall(query) if w[0].isupper()}  # "a Visio licence": a product
+        capitalised = [w for w in _WORD.findall(query) if w[0].isupper()]
+        names = {w.casefold() for w in capitalised}  # "a Visio licence": a product
         # Which one, not what: "a licence for *Adobe*", "*Priya's* leave" (not SSO, not IT: acronyms are topics).
-        titled = {spelling(w.casefold()) for w in _WORD.findall(query) if w[0].isupper() and not w.isupper()}
+        titled = {spelling(w.casefold()) for w in capitalised if not w.isupper()}
         for i, w in enumerate(ws):
             if w not in names and (meant := self._slip_of_english(w)):
                 ws[i] = meant
@@ -880,8 +881,8 @@ class AreaIndex:
         for area in self._postings.get(terms[-1].stem, ()):
             if any(k - _MANAGED <= said for k in self._areas[area].keys):
                 return True
-            halves = _AND.split(self.names[area])  # either half of "A and B" names it too:
-            if len(halves) > 1 and any(set(tokens(h)) <= said for h in halves):  # "alerting"
+            halves = _halves(self.names[area], self._canon.get)  # either half of "A and B" names it too:
+            if len(halves) > 1 and any(h <= said for h in halves):  # "alerting"
                 return True
         return False
 
