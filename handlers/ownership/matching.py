@@ -105,7 +105,7 @@ SOFT = frozenset(
     moment future anymore recently lately soon asap think thought guess believe suspect
     raise raises raised raising submit submits submitted signoff goes went gone going stopped stops
     bring brings brought fill fills filled forgot forget forgotten become becomes became concern concerns
-    mandatory fix fixes fixed fixing timeline timelines
+    mandatory fix fixes fixed fixing timeline timelines move moves moved moving
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
     figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills cover
@@ -236,6 +236,8 @@ _NOT_DOING = frozenset(
     cushion cushions million millions billion billions opinion opinions religion nation nations onion onions
     """.split()
 )
+_IN_SYSTEM = re.compile(r"\b(?:in|on|for|with|to|of|from)\s+(?:the\s+|our\s+|my\s+)?([A-Z]{2,6})\b")
+_ACTED_ON = "the|an?|our|my|your|their|its|this|that|these|those|to|of|for|on|with"
 _AFTER_PRONOUN = STOPWORDS | QUESTION_STOPWORDS | frozenset("up out off back down".split())
 _NOUN_BEFORE = frozenset("the our an for of in at about on to with whole and".split())
 _STEMMER = snowballstemmer.stemmer("english")
@@ -479,6 +481,7 @@ class _Term:
     corrected: bool = False  # read as another word (typo, compound): worth saying so
     weight: float = 1.0
     doing: bool = False  # an English word for an activity the registry doesn't use ("scanning")
+    acts: bool = False  # and it acts on what follows it: "*extending* a contractor" (not "*marketing* budget")
 
 
 @dataclass(slots=True)
@@ -710,6 +713,10 @@ class AreaIndex:
         names = {w.casefold() for w in capitalised}  # "a Visio licence": a product
         # Which one, not what: "a licence for *Adobe*", "*Priya's* leave" (not SSO, not IT: acronyms are topics).
         titled = {spelling(w.casefold()) for w in capitalised if not w.isupper()}
+        # And a system by its initials after the topic: "bad data *in the CRM*" (not "the CAB": known).
+        for m in _IN_SYSTEM.finditer(query):
+            if not (self._known(self._stem(a := m[1].casefold())) or self._reading(a)):
+                titled.add(a)
         for i, w in enumerate(ws):
             if w not in names and (meant := self._slip_of_english(w)):
                 ws[i] = meant
@@ -760,7 +767,7 @@ class AreaIndex:
                 ]
                 # Unless those after it name one whole too: "the roadmap for data governance" may be theirs.
                 aside = bool(named) and self._names_a_thing(named) and not (after and self._names_a_thing(after))
-            if aside and s in self._postings:  # another area's word says which one, not what
+            if aside and self._known(s):  # another area's word says which one, not what
                 out.append(_Term(s, "soft"))
                 i += 1
                 continue
@@ -809,19 +816,17 @@ class AreaIndex:
             elif w not in self._english and (said_as := _slip_of_thesaurus(w)) and (read := self._reading(said_as)):
                 out.extend(read)  # "passwrod": a slip of a word the thesaurus knows
             else:
-                out.append(
-                    _Term(
-                        s,
-                        doing=w in _RECORD
-                        or (w.endswith(_DOING) and len(w) > 5 and w in self._english and w not in _NOT_DOING),
-                    )
-                )
+                doing = w.endswith(_DOING) and len(w) > 5 and w in self._english and w not in _NOT_DOING
+                acts = doing and re.search(rf"\b{w}\s+(?:{_ACTED_ON})\b", query, re.IGNORECASE) is not None
+                out.append(_Term(s, doing=doing or w in _RECORD, acts=acts))
         for t in out:
             if t.stem in slipped:  # worth saying how it was read, and a little less sure
                 t.corrected, t.sim = True, min(t.sim, slipped[t.stem])
         content = [t for t in out if t.kind == "content"]
         if len(content) >= 2 and content[-1].doing and self._names_a_thing(content[:-1]):
             out.remove(content[-1])  # "vulnerability *scanning*": what is done to it, not another thing
+        elif len(content) >= 2 and content[0].acts and self._names_a_thing(out[out.index(content[0]) + 1 :]):
+            out.remove(content[0])  # and before it: "*extending* a contractor", "an *exception* to IT policy"
         if not any(t.kind == "content" for t in out):  # "who coaches the teams": soft words are all there is
             for t in out:
                 # Not "the platns" (a slip: not "the plans"), nor the verb: "who *manages* our

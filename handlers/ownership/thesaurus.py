@@ -165,6 +165,7 @@ SYNONYMS = {
     "roi": "benefits",
     "payment": "invoice",
     "payments": "invoices",
+    "paid": "invoice",  # "a supplier says we haven't been *paid*"
     "mileage": "expenses",
     "recharge": "chargeback",
     "recharges": "chargeback",
