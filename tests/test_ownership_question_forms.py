@@ -258,3 +258,55 @@ async def test_moving_through_a_stage_gate_is_the_stage_gate(person):
     assert "Leadership Team is accountable for Monitoring and alerting." in await person().say(
         "who set up the alerts for production"
     )
+
+
+async def test_where_is_it_and_who_maintains_it(person):
+    admin = person(ADMIN)
+    await admin.say("area set IT service catalogue; accountable: PMO")
+    await admin.say("area set Service desk; accountable: Oversight Team")
+    assert "PMO is accountable for IT service catalogue." in await person().say(
+        "where's the service catalogue and who maintains it"
+    )
+
+
+async def test_the_people_who_do_a_thing_are_that_thing(person):
+    admin = person(ADMIN)
+    await admin.say("area set Hiring and onboarding; accountable: PMO")
+    await admin.say("area set Learning and development; accountable: Oversight Team")
+    await admin.say("area set User acceptance testing; accountable: Leadership Team; aliases: UAT")
+    await admin.say("area set Business continuity; accountable: Oversight Team")
+    assert "PMO is accountable for Hiring and onboarding." in await person().say(
+        "who do I talk to about hiring a developer"
+    )
+    assert "Leadership Team is accountable for User acceptance testing." in await person().say(
+        "who arranges UAT testers from the business"
+    )
+    # Customers are not the organisation's people: their onboarding is not the staff's.
+    assert "is accountable for" not in await person().say("who runs the onboarding of new customers")
+
+
+async def test_other_forms_of_a_thesaurus_word_and_small_words(person):
+    admin = person(ADMIN)
+    await admin.say("area set IT budget and forecast; accountable: Oversight Team")
+    await admin.say("area set Cost allocation and chargeback; accountable: PMO")
+    await admin.say("area set RAID log; accountable: PMO; aliases: project risks")
+    await admin.say("area set Project funding; accountable: Oversight Team")
+    await admin.say("area set IT communications; accountable: Leadership Team; aliases: IT newsletter")
+    assert "PMO is accountable for Cost allocation and chargeback." in await person().say(
+        "who decides how costs are recharged to departments"
+    )
+    assert "PMO is accountable for RAID log." in await person().say("who do I tell about risks to another project")
+    assert "Leadership Team is accountable for IT communications." in await person().say(
+        "who can I ask to put something in the IT newsletter"
+    )
+
+
+async def test_an_activity_on_something_only_notes_speak_of(person):
+    admin = person(ADMIN)
+    await admin.say("area set Learning and development; accountable: PMO; notes: Conferences and certifications.")
+    await admin.say("area set Product owner practice; accountable: Oversight Team")
+    assert "PMO is accountable for Learning and development." in await person().say(
+        "who approves attending a conference"
+    )
+    # Pricing is a thing of its own, not something done to the products.
+    assert "is accountable for" not in await person().say("who sets the pricing for our products")

@@ -75,7 +75,7 @@ STOPWORDS = frozenset(
 # stored for them (area.key, party.key) were made with them ("Feedback from customers").
 QUESTION_STOPWORDS = frozenset(
     "from into onto via per than then so but as any some each every something anything across between among "
-    "within over under behind whether".split()
+    "within over under behind whether other others another".split()
 )
 # Words that may qualify a topic without changing it. They help when an area's names contain
 # them, and cost nothing when not: "the quarterly OKRs", "test environments these days".
@@ -105,7 +105,8 @@ SOFT = frozenset(
     moment future anymore recently lately soon asap think thought guess believe suspect
     raise raises raised raising submit submits submitted signoff goes went gone going stopped stops
     bring brings brought fill fills filled forgot forget forgotten become becomes became concern concerns
-    mandatory fix fixes fixed fixing timeline timelines move moves moved moving
+    mandatory fix fixes fixed fixing timeline timelines move moves moved moving put puts putting add adds added adding
+    remove removes removed removing delete deletes deleted deleting live
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
     figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills cover
@@ -185,14 +186,19 @@ _CLAUSE = frozenset("after before during when whenever while once until if unles
 # Who a thing is for or with, after the topic, does not change who owns it: "chargebacks *to
 # business units*", "SLAs *with the business*", "interviews *for developers*". Those words are
 # left out. Only groups of people: "the roadmap *for the mobile app*" names another roadmap.
-_FOR_WHOM = re.compile(r"\b(?:for|to|with|across|between|among)\b", re.IGNORECASE)
+_FOR_WHOM = re.compile(r"\b(?:for|to|with|from|across|between|among)\b", re.IGNORECASE)
 AUDIENCE = frozenset(
     """
     business businesses unit units department departments dept depts division divisions function
     functions group groups developer developers tester testers engineer engineers architect architects
     manager managers staff employee employees colleague colleagues user users everyone everybody
-    stakeholder stakeholders leadership executive executives customer customers client clients
+    stakeholder stakeholders leadership executive executives customer customers client clients domain domains
     """.split()
+)
+# Of those, the organisation's own people: "hiring a *developer*" is hiring, but "onboarding of new
+# *customers*" is not the onboarding of staff.
+_STAFF = frozenset(
+    "developer developers tester testers engineer engineers architect architects staff employee employees".split()
 )
 # What is done to a thing, or has happened to it ("vulnerability *scanning*", "contractor
 # *extensions*", "personal data *leaked*"): an English word ending so, after a word the registry
@@ -234,6 +240,7 @@ _NOT_DOING = frozenset(
     building buildings parking wedding weddings ceiling ceilings clothing painting paintings string strings
     sibling siblings pudding pension pensions region regions union unions mansion champion champions fashion
     cushion cushions million millions billion billions opinion opinions religion nation nations onion onions
+    pricing marketing billing accounting engineering ticketing catering housing banking printing
     """.split()
 )
 _IN_SYSTEM = re.compile(r"\b(?:in|on|for|with|to|of|from)\s+(?:the\s+|our\s+|my\s+)?([A-Z]{2,6})\b")
@@ -376,6 +383,19 @@ def _english_slips(word: str) -> tuple[str, ...]:
     counts = _speller().word_frequency.dictionary
     near = (w for w in english().intersection(_one_slip(word)) if spelling(w) != word)
     return tuple(sorted(near, key=lambda w: (-counts[w], w)))
+
+
+@lru_cache(maxsize=4096)
+def _in_thesaurus(said: str) -> str:
+    """The thesaurus's entry for a word or another form of it: "recharged" is "recharge"."""
+    if said in ABBREVIATIONS or said in SYNONYMS or " " in said:
+        return said
+    for end, add in _INFLECTIONS:
+        if said.endswith(end) and len(said) > len(end) + 2:
+            base = said[: -len(end)] + add
+            if (base in ABBREVIATIONS or base in SYNONYMS) and stem(base) == stem(said):
+                return base
+    return said
 
 
 def _one_slip(word: str) -> Iterator[str]:
@@ -688,6 +708,7 @@ class AreaIndex:
     def _reading(self, said: str) -> list[_Term]:
         """What the thesaurus reads a word (or two) the registry does not know as, when the
         registry knows every word of that reading: infosec → information security."""
+        said = _in_thesaurus(said)
         sim = 1.0 if said in ABBREVIATIONS else SYNONYM_SIM
         if not (instead := ABBREVIATIONS.get(said) or SYNONYMS.get(said)):
             return []
@@ -752,9 +773,12 @@ class AreaIndex:
                 continue
             if i >= clause and not context:
                 context = any(t.kind == "content" for t in out)
-            if i >= tail and w in AUDIENCE and any(t.kind == "content" for t in out):
-                i += 1  # who it is for: no help, no cost ("SLAs with the business" ≠ business continuity)
-                continue
+            if w in AUDIENCE and (content := [t for t in out if t.kind == "content"]):
+                # Who it is for: no help, no cost ("SLAs with the business" ≠ business continuity);
+                # or who does it, right after a thing named whole ("*hiring* a developer", "UAT testers").
+                if i >= tail or (w in _STAFF and self._names_a_thing(content)):
+                    i += 1
+                    continue
             if i >= tail and w in titled and w not in self._english and any(t.kind != "hint" for t in out):
                 i += 1  # a name: who, not what ("our relationship *with Microsoft*"; not "for Data Governance")
                 continue
@@ -825,7 +849,7 @@ class AreaIndex:
         content = [t for t in out if t.kind == "content"]
         if len(content) >= 2 and content[-1].doing and self._names_a_thing(content[:-1]):
             out.remove(content[-1])  # "vulnerability *scanning*": what is done to it, not another thing
-        elif len(content) >= 2 and content[0].acts and self._names_a_thing(out[out.index(content[0]) + 1 :]):
+        elif len(content) >= 2 and content[0].acts and self._acted_on(out[out.index(content[0]) + 1 :]):
             out.remove(content[0])  # and before it: "*extending* a contractor", "an *exception* to IT policy"
         if not any(t.kind == "content" for t in out):  # "who coaches the teams": soft words are all there is
             for t in out:
@@ -877,6 +901,11 @@ class AreaIndex:
     def _soft_slip(self, word: str) -> _Term:
         """A slip of a harmless word, read as that word: "IT polciies" helps IT policies."""
         return _Term(self._stem(_slip_of_soft(word)[0]), "soft", corrected=True)
+
+    def _acted_on(self, terms: list[_Term]) -> bool:
+        """What an activity is done to is a thing the registry knows: an area named whole, or words
+        all of which it has ("*attending* a conference": conferences are in Learning's notes)."""
+        return self._names_a_thing(terms) or all(self._known(t.stem) for t in terms if t.kind == "content")
 
     def _names_a_thing(self, terms: list[_Term]) -> bool:
         """The terms say all of some area's name or alias, but for a head that only says it is

@@ -169,7 +169,7 @@ def read_question(text: str) -> Asked | None:
     "who signs off on travel requests", "whos in charge of X", "who ownes X", "whose job is it to
     set the OKRs", "where do I go for funding", "roadmap owner?", "who do I tell if staging is down"."""
     text = _LEAD_RE.sub("", text.replace("’", "'").strip()).strip(" ,;:.!?")
-    text = re.sub(r"^(who)(?:'s|s|'re)(?=\s)", r"\1 is", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(who|where)(?:'s|s|'re)(?=\s)", r"\1 is", text, flags=re.IGNORECASE)
     q = _Words(text)
     low = q.low
     if not low:
@@ -191,8 +191,8 @@ def read_question(text: str) -> Asked | None:
             return Asked(q.rest(i))
         return Asked(q.rest(1, skip=_COPULA))
     if low[0] == "where":
-        if len(low) > 1 and low[1] in _COPULA:
-            return Asked(q.rest(2, skip=set()), who_is=True)
+        if len(low) > 1 and low[1] in _COPULA:  # "where's the list of IT services and who maintains it"
+            return _pointing_back(Asked(q.rest(2, skip=set()), who_is=True))
         i = 2 + (len(low) > 2 and low[2] in _PRONOUNS) if len(low) > 1 and low[1] in _AUX else 1
         return _pointing_back(_after_verb(q, i))
     if low[0] == "how" and len(low) > 3 and low[1] in _AUX and low[2] in _PRONOUNS:  # "how do I raise a PO"

@@ -295,6 +295,8 @@ SYNONYMS = {
     "methods": "methodologies",
     "rule": "policy",
     "rules": "policies",
+    "regulator": "regulatory",
+    "regulators": "regulatory",
     "regulation": "regulatory",
     "regulations": "regulatory",
     "data protection": "data privacy",
