@@ -310,3 +310,19 @@ async def test_an_activity_on_something_only_notes_speak_of(person):
     )
     # Pricing is a thing of its own, not something done to the products.
     assert "is accountable for" not in await person().say("who sets the pricing for our products")
+
+
+async def test_why_they_ask_and_that_document_point_back_at_the_topic(person):
+    admin = person(ADMIN)
+    await admin.say("area set IT strategy; accountable: Oversight Team")
+    await admin.say("area set IT policies; accountable: Leadership Team; aliases: acceptable use policy")
+    await admin.say("area set Backup and disaster recovery; accountable: PMO; aliases: backups")
+    assert "Oversight Team is accountable for IT strategy." in await person().say(
+        "who owns the IT strategy so I can check it with them?"
+    )
+    assert "Leadership Team is accountable for IT policies." in await person().say(
+        "I need our acceptable use policy, who owns that document?"
+    )
+    assert "PMO is accountable for Backup and disaster recovery." in await person().say(
+        "who can restore deleted files from backup"
+    )

@@ -106,7 +106,7 @@ SOFT = frozenset(
     raise raises raised raising submit submits submitted signoff goes went gone going stopped stops
     bring brings brought fill fills filled forgot forget forgotten become becomes became concern concerns
     mandatory fix fixes fixed fixing timeline timelines move moves moved moving put puts putting add adds added adding
-    remove removes removed removing delete deletes deleted deleting live
+    remove removes removed removing delete deletes deleted deleting live file files folder folders
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
     figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills cover
@@ -211,6 +211,7 @@ _SCOPE = re.compile(
     r"(?:system|systems|tool|tools|app|apps|application|applications|platform|portal|site|website)[\s.!?]*$",
     re.IGNORECASE,
 )
+_WHY = frozenset("so because cos as that".split())  # before a subject: why, or which one
 _SUBJECT = re.compile(r"\b(?:we|i|they|you|he|she)\b(?!')", re.IGNORECASE)
 
 
@@ -228,7 +229,7 @@ _IDIOM = re.compile(r"[^\W_]+\s+(?:and|&)\s+[^\W_]+", re.IGNORECASE)  # an alias
 _AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
 _DOING = ("ing", "ings", "ion", "ions", "ed")
 # And a part or a record of it: "the IT strategy *document*", "the roadmap *slide*".
-_RECORD = frozenset(
+RECORD = frozenset(
     "document documents documentation doc slide slides deck decks page pages template templates spreadsheet "
     "spreadsheets handbook".split()
 )
@@ -753,8 +754,8 @@ class AreaIndex:
         for m in _SUBJECT.finditer(query):  # right after a thing the registry knows: not "a supplier *says* we …"
             before = query[: m.start()]
             if (n := len(words(before, question=True))) and (last := _WORD.findall(before)[-1].casefold()):
-                if not soft(last) and self._known(self._stem(last)):
-                    clause = n
+                if last in _WHY or (not soft(last) and self._known(self._stem(last))):
+                    clause = n  # or after "so", "because": "the IT strategy *so I can check it*"
                     break
         said = Counter(self._stem(w) for w in ws)
         out: list[_Term] = []
@@ -819,7 +820,7 @@ class AreaIndex:
                 hinted = read if read and not self._known(s) else [_Term(s)]
                 out.extend(_Term(t.stem, "soft", sim=t.sim, corrected=t.corrected) for t in hinted)
             elif self._known(s):  # a record word only notes use is still a record ("the strategy document")
-                out.append(_Term(s, doing=w in _RECORD and s not in self._postings))
+                out.append(_Term(s, doing=w in RECORD and s not in self._postings))
             elif w in titled and _rare(w) and not (read or self._inflection(s) or self._split(w) or self._swapped(w)):
                 continue  # a name the registry doesn't know: which one, not what ("Visio" is no vision)
             elif w not in self._english and _slip_of_soft(w)[1] >= 0.9:  # "accountbale" is not a form of "account"
@@ -842,7 +843,7 @@ class AreaIndex:
             else:
                 doing = w.endswith(_DOING) and len(w) > 5 and w in self._english and w not in _NOT_DOING
                 acts = doing and re.search(rf"\b{w}\s+(?:{_ACTED_ON})\b", query, re.IGNORECASE) is not None
-                out.append(_Term(s, doing=doing or w in _RECORD, acts=acts))
+                out.append(_Term(s, doing=doing or w in RECORD, acts=acts))
         for t in out:
             if t.stem in slipped:  # worth saying how it was read, and a little less sure
                 t.corrected, t.sim = True, min(t.sim, slipped[t.stem])

@@ -10,7 +10,7 @@ from bot.core import Incoming, Reply
 from bot.core.ids import parse_id
 from bot.core.router import Context, Routes
 from handlers.ownership import registry
-from handlers.ownership.matching import key, soft, split_scope, words
+from handlers.ownership.matching import RECORD, key, soft, split_scope, words
 from handlers.ownership.registry import RegistryCache
 from handlers.ownership.replies import (
     area_answer,
@@ -218,6 +218,11 @@ def _pointing_back(asked: Asked) -> Asked:
     return asked
 
 
+def _points_back(topic: str) -> bool:
+    """Nothing said but harmless words, or a record of the thing named before ("that document")."""
+    return all(soft(w) or w in RECORD for w in words(topic, question=True))
+
+
 def read_question_after(text: str) -> Asked | None:
     """A question whose "who" comes after its topic or some chatter: "my timesheet is wrong, who
     can fix it?", "when does the ARB meet and who chairs it", "I'm new here, who owns the roadmap?".
@@ -231,7 +236,7 @@ def read_question_after(text: str) -> Asked | None:
         return None
     i = late[0]
     asked = _after_who(q, i + 1) if q.low[i] == "who" else read_question(q.text[q.starts[i] :]) or Asked("")
-    if not all(map(soft, words(asked.topic, question=True))):  # not "who can help *these days*"
+    if not _points_back(asked.topic):  # not "who can help *these days*", "who owns *that document*"
         return Asked(f"{asked.topic} {scope}".strip(), asked.hint, asked.who_is)
     if asked.who_is:  # "thanks, who are you?"
         return None
