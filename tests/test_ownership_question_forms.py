@@ -29,9 +29,11 @@ async def test_a_late_who_clause_that_points_back_is_a_question(person):
     assert "Oversight Team is accountable for Incident management." in out
     # Without "?", a statement that names something the registry knows is still a question: it
     # is not answered as if it were clear, but counted for the admins and given the closest areas.
-    out = await person().say("my PO is stuck in approval, who can help")
+    out = await person().say("my PO is stuck in limbo, who can help")
     assert "I don't know who owns" in out and "Purchase orders" in out
-    assert "“PO is stuck in approval” asked 1×" in await admin.say("gaps")
+    assert "“PO is stuck in limbo” asked 1×" in await admin.say("gaps")
+    # Stuck in approval is still the PO's business: approvals are harmless words.
+    assert "PMO is accountable for Purchase orders." in await person().say("my PO is stuck in approval, who can help")
 
 
 async def test_a_product_name_says_which_one_not_what(person):
@@ -326,3 +328,22 @@ async def test_why_they_ask_and_that_document_point_back_at_the_topic(person):
     assert "PMO is accountable for Backup and disaster recovery." in await person().say(
         "who can restore deleted files from backup"
     )
+
+
+async def test_a_topic_then_who_they_want(person):
+    admin = person(ADMIN)
+    await admin.say("area set Stage gates; accountable: PMO")
+    await admin.say("area set Architecture review board; accountable: Oversight Team; aliases: ARB")
+    await admin.say("area set Timesheets; accountable: Leadership Team; notes: Approved by line managers.")
+    await admin.say("area set Data quality; accountable: PMO")
+    assert "PMO is accountable for Stage gates." in await person().say("stage gate approver?")
+    assert "Oversight Team is accountable for Architecture review board." in await person().say("arb chair?")
+    assert "Leadership Team is accountable for Timesheets." in await person().say("timesheet approvals - who?")
+    assert "PMO is accountable for Data quality." in await person().say("dq owner")
+
+
+async def test_a_thing_managed_is_that_thing(person):
+    admin = person(ADMIN)
+    await admin.say("area set Contractors; accountable: PMO")
+    await admin.say("area set Vendor management; accountable: Oversight Team")
+    assert "PMO is accountable for Contractors." in await person().say("who handles contractor management")

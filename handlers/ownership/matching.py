@@ -107,6 +107,7 @@ SOFT = frozenset(
     bring brings brought fill fills filled forgot forget forgotten become becomes became concern concerns
     mandatory fix fixes fixed fixing timeline timelines move moves moved moving put puts putting add adds added adding
     remove removes removed removing delete deletes deleted deleting live file files folder folders
+    approve approves approving approval approvals
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
     figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills cover
@@ -852,6 +853,8 @@ class AreaIndex:
             out.remove(content[-1])  # "vulnerability *scanning*": what is done to it, not another thing
         elif len(content) >= 2 and content[0].acts and self._acted_on(out[out.index(content[0]) + 1 :]):
             out.remove(content[0])  # and before it: "*extending* a contractor", "an *exception* to IT policy"
+        elif len(content) >= 2 and content[-1].stem in _MANAGED and self._names_a_thing(content[:-1]):
+            content[-1].kind = "soft"  # "contractor *management*", "master data *management*": the thing, run
         if not any(t.kind == "content" for t in out):  # "who coaches the teams": soft words are all there is
             for t in out:
                 # Not "the platns" (a slip: not "the plans"), nor the verb: "who *manages* our

@@ -54,6 +54,11 @@ QUESTION = (
     r"^(?:owner|owners|ownership|accountability|raci|contact|point of contact)\s+(?:of|for|on)\s+\S",
     r"\S\s+(?:owner|owners|contact)$",
 )
+# "roadmap owner?", "stage gate approver?", "ARB chair?": the topic, then who they want.
+_TITLES = {
+    "owner", "owners", "contact", "contacts", "lead", "approver", "approvers", "chair", "organiser", "organizer",
+    "admin", "administrator", "manager", "gatekeeper", "sponsor", "coordinator",
+}  # fmt: skip
 PARTY_AREAS = (
     _LEAD
     + r"what\s+(?:does|do|is|are)\s+(?:the\s+)?(?P<p>.+?)\s+(?P<role>own|do|run|handle|look after|manage|accountable"
@@ -79,7 +84,8 @@ _PARTICLES = {
 _ROLES = (
     "point of contact", "decision maker", "go-to person", "go to person", "right person", "best person",
     "main contact", "in charge", "go-to", "owner", "owners", "person", "people", "team", "contact", "lead",
-    "approver", "head", "one", "someone", "responsible", "accountable", "expert", "guru", "boss", "manager",
+    "approver", "gatekeeper", "head", "one", "someone", "responsible", "accountable", "expert", "guru", "boss",
+    "manager",
 )  # fmt: skip
 _NEEDS = {"needs", "need", "has", "have", "wants", "gets", "ought", "used"}
 _SOMEONE = {"a", "an", "any", "anyone", "anybody", "some", "someone", "somebody", "one", "the"}
@@ -102,7 +108,7 @@ class _Words:
     that the topic is handed on exactly as typed."""
 
     def __init__(self, text: str) -> None:
-        found = [(m.start(), m[0].strip(",;:").lower()) for m in re.finditer(r"\S+", text)]
+        found = [(m.start(), m[0].strip(",;:?!.").lower()) for m in re.finditer(r"\S+", text)]
         self.text = text
         self.starts = [start for start, w in found if w]
         self.low = [w for _, w in found if w]
@@ -197,7 +203,7 @@ def read_question(text: str) -> Asked | None:
         return _pointing_back(_after_verb(q, i))
     if low[0] == "how" and len(low) > 3 and low[1] in _AUX and low[2] in _PRONOUNS:  # "how do I raise a PO"
         return _pointing_back(_after_verb(q, 3, askers=True))
-    if low[-1] in ("owner", "owners", "contact") and len(low) > 1:  # "roadmap owner?"
+    if low[-1] in _TITLES and len(low) > 1:  # "roadmap owner?"
         return Asked(text[: q.starts[-1]].strip())
     if low[0] in ("owner", "owners", "ownership", "accountability", "raci", "contact"):
         return Asked(q.rest(1))
