@@ -347,3 +347,40 @@ async def test_a_thing_managed_is_that_thing(person):
     await admin.say("area set Contractors; accountable: PMO")
     await admin.say("area set Vendor management; accountable: Oversight Team")
     assert "PMO is accountable for Contractors." in await person().say("who handles contractor management")
+
+
+async def test_a_part_of_a_thing_is_that_thing(person):
+    admin = person(ADMIN)
+    await admin.say("area set Release management; accountable: PMO")
+    await admin.say("area set On-call rota; accountable: Oversight Team")
+    await admin.say("area set Security awareness; accountable: Leadership Team; aliases: phishing training")
+    await admin.say("area set Data centre and hosting; accountable: Oversight Team; aliases: servers")
+    assert "PMO is accountable for Release management." in await person().say("how do I book a release slot")
+    assert "Oversight Team is accountable for On-call rota." in await person().say("how do I swap an on-call shift")
+    assert "Leadership Team is accountable for Security awareness." in await person().say(
+        "who runs the phishing campaigns"
+    )
+    # What is done to it, in a form of an English word: "provisioned".
+    assert "Oversight Team is accountable for Data centre and hosting." in await person().say(
+        "how do I get a server provisioned"
+    )
+
+
+async def test_what_a_pmo_calls_things(person):
+    admin = person(ADMIN)
+    await admin.say("area set Project portfolio; accountable: PMO")
+    await admin.say("area set Application portfolio; accountable: Oversight Team")
+    await admin.say("area set Hiring and onboarding; accountable: Leadership Team; aliases: recruitment")
+    await admin.say("area set Data governance; accountable: Oversight Team")
+    await admin.say("area set Agile training courses; accountable: PMO; notes: Product owner courses.")
+    await admin.say("area set Product owner practice; accountable: Leadership Team")
+    assert "PMO is accountable for Project portfolio." in await person().say("who sits on the portfolio board")
+    assert "Leadership Team is accountable for Hiring and onboarding." in await person().say(
+        "how do I open a new job req"
+    )
+    assert "Oversight Team is accountable for Data governance." in await person().say(
+        "how do I find out who owns a dataset"
+    )
+    assert "PMO is accountable for Agile training courses." in await person().say(
+        "who teaches the product owner course"
+    )

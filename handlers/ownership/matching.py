@@ -107,7 +107,8 @@ SOFT = frozenset(
     bring brings brought fill fills filled forgot forget forgotten become becomes became concern concerns
     mandatory fix fixes fixed fixing timeline timelines move moves moved moving put puts putting add adds added adding
     remove removes removed removing delete deletes deleted deleting live file files folder folders
-    approve approves approving approval approvals
+    approve approves approving approval approvals sit sits sitting agenda agendas slot slots shift shifts usage
+    campaign campaigns replacement guest organisation organization article articles item items case cases
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
     figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills cover
@@ -385,6 +386,16 @@ def _english_slips(word: str) -> tuple[str, ...]:
     counts = _speller().word_frequency.dictionary
     near = (w for w in english().intersection(_one_slip(word)) if spelling(w) != word)
     return tuple(sorted(near, key=lambda w: (-counts[w], w)))
+
+
+@lru_cache(maxsize=4096)
+def _english_form(word: str) -> bool:
+    """A common English word, or a form of one ("provisioned": provision)."""
+    return word in english() or any(
+        word.endswith(end) and word[: -len(end)] + add in english()
+        for end, add in _INFLECTIONS
+        if len(word) > len(end) + 3
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -842,7 +853,7 @@ class AreaIndex:
             elif w not in self._english and (said_as := _slip_of_thesaurus(w)) and (read := self._reading(said_as)):
                 out.extend(read)  # "passwrod": a slip of a word the thesaurus knows
             else:
-                doing = w.endswith(_DOING) and len(w) > 5 and w in self._english and w not in _NOT_DOING
+                doing = w.endswith(_DOING) and len(w) > 5 and _english_form(w) and w not in _NOT_DOING
                 acts = doing and re.search(rf"\b{w}\s+(?:{_ACTED_ON})\b", query, re.IGNORECASE) is not None
                 out.append(_Term(s, doing=doing or w in RECORD, acts=acts))
         for t in out:

@@ -282,6 +282,15 @@ SYNONYMS = {
     "gitlab": "developer tooling",
     "bitbucket": "developer tooling",
     "stress testing": "load testing",
+    "stress test": "load testing",
+    "stress tests": "load testing",
+    "portfolio board": "project portfolio",
+    "job req": "recruitment",
+    "job reqs": "recruitment",
+    "dataset": "data",
+    "datasets": "data",
+    "cost centre": "cost allocation",
+    "cost centres": "cost allocation",
     "selenium": "test automation",
     "cypress": "test automation",
     "playwright": "test automation",
@@ -320,4 +329,7 @@ VERBS = {
     "pays": "invoice",
     "paying": "invoice",
     "paid": "invoice",
+    "teach": "training",  # "who teaches the product owner course": the training's, not the practice's
+    "teaches": "training",
+    "teaching": "training",
 }
