@@ -384,3 +384,30 @@ async def test_what_a_pmo_calls_things(person):
     assert "PMO is accountable for Agile training courses." in await person().say(
         "who teaches the product owner course"
     )
+
+
+async def test_what_went_wrong_and_when_do_not_hide_the_topic(person):
+    admin = person(ADMIN)
+    await admin.say("area set OKRs; accountable: PMO; aliases: objectives and key results")
+    await admin.say("area set Deployment pipelines; accountable: Oversight Team")
+    await admin.say("area set Service desk; accountable: Leadership Team; aliases: helpdesk")
+    await admin.say("area set Travel and expenses; accountable: PMO; aliases: expense claims")
+    await admin.say("area set IT audits; accountable: Oversight Team")
+    await admin.say("area set Application portfolio; accountable: Leadership Team; notes: Which ones we retire.")
+    assert "PMO is accountable for OKRs." in await person().say("who checks the key results at the end of the quarter")
+    assert "Oversight Team is accountable for Deployment pipelines." in await person().say(
+        "our deployments to prod keep failing in the pipeline, who owns that"
+    )
+    assert "Leadership Team is accountable for Service desk." in await person().say(
+        "my ticket has been open for a week, who can chase it?"
+    )
+    assert "PMO is accountable for Travel and expenses." in await person().say(
+        "my expense claim was rejected, who can I ask why"
+    )
+    assert "Oversight Team is accountable for IT audits." in await person().say(
+        "the external auditors are coming next week, who is coordinating"
+    )
+    # "to retire an old application" is what they want done, not which system they mean.
+    assert "Leadership Team is accountable for Application portfolio." in await person().say(
+        "we want to retire an old application, who decides"
+    )

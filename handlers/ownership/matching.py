@@ -75,7 +75,7 @@ STOPWORDS = frozenset(
 # stored for them (area.key, party.key) were made with them ("Feedback from customers").
 QUESTION_STOPWORDS = frozenset(
     "from into onto via per than then so but as any some each every something anything across between among "
-    "within over under behind whether other others another".split()
+    "within over under behind whether other others another why".split()
 )
 # Words that may qualify a topic without changing it. They help when an area's names contain
 # them, and cost nothing when not: "the quarterly OKRs", "test environments these days".
@@ -109,6 +109,8 @@ SOFT = frozenset(
     remove removes removed removing delete deletes deleted deleting live file files folder folders
     approve approves approving approval approvals sit sits sitting agenda agendas slot slots shift shifts usage
     campaign campaigns replacement guest organisation organization article articles item items case cases
+    open opened back yet follow follows followed chase chasing chased industry cluster clusters
+    production prod disagree agree come comes coming came port ports
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
     figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills cover
@@ -180,6 +182,14 @@ _CAPITALS = re.compile(r"[A-Z]{2}")
 _WHERE = re.compile(
     r"\b(?:in|at|from|around|across|on)\s+(?:the\s+|our\s+|my\s+|this\s+)?(?:(?:\d+(?:st|nd|rd|th)?|ground|top)\s+)?"
     r"(?:office|offices|building|home|site|floor)\b(?:\s+\d+\b)?",
+    re.IGNORECASE,
+)
+# And when: "at the end of the quarter", "at 2am", "over Christmas", "out of date".
+_WHEN = re.compile(
+    r"\b(?:(?:at|by|before|after|until|from|towards?)\s+(?:the\s+)?(?:end|start|beginning|middle)\s+of\s+"
+    r"(?:the\s+|this\s+|next\s+|each\s+)?(?:day|week|month|quarter|year|sprint)"
+    r"|(?:at\s+)?\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)|over\s+(?:the\s+)?(?:christmas|easter|holidays|new\s+year)"
+    r"|(?:out\s+of|up\s+to)\s+date)\b",
     re.IGNORECASE,
 )
 # Words that start a clause saying when or why, after the topic: its words are context ("who fixes
@@ -297,7 +307,7 @@ def words(text: str, *, question: bool = False) -> tuple[str, ...]:
     if "'" in text:
         text = _POSSESSIVE.sub(" ", _CONTRACTION.sub(" ", text) if question else text)
     if question:
-        text = _SIGN_OFF.sub("signoff", _LOG_IN.sub("login", _WHERE.sub(" ", text)))
+        text = _SIGN_OFF.sub("signoff", _LOG_IN.sub("login", _WHEN.sub(" ", _WHERE.sub(" ", text))))
     raw = _WORD.findall(text)
     out: list[str] = []
     for i, token in enumerate(raw):
@@ -737,7 +747,7 @@ class AreaIndex:
         return None
 
     def _terms(self, query: str, hint: str = "") -> list[_Term]:
-        if (m := _SCOPE.search(query)) and words(query[: m.start()], question=True):
+        if (m := _SCOPE.search(query)) and not all(map(soft, words(query[: m.start()], question=True))):
             if not any(self._stem(w) in self._postings for w in words(m["which"], question=True)):
                 query = query[: m.start()]  # "access *for the HR system*": which system, not what
         ws = list(words(query, question=True))

@@ -151,7 +151,7 @@ def _after_who(q: _Words, i: int) -> Asked:
                 if k < len(q) and low[k] in ("who", "that", "to"):  # "the person who signs off …"
                     return _after_verb(q, k + 1)
                 return Asked(q.rest(k))
-        if j == i + 1 and j < len(q) - 1 and low[j].endswith("ing"):  # "who is handling the outage"
+        if j == i + 1 and low[j].endswith("ing") and (j < len(q) - 1 or i > 1):  # "who is handling the outage"
             return _after_verb(q, j)
         return Asked(q.rest(i + 1, skip=set()), who_is=True)
     if i < len(q) - 1 and low[i] in _NEEDS and low[i + 1] == "to":  # "who needs to approve my change"
