@@ -411,3 +411,18 @@ async def test_what_went_wrong_and_when_do_not_hide_the_topic(person):
     assert "Leadership Team is accountable for Application portfolio." in await person().say(
         "we want to retire an old application, who decides"
     )
+
+
+async def test_who_i_ask_and_a_misspelt_harmless_word(person):
+    admin = person(ADMIN)
+    await admin.say("area set IT governance; accountable: PMO")
+    await admin.say("area set IT communications; accountable: Oversight Team; notes: Responses to staff questions.")
+    await admin.say("area set Leave and absence; accountable: Leadership Team")
+    assert "PMO is accountable for IT governance." in await person().say(
+        "whom I should contact for IT governance topics"
+    )
+    assert "Leadership Team is accountable for Leave and absence." in await person().say("who I inform for my absence")
+    # Not a form of "response", a word of these notes: a slip of "responsible", harmless.
+    assert "Oversight Team is accountable for IT communications." in await person().say(
+        "who is responsable for IT communications"
+    )

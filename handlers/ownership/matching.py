@@ -110,7 +110,7 @@ SOFT = frozenset(
     approve approves approving approval approvals sit sits sitting agenda agendas slot slots shift shifts usage
     campaign campaigns replacement guest organisation organization article articles item items case cases
     open opened back yet follow follows followed chase chasing chased industry cluster clusters
-    production prod disagree agree come comes coming came port ports
+    production prod disagree agree come comes coming came port ports topics
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
     figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills cover
@@ -841,6 +841,8 @@ class AreaIndex:
                 # "the testing *approach*" leans to the test strategy.
                 hinted = read if read and not self._known(s) else [_Term(s)]
                 out.extend(_Term(t.stem, "soft", sim=t.sim, corrected=t.corrected) for t in hinted)
+            elif w not in self._english and w not in self._surface and _slip_of_soft(w)[1] >= 0.9:
+                out.append(self._soft_slip(w))  # "responsable" is responsible, though "respons" is a stem here
             elif self._known(s):  # a record word only notes use is still a record ("the strategy document")
                 out.append(_Term(s, doing=w in RECORD and s not in self._postings))
             elif w in titled and _rare(w) and not (read or self._inflection(s) or self._split(w) or self._swapped(w)):

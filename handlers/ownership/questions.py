@@ -87,6 +87,7 @@ _ROLES = (
     "approver", "gatekeeper", "head", "one", "someone", "responsible", "accountable", "expert", "guru", "boss",
     "manager",
 )  # fmt: skip
+_SOMEONE_ELSE = {"one", "someone", "somebody", "people"}  # "who someone …" is no asker
 _NEEDS = {"needs", "need", "has", "have", "wants", "gets", "ought", "used"}
 _SOMEONE = {"a", "an", "any", "anyone", "anybody", "some", "someone", "somebody", "one", "the"}
 _LEADING_DETERMINER = re.compile(r"^(?:the|our|my|a|an)\s+(?=\S)", re.IGNORECASE)
@@ -154,6 +155,9 @@ def _after_who(q: _Words, i: int) -> Asked:
         if j == i + 1 and low[j].endswith("ing") and (j < len(q) - 1 or i > 1):  # "who is handling the outage"
             return _after_verb(q, j)
         return Asked(q.rest(i + 1, skip=set()), who_is=True)
+    if i < len(q) - 1 and low[i] in _PRONOUNS - _SOMEONE_ELSE:  # "who I should contact", "who we ask about"
+        i += 1 + (i + 2 < len(q) and low[i + 1] in _AUX)
+        return _after_verb(q, i, askers=True)
     if i < len(q) - 1 and low[i] in _NEEDS and low[i + 1] == "to":  # "who needs to approve my change"
         return _after_verb(q, i + 2)
     if low[i] in _AUX:
