@@ -426,3 +426,22 @@ async def test_who_i_ask_and_a_misspelt_harmless_word(person):
     assert "Oversight Team is accountable for IT communications." in await person().say(
         "who is responsable for IT communications"
     )
+
+
+async def test_what_an_it_organisation_calls_things(person):
+    admin = person(ADMIN)
+    await admin.say("area set Reporting and BI; accountable: PMO; aliases: business intelligence")
+    await admin.say("area set Problem management; accountable: Oversight Team; aliases: root cause analysis")
+    await admin.say("area set Incident management; accountable: Leadership Team; aliases: major incidents")
+    await admin.say("area set Supplier invoices; accountable: PMO")
+    await admin.say("area set Change management; accountable: Oversight Team")
+    await admin.say("area set Timesheets; accountable: Leadership Team; aliases: time tracking")
+    # The thesaurus's reading wins over a registry word the word merely starts like.
+    assert "PMO is accountable for Reporting and BI." in await person().say("who owns analytics")
+    assert "Leadership Team is accountable for Incident management." in await person().say("who handles P1s")
+    assert "PMO is accountable for Supplier invoices." in await person().say("who owns accounts payable")
+    assert "Oversight Team is accountable for Change management." in await person().say(
+        "who decides on a change freeze"
+    )
+    # To keep track of something is to look after it: no time tracking.
+    assert "Timesheets" not in await person().say("who keeps track of our systems")

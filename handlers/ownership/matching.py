@@ -110,7 +110,7 @@ SOFT = frozenset(
     approve approves approving approval approvals sit sits sitting agenda agendas slot slots shift shifts usage
     campaign campaigns replacement guest organisation organization article articles item items case cases
     open opened back yet follow follows followed chase chasing chased industry cluster clusters
-    production prod disagree agree come comes coming came port ports topics
+    production prod disagree agree come comes coming came port ports topics freeze
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
     figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills cover
@@ -849,6 +849,8 @@ class AreaIndex:
                 continue  # a name the registry doesn't know: which one, not what ("Visio" is no vision)
             elif w not in self._english and _slip_of_soft(w)[1] >= 0.9:  # "accountbale" is not a form of "account"
                 out.append(self._soft_slip(w))
+            elif read:  # a word the thesaurus knows is not another form of a registry word: analytics ≠ analysis
+                out.extend(read)
             elif form := self._form(s):
                 out.append(_Term(form, corrected=_misspelt(w, form)))
             elif read:

@@ -78,7 +78,7 @@ _DETERMINERS = {"the", "a", "an", "our", "my", "your", "this", "that"}
 _PARTICLES = {
     "to", "about", "for", "regarding", "re", "on", "with", "off", "after", "up", "over", "of", "care", "out",
     "into", "through", "in", "at", "if", "when", "whenever", "during", "around", "behind", "from", "that",
-    "get", "find", "raise", "ask", "talk", "speak", "contact", "reach", "go", "turn", "together",
+    "get", "find", "raise", "ask", "talk", "speak", "contact", "reach", "go", "turn", "together", "track",
 }  # fmt: skip
 # "who is the ___ of/for …": what a person in that role is called.
 _ROLES = (
