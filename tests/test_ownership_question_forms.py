@@ -445,3 +445,36 @@ async def test_what_an_it_organisation_calls_things(person):
     )
     # To keep track of something is to look after it: no time tracking.
     assert "Timesheets" not in await person().say("who keeps track of our systems")
+
+
+async def test_customers_are_not_the_organisations_people(person):
+    admin = person(ADMIN)
+    await admin.say("area set Hiring and onboarding; accountable: PMO")
+    await admin.say("area set Service desk; accountable: Oversight Team; aliases: support tickets")
+    await admin.say("area set IT communications; accountable: Leadership Team; aliases: newsletter")
+    await admin.say("area set Data governance; accountable: Oversight Team; aliases: data ownership")
+    for question in (
+        "who runs the onboarding for new customers",
+        "who owns the service desk for customers",
+        "who handles support tickets from customers",
+        "who writes the newsletter for customers",
+    ):
+        assert "is accountable for" not in await person().say(question), question
+    # As a thing's qualifier, the word drops out: customer data is data.
+    assert "Oversight Team is accountable for Data governance." in await person().say(
+        "who handles data ownership for customer data"
+    )
+
+
+async def test_one_systems_roadmap_is_not_the_enterprise_roadmap(person):
+    admin = person(ADMIN)
+    await admin.say("area set Enterprise roadmap; accountable: PMO; aliases: roadmap")
+    await admin.say("area set Access management; accountable: Oversight Team")
+    for question in ("who owns the roadmap for the mobile app", "who owns the roadmap for the customer portal"):
+        assert "is accountable for" not in await person().say(question), question
+    assert "PMO is accountable for Enterprise roadmap." in await person().say(
+        "who owns the enterprise roadmap for the mobile app"
+    )
+    assert "Oversight Team is accountable for Access management." in await person().say(
+        "who handles access for the HR system"
+    )

@@ -204,9 +204,10 @@ AUDIENCE = frozenset(
     business businesses unit units department departments dept depts division divisions function
     functions group groups developer developers tester testers engineer engineers architect architects
     manager managers staff employee employees colleague colleagues user users everyone everybody
-    stakeholder stakeholders leadership executive executives customer customers client clients domain domains
+    stakeholder stakeholders leadership executive executives domain domains
     """.split()
 )
+_EXTERNAL = frozenset("customer customers client clients".split())
 # Of those, the organisation's own people: "hiring a *developer*" is hiring, but "onboarding of new
 # *customers*" is not the onboarding of staff.
 _STAFF = frozenset(
@@ -247,6 +248,8 @@ RECORD = frozenset(
 )
 _MANAGED = frozenset(snowballstemmer.stemmer("english").stemWords("management administration platform process".split()))
 # Heads that say an area is the whole of its subject: "testing" asks for the Test strategy first.
+# Words that say an area is the whole organisation's, not one system's (see _qualified).
+_WIDE = frozenset(snowballstemmer.stemmer("english").stemWords("enterprise corporate company global".split()))
 _UMBRELLA = _MANAGED | frozenset(snowballstemmer.stemmer("english").stemWords("strategy governance".split()))
 _NOT_DOING = frozenset(
     """
@@ -746,10 +749,16 @@ class AreaIndex:
                 return [self._stem(w) for w in (left, right) if w not in STOPWORDS]
         return None
 
-    def _terms(self, query: str, hint: str = "") -> list[_Term]:
+    def _scoped(self, query: str) -> int | None:
+        """Where "for the HR system" starts, when it says which system rather than what is asked."""
         if (m := _SCOPE.search(query)) and not all(map(soft, words(query[: m.start()], question=True))):
             if not any(self._stem(w) in self._postings for w in words(m["which"], question=True)):
-                query = query[: m.start()]  # "access *for the HR system*": which system, not what
+                return m.start()
+        return None
+
+    def _terms(self, query: str, hint: str = "") -> list[_Term]:
+        if (cut := self._scoped(query)) is not None:
+            query = query[:cut]  # "access *for the HR system*": which system, not what
         ws = list(words(query, question=True))
         slipped: dict[str, float] = {}  # stems of words read as the English word they are a slip of
         named_slips: set[str] = set()  # those of them that a name of the registry has
@@ -802,6 +811,11 @@ class AreaIndex:
                 if i >= tail or (w in _STAFF and self._names_a_thing(content)):
                     i += 1
                     continue
+            # Customers are not the organisation's: "the service desk for customers" is theirs, not
+            # ours. Only as a thing's qualifier does the word drop out: "the owner for customer data".
+            if w in _EXTERNAL and i >= tail and i + 1 < len(ws) and self._known(self._stem(ws[i + 1])):
+                i += 1
+                continue
             if i >= tail and w in titled and w not in self._english and any(t.kind != "hint" for t in out):
                 i += 1  # a name: who, not what ("our relationship *with Microsoft*"; not "for Data Governance")
                 continue
@@ -1092,6 +1106,13 @@ class AreaIndex:
         ranked = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1].score, self.names[item[0]]))
         return [(Candidate(a, self.names[a], round(sc.score, 1)), sc) for a, sc in ranked], unweighed or 0.0
 
+    def _qualified(self, terms: list[_Term], area: int) -> bool:
+        """The area's name says it is the whole organisation's, and the question asked about one
+        system's: "the roadmap *for the customer portal*" is not the *Enterprise* roadmap (but
+        "access for the HR system" is Access management's)."""
+        said = {t.stem for t in terms if t.kind != "hint"}
+        return not (self._areas[area].keys[0] & _WIDE) <= said
+
     def _half_idiom(self, terms: list[_Term], area: int) -> bool:
         """The question finds the area only through half of an alias like "lunch and learn": one
         thing said in two words, which "the team *lunch*" does not name (an area's name, "Travel and
@@ -1150,6 +1171,7 @@ class AreaIndex:
             best.cover >= ANSWER_COVER
             and top.score - runner_up >= CLEAR_LEAD
             and not self._half_idiom(terms, top.area_id)
+            and not (self._scoped(query) is not None and self._qualified(terms, top.area_id))
             and (top.score >= ANSWER_AT if best.named else content >= 2 or self._only_in_notes(terms, top.area_id))
         ):
             return Match("answer", [top], corrected=best.corrected)
