@@ -478,3 +478,14 @@ async def test_one_systems_roadmap_is_not_the_enterprise_roadmap(person):
     assert "Oversight Team is accountable for Access management." in await person().say(
         "who handles access for the HR system"
     )
+
+
+async def test_the_verb_an_areas_notes_speak_of_leans_to_it(person):
+    admin = person(ADMIN)
+    await admin.say(
+        "area set Project portfolio; accountable: PMO; notes: Which projects go ahead, prioritisation every quarter."
+    )
+    await admin.say("area set Project funding; accountable: Oversight Team")
+    await admin.say("area set Project methodology; accountable: Leadership Team")
+    await admin.say("area set RAID log; accountable: Oversight Team; aliases: project risks")
+    assert "PMO is accountable for Project portfolio." in await person().say("who prioritises projects")

@@ -990,7 +990,7 @@ class AreaIndex:
                 covered += weight if hit else 0.0
         if not explained:
             return _Score(0.0, 0.0, False, False)
-        bonus = HINT_BONUS * sum(h in stems for h in asked.hints) if asked.hints else 0
+        bonus = HINT_BONUS * sum(h in stems or h in notes for h in asked.hints) if asked.hints else 0
         if 100 * (QUESTION_SHARE * explained / asked.total + 1 - QUESTION_SHARE) + bonus < floor:
             return None
         name_share = max([len(k & asked.stems) / len(k) for k in keys]) if not asked.stems.isdisjoint(stems) else 0.0
