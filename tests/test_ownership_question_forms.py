@@ -489,3 +489,27 @@ async def test_the_verb_an_areas_notes_speak_of_leans_to_it(person):
     await admin.say("area set Project methodology; accountable: Leadership Team")
     await admin.say("area set RAID log; accountable: Oversight Team; aliases: project risks")
     assert "PMO is accountable for Project portfolio." in await person().say("who prioritises projects")
+
+
+async def test_teams_the_product_and_the_it_roadmap(person):
+    admin = person(ADMIN)
+    await admin.say("area set Collaboration tools; accountable: PMO; aliases: Microsoft 365")
+    await admin.say("area set Enterprise roadmap; accountable: Oversight Team; aliases: roadmap")
+    await admin.say("area set IT policies; accountable: Leadership Team")
+    await admin.say("area set IT budget and forecast; accountable: Leadership Team")
+    await admin.say("area set Change management; accountable: Oversight Team")
+    await admin.say("area set Architecture review board; accountable: Leadership Team; aliases: design reviews")
+    assert "PMO is accountable for Collaboration tools." in await person().say(
+        "I can't join Teams meetings, who supports Teams"
+    )
+    assert "PMO is accountable for Collaboration tools." in await person().say("how do I create a Teams channel")
+    # IT's roadmap is the roadmap no name calls IT's; but the IT policy is the IT policies'.
+    assert "Oversight Team is accountable for Enterprise roadmap." in await person().say(
+        "where can I find the IT roadmap and who maintains it"
+    )
+    assert "Oversight Team is accountable for Change management." not in await person().say(
+        "who approves IT policy changes"
+    )
+    assert "Leadership Team is accountable for Architecture review board." in await person().say(
+        "who signs off a solution design"
+    )

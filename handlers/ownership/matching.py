@@ -110,7 +110,7 @@ SOFT = frozenset(
     approve approves approving approval approvals sit sits sitting agenda agendas slot slots shift shifts usage
     campaign campaigns replacement guest organisation organization article articles item items case cases
     open opened back yet follow follows followed chase chasing chased industry cluster clusters
-    production prod disagree agree come comes coming came port ports topics freeze
+    production prod disagree agree come comes coming came port ports topics freeze channel channels
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
     figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills cover
@@ -177,6 +177,7 @@ _LOG_IN = re.compile(
 # "for sign off": an approval, not a sign (nor "off", a stop word away from "off sick").
 _SIGN_OFF = re.compile(r"\bsign(?:ed|s|ing)?[\s-]?off\b", re.IGNORECASE)
 _CAPITALS = re.compile(r"[A-Z]{2}")
+_TEAMS = re.compile(r"\bTeams\b")  # capitalised, the product: "I can't join *Teams* meetings" (not "our teams")
 # Where the asker is, not what they ask about: "the wifi in the office", "printing from home",
 # "the wifi on floor 3".
 _WHERE = re.compile(
@@ -311,6 +312,7 @@ def words(text: str, *, question: bool = False) -> tuple[str, ...]:
         text = _POSSESSIVE.sub(" ", _CONTRACTION.sub(" ", text) if question else text)
     if question:
         text = _SIGN_OFF.sub("signoff", _LOG_IN.sub("login", _WHEN.sub(" ", _WHERE.sub(" ", text))))
+        text = _TEAMS.sub("msteams", text)
     raw = _WORD.findall(text)
     out: list[str] = []
     for i, token in enumerate(raw):
@@ -894,6 +896,13 @@ class AreaIndex:
             out.remove(content[0])  # and before it: "*extending* a contractor", "an *exception* to IT policy"
         elif len(content) >= 2 and content[-1].stem in _MANAGED and self._names_a_thing(content[:-1]):
             content[-1].kind = "soft"  # "contractor *management*", "master data *management*": the thing, run
+        if (
+            len(content) >= 2
+            and content[0].stem == "it"
+            and self._named_without(content[1:], "it")
+            and not self._names_a_thing([t for t in out if t.kind != "hint"] + [content[0]])  # "IT policy changes"
+        ):
+            content[0].kind = "soft"  # "the *IT* roadmap": an area the rest names whole, that no name calls IT's
         if not any(t.kind == "content" for t in out):  # "who coaches the teams": soft words are all there is
             for t in out:
                 # Not "the platns" (a slip: not "the plans"), nor the verb: "who *manages* our
@@ -949,6 +958,14 @@ class AreaIndex:
         """What an activity is done to is a thing the registry knows: an area named whole, or words
         all of which it has ("*attending* a conference": conferences are in Learning's notes)."""
         return self._names_a_thing(terms) or all(self._known(t.stem) for t in terms if t.kind == "content")
+
+    def _named_without(self, terms: list[_Term], word: str) -> bool:
+        """The terms name an area whole (see _names_a_thing), and none of its names has `word`."""
+        said = {t.stem for t in terms}
+        return any(
+            word not in self._areas[area].stems and any(k - _MANAGED <= said for k in self._areas[area].keys)
+            for area in self._postings.get(terms[-1].stem, ())
+        )
 
     def _names_a_thing(self, terms: list[_Term]) -> bool:
         """The terms say all of some area's name or alias, but for a head that only says it is

@@ -248,6 +248,7 @@ SYNONYMS = {
     "pii": "data privacy",
     "gdpr": "data privacy",
     "sharepoint": "collaboration tools",
+    "msteams": "collaboration tools",  # Microsoft Teams: see matching._TEAMS
     "onedrive": "collaboration tools",
     "zoom": "collaboration tools",
     "webex": "collaboration tools",
@@ -289,6 +290,9 @@ SYNONYMS = {
     "accounts payable": "supplier invoices",
     "agency staff": "contractors",
     "design authority": "architecture review board",
+    "solution design": "design review",
+    "solution designs": "design reviews",
+    "solution architecture": "architecture review",
     "dpo": "data privacy",
     "p1": "major incident",
     "p1s": "major incidents",
