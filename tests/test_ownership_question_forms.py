@@ -513,3 +513,17 @@ async def test_teams_the_product_and_the_it_roadmap(person):
     assert "Leadership Team is accountable for Architecture review board." in await person().say(
         "who signs off a solution design"
     )
+
+
+async def test_where_do_things_go(person):
+    admin = person(ADMIN)
+    await admin.say("area set Demand intake; accountable: PMO; aliases: new project requests")
+    await admin.say("area set Access management; accountable: Oversight Team; aliases: access requests")
+    await admin.say("area set Supplier invoices; accountable: Leadership Team")
+    await admin.say("area set Learning and development; accountable: Oversight Team; notes: Conferences, courses.")
+    # The thing asked about comes before the verb: "project" is no verb.
+    assert "PMO is accountable for Demand intake." in await person().say("where do project requests go")
+    assert "Leadership Team is accountable for Supplier invoices." in await person().say("who handles invoice disputes")
+    assert "Oversight Team is accountable for Learning and development." in await person().say(
+        "who approves conference attendance"
+    )

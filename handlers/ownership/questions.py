@@ -203,6 +203,8 @@ def read_question(text: str) -> Asked | None:
     if low[0] == "where":
         if len(low) > 1 and low[1] in _COPULA:  # "where's the list of IT services and who maintains it"
             return _pointing_back(Asked(q.rest(2, skip=set()), who_is=True))
+        if len(low) > 2 and low[1] in _AUX and low[2] not in _PRONOUNS:  # "where do project requests go"
+            return _pointing_back(Asked(q.rest(2)))
         i = 2 + (len(low) > 2 and low[2] in _PRONOUNS) if len(low) > 1 and low[1] in _AUX else 1
         return _pointing_back(_after_verb(q, i))
     if low[0] == "how" and len(low) > 3 and low[1] in _AUX and low[2] in _PRONOUNS:  # "how do I raise a PO"
