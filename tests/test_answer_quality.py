@@ -7,12 +7,12 @@ import pytest
 from bench.answer_quality import REGISTRIES, TUNED, evaluate
 
 # What the matcher reached on each tuned set when these floors were set, less a little slack (the
-# later set grew by 800 questions of session 24, written before running them, and is at 86.7%;
-# the chat set of long messages was at 58.0% when it was written).
+# later set grew by 920 questions of session 24, written before running them: 87.7%; the chat set
+# of long messages, 58.0% when it was written, is at 65.2%).
 FLOORS = {
     ("enterprise", "tuning"): 0.96,
-    ("enterprise", "later"): 0.85,
-    ("enterprise", "chat"): 0.55,
+    ("enterprise", "later"): 0.86,
+    ("enterprise", "chat"): 0.62,
     ("default", "tuning"): 0.97,
 }
 
