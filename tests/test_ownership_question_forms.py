@@ -527,3 +527,13 @@ async def test_where_do_things_go(person):
     assert "Oversight Team is accountable for Learning and development." in await person().say(
         "who approves conference attendance"
     )
+
+
+async def test_which_system_after_harmless_words_that_name_an_area(person):
+    admin = person(ADMIN)
+    await admin.say("area set Problem management; accountable: PMO")
+    await admin.say("area set Timesheets; accountable: Oversight Team; notes: Weekly time recording in the HR system.")
+    # "problem records" are harmless words, yet a name has them: "for the HR system" says which system.
+    assert "PMO is accountable for Problem management." in await person().say(
+        "who owns problem records for the HR system"
+    )

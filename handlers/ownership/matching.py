@@ -754,7 +754,10 @@ class AreaIndex:
 
     def _scoped(self, query: str) -> int | None:
         """Where "for the HR system" starts, when it says which system rather than what is asked."""
-        if (m := _SCOPE.search(query)) and not all(map(soft, words(query[: m.start()], question=True))):
+        # Not when the words before it name nothing: "we want *to retire an old application*".
+        if (m := _SCOPE.search(query)) and any(
+            not soft(w) or self._stem(w) in self._postings for w in words(query[: m.start()], question=True)
+        ):
             if not any(self._stem(w) in self._postings for w in words(m["which"], question=True)):
                 return m.start()
         return None
