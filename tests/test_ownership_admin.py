@@ -244,6 +244,14 @@ async def test_a_near_miss_asks_too_and_cancel_or_area_add_are_the_other_answers
     assert "There already is an area called “Enterprise roadmap”; change it with area set. Nothing was changed." in out
 
 
+async def test_a_name_that_differs_by_a_whole_word_is_no_near_miss(person):
+    admin = person(ADMIN)
+    await admin.say("area set IT governance; accountable: PMO")
+    # The names are alike as strings, but "Data" is no slip of "IT": a new area, not a question.
+    out = await admin.say("area set Data governance; accountable: Leadership Team")
+    assert "Added “Data governance”." in out
+
+
 async def test_a_change_that_changes_nothing_says_so_and_is_not_audited(person):
     admin = person(ADMIN)
     out = await admin.say("area set Enterprise roadmap; accountable: pmo; consulted: Leadership Team, EA")

@@ -28,6 +28,13 @@ def initials(text: str) -> str:
     return "".join(w[0] for w in words) if len(words) > 1 else ""
 
 
+def _slips_only(a: str, b: str) -> bool:
+    """Word by word, the names differ only by slips: "Data governance" is no typo of "IT governance",
+    however alike the whole strings. Names that split a word ("road map") are compared whole."""
+    pairs = list(zip(a.split(), b.split(), strict=False))
+    return len(a.split()) != len(b.split()) or all(x == y or fuzz.ratio(x, y) >= TYPO_AT - 20 for x, y in pairs)
+
+
 def close(name: str, known: Iterable[str], *, abbreviations: bool = False, limit: int = 3) -> list[str]:
     """Known names `name` probably means, best first: a typo of one; with `abbreviations`, also
     the initials of one (or one the initials of it) or all the words of one ("Finance" /
@@ -40,7 +47,11 @@ def close(name: str, known: Iterable[str], *, abbreviations: bool = False, limit
     numbers = _NUMBER.findall(target)  # "Release 2026" is not a typo of "Release 2025"
     found = list(
         dict.fromkeys(
-            known[i] for _, score, i in hits if TYPO_AT <= score < 100 and _NUMBER.findall(plain(known[i])) == numbers
+            known[i]
+            for _, score, i in hits
+            if TYPO_AT <= score < 100
+            and _NUMBER.findall(plain(known[i])) == numbers
+            and _slips_only(target, plain(known[i]))
         )
     )
     if abbreviations:
