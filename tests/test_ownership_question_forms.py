@@ -537,3 +537,21 @@ async def test_which_system_after_harmless_words_that_name_an_area(person):
     assert "PMO is accountable for Problem management." in await person().say(
         "who owns problem records for the HR system"
     )
+
+
+async def test_a_message_of_several_sentences_is_asked_in_one(person):
+    admin = person(ADMIN)
+    await admin.say("area set IT governance; accountable: PMO; aliases: IT steering committee")
+    await admin.say("area set Data governance; accountable: Oversight Team; aliases: master data")
+    await admin.say("area set IT communications; accountable: Leadership Team; aliases: IT newsletter")
+    assert "PMO is accountable for IT governance." in await person().say(
+        "Dear bot, which team runs the IT steering committee? We need a decision escalated."
+    )
+    # The question asked, not the who-clause of the sentence before it.
+    assert "Oversight Team is accountable for Data governance." in await person().say(
+        "Hello, we are unsure who owns the product master data. Who is responsible for data governance?"
+    )
+    # "Who should we contact?" points back at the sentence before.
+    assert "Leadership Team is accountable for IT communications." in await person().say(
+        "Hello, we would like to publish an article in the IT newsletter next month. Who should we contact?"
+    )

@@ -111,7 +111,7 @@ SOFT = frozenset(
     campaign campaigns replacement guest organisation organization article articles item items case cases
     open opened back yet follow follows followed chase chasing chased industry cluster clusters
     production prod disagree agree come comes coming came port ports topics freeze channel channels dispute disputes
-    attendance choice choices
+    attendance choice choices publish publishes published publishing initiative initiatives
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
     figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills cover

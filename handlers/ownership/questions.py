@@ -39,7 +39,8 @@ routes.examples += [
 
 # Chatter before the question: "hey quick one, do you know who …".
 _LEAD = (
-    r"^(?:(?:hey|hi|hello|hiya|yo|morning|good morning|afternoon|ok|okay|so|and|um|erm|btw|sorry(?: to bother you)?"
+    r"^(?:(?:hey|hi|hello|hiya|yo|morning|good (?:morning|afternoon|evening|day)|afternoon|ok|okay|so|and|um|erm|btw"
+    r"|dear (?:bot|all|team|colleagues)|sorry(?: to bother you)?"
     r"|quick (?:one|q|question)|random question|question|folks|all|team|everyone|guys|please|pls|help|"
     r"(?:just|i was|i'm|i am)? ?wondering|i wonder|i need to know|any ?(?:one|body) knows?|"
     r"(?:do|does) (?:you|anyone|anybody|someone|somebody) (?:know|happen to know)|"
@@ -209,12 +210,27 @@ def read_question(text: str) -> Asked | None:
         return _pointing_back(_after_verb(q, i))
     if low[0] == "how" and len(low) > 3 and low[1] in _AUX and low[2] in _PRONOUNS:  # "how do I raise a PO"
         return _pointing_back(_after_verb(q, 3, askers=True))
-    if low[-1] in _TITLES and len(low) > 1:  # "roadmap owner?"
+    if low[-1] in _TITLES and len(low) > 1 and "who" not in low:  # "roadmap owner?" (not "… who should we contact")
         return Asked(text[: q.starts[-1]].strip())
     if low[0] in ("owner", "owners", "ownership", "accountability", "raci", "contact"):
         return Asked(q.rest(1))
     if low[:3] == ["point", "of", "contact"]:
         return Asked(q.rest(3))
+    return None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=\S)")
+
+
+def read_asked_sentence(text: str) -> Asked | None:
+    """In a message of several sentences, the one asked, when it names its topic: "Which team runs
+    the steering committee? We need a decision escalated." ("… Who maintains it?" is left to
+    read_question_after, which reads what "it" is from the sentences before.)"""
+    sentences = _SENTENCE_END.split(text.strip())
+    asked = [s for s in sentences[:-1] if s.endswith("?")] + sentences[-1:]  # the last may have lost its "?"
+    for sentence in asked if len(sentences) > 1 else ():
+        if (asked := read_question(sentence)) and not _points_back(asked.topic):
+            return asked
     return None
 
 
@@ -305,7 +321,7 @@ async def what_party_owns(ctx: Context) -> Reply:
 
 @routes.intent(*QUESTION)
 async def who_owns(ctx: Context) -> Reply:
-    asked = read_question(ctx.args)
+    asked = read_asked_sentence(ctx.args) or read_question(ctx.args) or read_question_after(ctx.args)
     if asked is None:
         return _didnt_catch()
     if asked.who_is:
@@ -410,7 +426,11 @@ async def fallback(ctx: Context) -> Reply:
     names anything the registry knows, or anything ending with "?", is asked about, and counted
     in `gaps`."""
     text = ctx.args
-    asked = read_question(text) or read_question_after(text) if len(text.split()) <= MAX_QUESTION_WORDS else None
+    asked = (
+        read_asked_sentence(text) or read_question(text) or read_question_after(text)
+        if len(text.split()) <= MAX_QUESTION_WORDS
+        else None
+    )
     bare = Asked(text)
     if asked is None and key(text) and len(text.split()) <= 8:
         asked = bare
