@@ -555,3 +555,28 @@ async def test_a_message_of_several_sentences_is_asked_in_one(person):
     assert "Leadership Team is accountable for IT communications." in await person().say(
         "Hello, we would like to publish an article in the IT newsletter next month. Who should we contact?"
     )
+
+
+async def test_what_a_sentence_says_around_its_question(person):
+    admin = person(ADMIN)
+    await admin.say("area set Timesheets; accountable: PMO")
+    await admin.say("area set On-call rota; accountable: Oversight Team; aliases: out of hours support")
+    await admin.say("area set IT policies; accountable: Leadership Team; aliases: acceptable use policy")
+    await admin.say("area set Contractors; accountable: Oversight Team")
+    await admin.say("area set IT asset management; accountable: PMO; aliases: laptops")
+    await admin.say("area set Purchase orders; accountable: PMO; aliases: PO")
+    await admin.say("area set Product owner practice; accountable: Leadership Team; aliases: product owners")
+    # The verb's particle points back: "out" is no out-of-hours support.
+    assert "PMO is accountable for Timesheets." in await person().say("my timesheet is wrong, who sorts that out?")
+    # Harmless words said around a product's name are no topic of their own.
+    assert "is accountable for" not in await person().say(
+        "can we use Postgres or is it not on the approved list? who maintains that?"
+    )
+    # Asking *if* is asking whether: the laptops are part of what is asked, not a condition.
+    assert "Oversight Team is accountable for Contractors." not in await person().say(
+        "our contractors keep asking if they can use their own laptops - who owns that policy?"
+    )
+    # Initials the sentence has just spelt out mean what it said.
+    assert "Leadership Team is accountable for Product owner practice." in await person().say(
+        "I've just been made a product owner with no training, who supports new POs?"
+    )

@@ -51,6 +51,7 @@ NEAR_AT = 30  # shown as "closest areas" beside "I don't know yet"
 CLEAR_LEAD = 8  # how far ahead the best area must be to answer without asking
 MAX_WEIGHED = 150  # areas weighed (or passed over as unable to matter) for a question, at most (see _ranked)
 LIMIT = 10  # areas ranked for a question
+PROMOTED_AT_MOST = 4  # words in a question of harmless words only, for them to be its topic (see _terms)
 CLOSE = 15  # areas this close to the best are offered together in "did you mean"
 TYPO_AT = 80  # per-word similarity that counts as "the same word, misspelt"
 MIN_TYPO_LEN = 4  # shorter words must match exactly ("ea" is not "a")
@@ -196,6 +197,7 @@ _WHEN = re.compile(
 )
 # Words that start a clause saying when or why, after the topic: its words are context ("who fixes
 # the test environment when it is down"), which helps an area that has them and costs nothing.
+_ASKING = frozenset("ask asks asked asking wonder wondering know check checking see confirm sure".split())
 _CLAUSE = frozenset("after before during when whenever while once until if unless since".split())
 # Who a thing is for or with, after the topic, does not change who owns it: "chargebacks *to
 # business units*", "SLAs *with the business*", "interviews *for developers*". Those words are
@@ -805,6 +807,9 @@ class AreaIndex:
         i, context, aside = 0, False, None
         while i < len(ws):
             w, s = ws[i], self._stem(ws[i])
+            if w == "if" and i and ws[i - 1] in _ASKING:  # "asking *if* they can use …": whether, what is asked
+                i += 1
+                continue
             if w in _CLAUSE:  # "root cause analysis *after an outage*": when, not what
                 context = any(t.kind == "content" for t in out)  # before the topic: a question word
                 i += 1
@@ -907,7 +912,9 @@ class AreaIndex:
             and not self._names_a_thing([t for t in out if t.kind != "hint"] + [content[0]])  # "IT policy changes"
         ):
             content[0].kind = "soft"  # "the *IT* roadmap": an area the rest names whole, that no name calls IT's
-        if not any(t.kind == "content" for t in out):  # "who coaches the teams": soft words are all there is
+        # "who coaches the teams": soft words are all there is. Not in a sentence, where they are only
+        # what is said around a name it drops: "can we *use* Postgres or is it not on the approved list".
+        if not any(t.kind == "content" for t in out) and len(ws) <= PROMOTED_AT_MOST:
             for t in out:
                 # Not "the platns" (a slip: not "the plans"), nor the verb: "who *manages* our
                 # relationship with Microsoft" is not about every management area.

@@ -247,8 +247,28 @@ def _pointing_back(asked: Asked) -> Asked:
 
 
 def _points_back(topic: str) -> bool:
-    """Nothing said but harmless words, or a record of the thing named before ("that document")."""
-    return all(soft(w) or w in RECORD for w in words(topic, question=True))
+    """Nothing said but harmless words, or a record of the thing named before ("that document"),
+    or the verb's particle ("who sorts that *out*")."""
+    return all(soft(w) or w in RECORD or w in _VERB_PARTICLES for w in words(topic, question=True))
+
+
+_VERB_PARTICLES = {"out", "up", "off", "over", "back", "down", "through"}
+
+
+_INITIALS = re.compile(r"\b([A-Z]{2,5})s?\b")
+
+
+def _spelt_out(topic: str, before: str) -> str:
+    """Initials the words before spelt out mean those words: "I've just been made a product owner,
+    who supports new POs?" asks about product owners, whatever else PO may stand for."""
+    for m in _INITIALS.finditer(topic):
+        n = len(m[1])
+        said = re.findall(r"[^\W\d_]+", before)
+        for k in range(len(said) - n + 1):
+            if "".join(w[0] for w in said[k : k + n]).upper() == m[1]:
+                plural = "s" if m[0].endswith("s") else ""
+                return topic[: m.start()] + " ".join(said[k : k + n]) + plural + topic[m.end() :]
+    return topic
 
 
 def read_question_after(text: str) -> Asked | None:
@@ -265,7 +285,8 @@ def read_question_after(text: str) -> Asked | None:
     i = late[0]
     asked = _after_who(q, i + 1) if q.low[i] == "who" else read_question(q.text[q.starts[i] :]) or Asked("")
     if not _points_back(asked.topic):  # not "who can help *these days*", "who owns *that document*"
-        return Asked(f"{asked.topic} {scope}".strip(), asked.hint, asked.who_is)
+        topic = _spelt_out(asked.topic, q.text[: q.starts[i]])
+        return Asked(f"{topic} {scope}".strip(), asked.hint, asked.who_is)
     if asked.who_is:  # "thanks, who are you?"
         return None
     before = re.sub(
