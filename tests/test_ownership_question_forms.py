@@ -580,3 +580,21 @@ async def test_what_a_sentence_says_around_its_question(person):
     assert "Leadership Team is accountable for Product owner practice." in await person().say(
         "I've just been made a product owner with no training, who supports new POs?"
     )
+
+
+async def test_where_should_it_go_and_whos_the_manager_after_a_sentence(person):
+    admin = person(ADMIN)
+    await admin.say("area set Supplier invoices; accountable: PMO")
+    await admin.say("area set IT budget and forecast; accountable: Oversight Team")
+    await admin.say("area set Incident management; accountable: Leadership Team")
+    await admin.say("area set Leave and absence; accountable: Oversight Team")
+    # "it" is the invoice, not IT.
+    assert "PMO is accountable for Supplier invoices." in await person().say(
+        "a supplier emailed me their invoice directly, where should it go?"
+    )
+    assert "Leadership Team is accountable for Incident management." in await person().say(
+        "payments are failing for everyone right now, who's the incident manager?"
+    )
+    assert "Oversight Team is accountable for Leave and absence." in await person().say(
+        "I need to take compassionate leave from tomorrow, who do I tell?"
+    )

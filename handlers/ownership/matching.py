@@ -112,7 +112,8 @@ SOFT = frozenset(
     campaign campaigns replacement guest organisation organization article articles item items case cases
     open opened back yet follow follows followed chase chasing chased industry cluster clusters
     production prod disagree agree come comes coming came port ports topics freeze channel channels dispute disputes
-    attendance choice choices publish publishes published publishing initiative initiatives
+    attendance choice choices publish publishes published publishing initiative initiatives ask asks asking
+    emailed sent minute minutes compassionate parental maternity paternity bereavement
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
     figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills cover
@@ -130,6 +131,8 @@ def soft(word: str) -> bool:
         return True
     if word in _NOT_SOFT:
         return False
+    if word.endswith("ly") and len(word) > 5 and word[:-2] in english():  # directly, urgently, properly
+        return True
     for end, add in _INFLECTIONS:
         if word.endswith(end) and len(word) > len(end) + 2:
             base = word[: -len(end)]

@@ -204,13 +204,13 @@ def read_question(text: str) -> Asked | None:
     if low[0] == "where":
         if len(low) > 1 and low[1] in _COPULA:  # "where's the list of IT services and who maintains it"
             return _pointing_back(Asked(q.rest(2, skip=set()), who_is=True))
-        if len(low) > 2 and low[1] in _AUX and low[2] not in _PRONOUNS:  # "where do project requests go"
+        if len(low) > 2 and low[1] in _AUX and low[2] not in _PRONOUNS | {"it"}:  # "where do project requests go"
             return _pointing_back(Asked(q.rest(2)))
-        i = 2 + (len(low) > 2 and low[2] in _PRONOUNS) if len(low) > 1 and low[1] in _AUX else 1
+        i = 2 + (len(low) > 2 and low[2] in _PRONOUNS | {"it"}) if len(low) > 1 and low[1] in _AUX else 1
         return _pointing_back(_after_verb(q, i))
     if low[0] == "how" and len(low) > 3 and low[1] in _AUX and low[2] in _PRONOUNS:  # "how do I raise a PO"
         return _pointing_back(_after_verb(q, 3, askers=True))
-    if low[-1] in _TITLES and len(low) > 1 and "who" not in low:  # "roadmap owner?" (not "… who should we contact")
+    if low[-1] in _TITLES and len(low) > 1 and not any(w.startswith("who") for w in low):  # "roadmap owner?"
         return Asked(text[: q.starts[-1]].strip())
     if low[0] in ("owner", "owners", "ownership", "accountability", "raci", "contact"):
         return Asked(q.rest(1))
