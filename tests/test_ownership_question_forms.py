@@ -576,9 +576,13 @@ async def test_what_a_sentence_says_around_its_question(person):
     assert "Oversight Team is accountable for Contractors." not in await person().say(
         "our contractors keep asking if they can use their own laptops - who owns that policy?"
     )
-    # Initials the sentence has just spelt out mean what it said.
+    # Initials the sentence has just spelt out mean what it said ("I think" spells out no IT).
     assert "Leadership Team is accountable for Product owner practice." in await person().say(
         "I've just been made a product owner with no training, who supports new POs?"
+    )
+    await admin.say("area set IT budget and forecast; accountable: Leadership Team")
+    assert "Leadership Team is accountable for IT budget and forecast." in await person().say(
+        "I think the numbers are wrong, who owns the IT budget?"
     )
 
 

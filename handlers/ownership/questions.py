@@ -227,8 +227,9 @@ def read_asked_sentence(text: str) -> Asked | None:
     the steering committee? We need a decision escalated." ("… Who maintains it?" is left to
     read_question_after, which reads what "it" is from the sentences before.)"""
     sentences = _SENTENCE_END.split(text.strip())
-    asked = [s for s in sentences[:-1] if s.endswith("?")] + sentences[-1:]  # the last may have lost its "?"
-    for sentence in asked if len(sentences) > 1 else ():
+    if len(sentences) < 2:
+        return None
+    for sentence in [s for s in sentences[:-1] if s.endswith("?")] + sentences[-1:]:  # the last may have lost its "?"
         if (asked := read_question(sentence)) and not _points_back(asked.topic):
             return asked
     return None
@@ -261,11 +262,15 @@ _INITIALS = re.compile(r"\b([A-Z]{2,5})s?\b")
 def _spelt_out(topic: str, before: str) -> str:
     """Initials the words before spelt out mean those words: "I've just been made a product owner,
     who supports new POs?" asks about product owners, whatever else PO may stand for."""
+    said = re.findall(r"[^\W\d_]+", before)
     for m in _INITIALS.finditer(topic):
         n = len(m[1])
-        said = re.findall(r"[^\W\d_]+", before)
+        if m[1] in said:  # used as it is before, not spelt out
+            continue
         for k in range(len(said) - n + 1):
-            if "".join(w[0] for w in said[k : k + n]).upper() == m[1]:
+            run = said[k : k + n]
+            # Words, not "I think" for IT: each of three letters or more.
+            if all(len(w) >= 3 for w in run) and "".join(w[0] for w in run).upper() == m[1]:
                 plural = "s" if m[0].endswith("s") else ""
                 return topic[: m.start()] + " ".join(said[k : k + n]) + plural + topic[m.end() :]
     return topic
