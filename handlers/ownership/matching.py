@@ -131,8 +131,6 @@ def soft(word: str) -> bool:
         return True
     if word in _NOT_SOFT:
         return False
-    if word.endswith("ly") and len(word) > 5 and word[:-2] in english():  # directly, urgently, properly
-        return True
     for end, add in _INFLECTIONS:
         if word.endswith(end) and len(word) > len(end) + 2:
             base = word[: -len(end)]
@@ -255,9 +253,9 @@ RECORD = frozenset(
 )
 _MANAGED = frozenset(snowballstemmer.stemmer("english").stemWords("management administration platform process".split()))
 # Heads that say an area is the whole of its subject: "testing" asks for the Test strategy first.
+_UMBRELLA = _MANAGED | frozenset(snowballstemmer.stemmer("english").stemWords("strategy governance".split()))
 # Words that say an area is the whole organisation's, not one system's (see _qualified).
 _WIDE = frozenset(snowballstemmer.stemmer("english").stemWords("enterprise corporate company global".split()))
-_UMBRELLA = _MANAGED | frozenset(snowballstemmer.stemmer("english").stemWords("strategy governance".split()))
 _NOT_DOING = frozenset(
     """
     building buildings parking wedding weddings ceiling ceilings clothing painting paintings string strings
@@ -864,7 +862,7 @@ class AreaIndex:
             if (read := self._reading(w)) and all(t.stem != s and said[t.stem] for t in read):
                 said[s] -= 1  # dropped, it no longer stands for the other: "vendors and suppliers"
                 continue  # the same thing said twice: "onboarding of new joiners", "leave and holidays"
-            if soft(w) or (w.isdigit() and not self._known(s)):  # "stage gate 2"
+            if soft(w) or self._adverb(w) or (w.isdigit() and not self._known(s)):  # "stage gate 2"
                 # Harmless, and where the thesaurus reads it as a registry word, a hint at it too:
                 # "the testing *approach*" leans to the test strategy.
                 hinted = read if read and not self._known(s) else [_Term(s)]
@@ -935,6 +933,11 @@ class AreaIndex:
             if t.stem not in unique or unique[t.stem].kind != "content":
                 unique[t.stem] = t
         return [t for t in unique.values() if t.weight > 0]
+
+    def _adverb(self, word: str) -> bool:
+        """An adverb of an English word: "directly", "urgently", "properly" say how, not what. (Here,
+        not in soft(): the English words are loaded with the index, off the event loop.)"""
+        return word.endswith("ly") and len(word) > 5 and word[:-2] in self._english and not self._known(stem(word))
 
     def _slip_of_english(self, word: str) -> str | None:
         """The English word a word nobody uses most probably is, one slip of the keyboard away
