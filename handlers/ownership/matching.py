@@ -879,8 +879,6 @@ class AreaIndex:
                 out.extend(read)
             elif form := self._form(s):
                 out.append(_Term(form, corrected=_misspelt(w, form)))
-            elif read:
-                out.extend(read)
             elif parts := self._split(w):
                 out.extend(_Term(p, corrected=True) for p in parts)
             elif w not in self._english and (fix := self._correct(s, w)):
@@ -894,7 +892,7 @@ class AreaIndex:
                 out.extend(read)  # "passwrod": a slip of a word the thesaurus knows
             else:
                 doing = w.endswith(_DOING) and len(w) > 5 and _english_form(w) and w not in _NOT_DOING
-                acts = doing and re.search(rf"\b{w}\s+(?:{_ACTED_ON})\b", query, re.IGNORECASE) is not None
+                acts = doing and re.search(rf"\b{re.escape(w)}\s+(?:{_ACTED_ON})\b", query, re.IGNORECASE) is not None
                 out.append(_Term(s, doing=doing or w in RECORD, acts=acts))
         for t in out:
             if t.stem in slipped:  # worth saying how it was read, and a little less sure
