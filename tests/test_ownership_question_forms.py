@@ -602,3 +602,19 @@ async def test_where_should_it_go_and_whos_the_manager_after_a_sentence(person):
     assert "Oversight Team is accountable for Leave and absence." in await person().say(
         "I need to take compassionate leave from tomorrow, who do I tell?"
     )
+
+
+async def test_the_x_admin_and_verbs_that_only_give(person):
+    admin = person(ADMIN)
+    await admin.say("area set Developer tooling; accountable: PMO; aliases: Jira")
+    await admin.say("area set Delivery framework; accountable: Oversight Team; aliases: scrum")
+    await admin.say("area set Agile training courses; accountable: Leadership Team; notes: Scrum and kanban courses.")
+    await admin.say("area set Timesheets; accountable: Oversight Team")
+    await admin.say("area set On-call rota; accountable: PMO; aliases: out of hours support")
+    # "admin" is no slip of "admit", and the Jira admin is Jira's.
+    assert "PMO is accountable for Developer tooling." in await person().say("who is the Jira admin")
+    # To deliver training is to give it: no hint at the Delivery framework.
+    assert "Oversight Team is accountable for Delivery framework." not in await person().say(
+        "who delivers scrum training"
+    )
+    assert "Oversight Team is accountable for Timesheets." in await person().say("who do I ask about booking my hours")

@@ -198,6 +198,9 @@ _WHEN = re.compile(
 )
 # Words that start a clause saying when or why, after the topic: its words are context ("who fixes
 # the test environment when it is down"), which helps an area that has them and costs nothing.
+# Verbs that only say something is given ("who *delivers* scrum training"): no hint at the area
+# whose name has the word (Delivery framework).
+_PROVIDE = frozenset("deliver delivers delivered delivering provide provides provided providing".split())
 _ASKING = frozenset("ask asks asked asking wonder wondering know check checking see confirm sure".split())
 _CLAUSE = frozenset("after before during when whenever while once until if unless since".split())
 # Who a thing is for or with, after the topic, does not change who owns it: "chargebacks *to
@@ -800,6 +803,8 @@ class AreaIndex:
         said = Counter(self._stem(w) for w in ws)
         out: list[_Term] = []
         for w in words(hint, question=True):  # the question's verb: a bonus where a name has it
+            if w in _PROVIDE:
+                continue
             s = self._stem(w)
             if s := s if self._known(s) else self._form(s):
                 out.append(_Term(s, "hint"))
@@ -881,7 +886,7 @@ class AreaIndex:
                 out.append(_Term(form, corrected=_misspelt(w, form)))
             elif parts := self._split(w):
                 out.extend(_Term(p, corrected=True) for p in parts)
-            elif w not in self._english and (fix := self._correct(s, w)):
+            elif w not in self._english and w not in ABBREVIATIONS and (fix := self._correct(s, w)):
                 if _slip_of_soft(w)[1] > fix[1]:  # "repsonsible", "qusetions": no topic, misspelt
                     out.append(self._soft_slip(w))
                 else:

@@ -153,6 +153,8 @@ def _after_who(q: _Words, i: int) -> Asked:
                 if k < len(q) and low[k] in ("who", "that", "to"):  # "the person who signs off …"
                     return _after_verb(q, k + 1)
                 return Asked(q.rest(k))
+        if low[-1] in _TITLES - {"owner", "owners", "manager"} and len(q) - j > 1:  # "who is the Jira admin"
+            return Asked(" ".join(q.text[q.starts[j] :].split()[:-1]))
         if j == i + 1 and low[j].endswith("ing") and (j < len(q) - 1 or i > 1):  # "who is handling the outage"
             return _after_verb(q, j)
         return Asked(q.rest(i + 1, skip=set()), who_is=True)
