@@ -618,3 +618,20 @@ async def test_the_x_admin_and_verbs_that_only_give(person):
         "who delivers scrum training"
     )
     assert "Oversight Team is accountable for Timesheets." in await person().say("who do I ask about booking my hours")
+
+
+async def test_the_thing_run_and_its_models_principles_and_thresholds(person):
+    admin = person(ADMIN)
+    await admin.say("area set Data centre and hosting; accountable: PMO")
+    await admin.say("area set Cloud platform; accountable: Oversight Team")
+    await admin.say("area set Monitoring and alerting; accountable: Leadership Team")
+    await admin.say("area set Project portfolio; accountable: PMO; aliases: portfolio management")
+    await admin.say("area set Application portfolio; accountable: Oversight Team")
+    await admin.say("area set Timesheets; accountable: Oversight Team")
+    assert "PMO is accountable for Data centre and hosting." in await person().say("who runs our hosting platform")
+    assert "Leadership Team is accountable for Monitoring and alerting." in await person().say(
+        "who configures alerting thresholds"
+    )
+    assert "Oversight Team is accountable for Timesheets." in await person().say("who locks timesheets at month end")
+    # A name with its head is that name: portfolio management is the project portfolio's alias.
+    assert "PMO is accountable for Project portfolio." in await person().say("who does portfolio management")

@@ -114,6 +114,7 @@ SOFT = frozenset(
     production prod disagree agree come comes coming came port ports topics freeze channel channels dispute disputes
     attendance choice choices publish publishes published publishing initiative initiatives ask asks asking
     emailed sent minute minutes compassionate parental maternity paternity bereavement
+    tracker trackers model models principle principles threshold thresholds
     two three four five six seven eight nine ten
     rate rates score scores breach breaches deadline deadlines renewal renewals refresh update updates evidence
     figures numbers code codes tenant tenants window windows emergency exercise exercises drill drills cover
@@ -193,7 +194,7 @@ _WHEN = re.compile(
     r"\b(?:(?:at|by|before|after|until|from|towards?)\s+(?:the\s+)?(?:end|start|beginning|middle)\s+of\s+"
     r"(?:the\s+|this\s+|next\s+|each\s+)?(?:day|week|month|quarter|year|sprint)"
     r"|(?:at\s+)?\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)|over\s+(?:the\s+)?(?:christmas|easter|holidays|new\s+year)"
-    r"|(?:out\s+of|up\s+to)\s+date)\b",
+    r"|(?:out\s+of|up\s+to)\s+date|at\s+(?:the\s+)?(?:month|quarter|year)[\s-]end)\b",
     re.IGNORECASE,
 )
 # Words that start a clause saying when or why, after the topic: its words are context ("who fixes
@@ -907,8 +908,13 @@ class AreaIndex:
             out.remove(content[-1])  # "vulnerability *scanning*": what is done to it, not another thing
         elif len(content) >= 2 and content[0].acts and self._acted_on(out[out.index(content[0]) + 1 :]):
             out.remove(content[0])  # and before it: "*extending* a contractor", "an *exception* to IT policy"
-        elif len(content) >= 2 and content[-1].stem in _MANAGED and self._names_a_thing(content[:-1]):
-            content[-1].kind = "soft"  # "contractor *management*", "master data *management*": the thing, run
+        elif (
+            len(content) >= 2
+            and content[-1].stem in _MANAGED
+            and self._names_a_thing(content[:-1])
+            and not self._is_key(content)  # "portfolio management" may be a name itself
+        ):
+            out.remove(content[-1])  # "contractor *management*", "the hosting *platform*": the thing, run
         if (
             len(content) >= 2
             and content[0].stem == "it"
@@ -978,6 +984,11 @@ class AreaIndex:
         """What an activity is done to is a thing the registry knows: an area named whole, or words
         all of which it has ("*attending* a conference": conferences are in Learning's notes)."""
         return self._names_a_thing(terms) or all(self._known(t.stem) for t in terms if t.kind == "content")
+
+    def _is_key(self, terms: list[_Term]) -> bool:
+        """The terms' words are, all of them, a name or alias of some area."""
+        said = frozenset(t.stem for t in terms)
+        return any(said in self._areas[area].keys for area in self._postings.get(terms[-1].stem, ()))
 
     def _named_without(self, terms: list[_Term], word: str) -> bool:
         """The terms name an area whole (see _names_a_thing), and none of its names has `word`."""
