@@ -7,11 +7,11 @@ import pytest
 from bench.answer_quality import REGISTRIES, TUNED, evaluate
 
 # What the matcher reached on each tuned set when these floors were set, less a little slack (the
-# later set grew by 1,131 questions of session 24, written before running them: 87.7%; the chat set
-# of long messages, 58.0% when it was written, is at 80.2% with 158 messages of session 24).
+# later set grew by 1,205 questions of session 24, written before running them: 86.9%; the chat set
+# of long messages, 58.0% when it was written, is at 80.7% with 158 messages of session 24).
 FLOORS = {
     ("enterprise", "tuning"): 0.96,
-    ("enterprise", "later"): 0.86,
+    ("enterprise", "later"): 0.85,
     ("enterprise", "chat"): 0.77,
     ("default", "tuning"): 0.97,
 }
