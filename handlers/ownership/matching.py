@@ -918,7 +918,7 @@ class AreaIndex:
         if (
             len(content) >= 2
             and content[0].stem == "it"
-            and self._named_without(content[1:], "it")
+            and self._names_a_thing(content[1:], without="it")
             and not self._names_a_thing([t for t in out if t.kind != "hint"] + [content[0]])  # "IT policy changes"
         ):
             content[0].kind = "soft"  # "the *IT* roadmap": an area the rest names whole, that no name calls IT's
@@ -990,20 +990,15 @@ class AreaIndex:
         said = frozenset(t.stem for t in terms)
         return any(said in self._areas[area].keys for area in self._postings.get(terms[-1].stem, ()))
 
-    def _named_without(self, terms: list[_Term], word: str) -> bool:
-        """The terms name an area whole (see _names_a_thing), and none of its names has `word`."""
-        said = {t.stem for t in terms}
-        return any(
-            word not in self._areas[area].stems and any(k - _MANAGED <= said for k in self._areas[area].keys)
-            for area in self._postings.get(terms[-1].stem, ())
-        )
-
-    def _names_a_thing(self, terms: list[_Term]) -> bool:
+    def _names_a_thing(self, terms: list[_Term], *, without: str = "") -> bool:
         """The terms say all of some area's name or alias, but for a head that only says it is
         managed or run: "vulnerability" names Vulnerability management, "cloud" Cloud platform;
-        "product" does not name Product owner practice (so "product pricing" is not about it)."""
+        "product" does not name Product owner practice (so "product pricing" is not about it).
+        With `without`, only an area none of whose names has that word counts."""
         said = {t.stem for t in terms}
         for area in self._postings.get(terms[-1].stem, ()):
+            if without and without in self._areas[area].stems:
+                continue
             if any(k - _MANAGED <= said for k in self._areas[area].keys):
                 return True
             halves = _halves(self.names[area], self._canon.get)  # either half of "A and B" names it too:

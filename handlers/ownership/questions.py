@@ -244,18 +244,18 @@ def _pointing_back(asked: Asked) -> Asked:
     """ "where can I find the roadmap *and who maintains it*": a who-clause that only points back
     at the topic says nothing more about it."""
     m = _AND_WHO.search(asked.topic)
-    if m and all(map(soft, words(_after_who(_Words(m["clause"]), 0).topic, question=True))):
+    if m and _points_back(_after_who(_Words(m["clause"]), 0).topic):
         return Asked(asked.topic[: m.start()], hint=asked.hint)
     return asked
+
+
+_VERB_PARTICLES = {"out", "up", "off", "over", "back", "down", "through"}
 
 
 def _points_back(topic: str) -> bool:
     """Nothing said but harmless words, or a record of the thing named before ("that document"),
     or the verb's particle ("who sorts that *out*")."""
     return all(soft(w) or w in RECORD or w in _VERB_PARTICLES for w in words(topic, question=True))
-
-
-_VERB_PARTICLES = {"out", "up", "off", "over", "back", "down", "through"}
 
 
 _INITIALS = re.compile(r"\b([A-Z]{2,5})s?\b")
